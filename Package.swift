@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "sentiment",
+    products: [
+        .executable(name: "sentiment", targets: ["SentimentCLI"]),
+        .executable(name: "sentiment-bench", targets: ["SentimentBench"]),
+        .library(name: "Tokenizer", targets: ["Tokenizer"]),
+        .library(name: "GRUClassifier", targets: ["GRUClassifier"]),
+    ],
+    dependencies: [
+        // The one third-party dependency: subcommands, options and --help for the CLI.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        // C shim over ICU: its header uses plain C types only, because ICU's own headers clash with
+        // Foundation's bundled ICU when imported into Swift on Linux.
+        .target(
+            name: "CICU",
+            linkerSettings: [.linkedLibrary("icuuc")]
+        ),
+        // Float32 numeric kernels in C (GEMM, vectorised activations). AVX2/FMA code paths are compiled
+        // with function-level target attributes and picked at run time, so the package builds for any
+        // x86-64 (or ARM) target without unsafe flags and still runs at full speed where the CPU allows.
+        .target(name: "CKernels"),
+        .target(name: "Tokenizer", dependencies: ["CICU"]),
+        .target(name: "Embedding", dependencies: ["CKernels"]),
+        .target(name: "GRUClassifier", dependencies: ["Embedding", "CKernels"]),
+        .executableTarget(
+            name: "SentimentCLI",
+            dependencies: [
+                "Tokenizer", "GRUClassifier",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "SentimentBench", dependencies: ["GRUClassifier", "CKernels", "Tokenizer"]),
+        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"]),
+        .testTarget(name: "KernelsTests", dependencies: ["CKernels"]),
+        .testTarget(name: "GRUClassifierTests", dependencies: ["GRUClassifier", "Embedding", "CKernels"]),
+        .testTarget(name: "SentimentCLITests", dependencies: ["SentimentCLI", "Tokenizer", "GRUClassifier"]),
+    ]
+)

@@ -1,0 +1,3 @@
+#ifndef SENTIMENT_ICU_H
+#define SENTIMENT_ICU_H
+#endif

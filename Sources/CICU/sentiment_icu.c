@@ -1,0 +1,1 @@
+#include "sentiment_icu.h"
