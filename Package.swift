@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "CKernels"),
         .target(name: "Tokenizer", dependencies: ["CICU"]),
         .target(name: "Embedding", dependencies: ["CKernels"]),
-        .target(name: "GRUClassifier", dependencies: ["Embedding", "CKernels"]),
+        .target(name: "GRUClassifier", dependencies: ["Tokenizer", "Embedding", "CKernels"]),
         .executableTarget(
             name: "SentimentCLI",
             dependencies: [

@@ -16,6 +16,12 @@ void sk_sgemm(int transA, int transB, int32_t M, int32_t N, int32_t K, float alp
               const float *A, int32_t lda, const float *B, int32_t ldb, float beta,
               float *C, int32_t ldc);
 
+/// y[i] = 1 / (1 + exp(-x[i])) for i < n; x and y may be the same buffer.
+void sk_sigmoid(const float *x, float *y, int64_t n);
+
+/// y[i] = tanh(x[i]) for i < n; x and y may be the same buffer.
+void sk_tanh(const float *x, float *y, int64_t n);
+
 #ifdef __cplusplus
 }
 #endif

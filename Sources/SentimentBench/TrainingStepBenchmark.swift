@@ -1,0 +1,1 @@
+func runTrainingStepBenchmark(arguments: [String]) { print("training-step benchmark: not yet written") }
