@@ -102,6 +102,7 @@ public struct SafeTensorsFile: Sendable, Equatable {
         tensors.first { $0.name == name }?.tensor
     }
 
+    /// Equal metadata and the same named tensors in the same order.
     public static func == (lhs: SafeTensorsFile, rhs: SafeTensorsFile) -> Bool {
         lhs.metadata == rhs.metadata
             && lhs.tensors.elementsEqual(rhs.tensors) { $0.name == $1.name && $0.tensor == $1.tensor }
