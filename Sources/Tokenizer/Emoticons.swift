@@ -33,6 +33,16 @@ enum Emoticons {
         return table
     }()
 
+    /// Bit `c` is set when an emoticon starts with ASCII character `c` (a quick filter for the scan).
+    static let firstUnitMask: (low: UInt64, high: UInt64) = {
+        var mask: (low: UInt64, high: UInt64) = (0, 0)
+        for spelling in spellings {
+            let unit = spelling.utf8.first!
+            if unit < 64 { mask.low |= 1 << UInt64(unit) } else { mask.high |= 1 << UInt64(unit - 64) }
+        }
+        return mask
+    }()
+
     /// Whether a match needs a non-alphanumeric character (or the start of text) before it.
     @inline(__always)
     static func needsLeftBoundary(firstUnit: UInt16) -> Bool {
@@ -49,11 +59,14 @@ enum Emoticons {
         in text: UnsafeBufferPointer<UInt16>, into spans: inout [(start: Int, end: Int)]
     ) {
         let table = byFirstUnit
+        let (low, high) = firstUnitMask
         let count = text.count
         var index = 0
         while index < count {
             let unit = text[index]
-            guard unit < 128, !table[Int(unit)].isEmpty else {
+            let isCandidate =
+                unit < 64 ? (low >> UInt64(unit)) & 1 != 0 : unit < 128 && (high >> UInt64(unit - 64)) & 1 != 0
+            guard isCandidate else {
                 index += 1
                 continue
             }

@@ -7,17 +7,29 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value
 }
 
-extension Tokenizer {
-    /// Runs `body(worker, tokenizer)` for each worker in `0..<workers` concurrently, each with a tokenizer
-    /// of its own, and returns the results in worker order. This is the way to tokenize on several
-    /// threads: split the input into `workers` parts and let each worker handle part `worker`.
-    /// - Throws: `TokenizerError` when the settings are unusable (checked before anything runs).
-    public static func concurrentMap<Result>(
-        settings: TokenizerSettings, workers: Int, _ body: (Int, Tokenizer) -> Result
-    ) throws -> [Result] {
-        let workers = max(workers, 1)
-        var tokenizers: [Tokenizer] = []
-        for _ in 0..<workers { tokenizers.append(try Tokenizer(settings: settings)) }
+/// One tokenizer per worker thread, for tokenizing on several cores: `concurrentMap` runs a closure on
+/// each worker at once, each with its own tokenizer, and returns the results in worker order. Split the
+/// input into `count` parts and let worker `i` handle part `i`.
+///
+/// Use the pool itself from one thread at a time; it fans out internally.
+public final class TokenizerPool {
+    public let settings: TokenizerSettings
+    private let tokenizers: [Tokenizer]
+
+    /// Number of workers (at least 1).
+    public var count: Int { tokenizers.count }
+
+    /// - Throws: `TokenizerError` when the settings are unusable.
+    public init(settings: TokenizerSettings = TokenizerSettings(), count: Int) throws {
+        self.settings = settings
+        tokenizers = try (0..<max(count, 1)).map { _ in try Tokenizer(settings: settings) }
+    }
+
+    /// Runs `body(worker, tokenizer)` for every worker in `0..<workers` (all of them by default, at most
+    /// `count`) concurrently and returns the results in worker order. `body` must only touch state of its
+    /// own worker (or state safe to share).
+    public func concurrentMap<Result>(workers: Int? = nil, _ body: (Int, Tokenizer) -> Result) -> [Result] {
+        let workers = max(1, min(workers ?? tokenizers.count, tokenizers.count))
         if workers == 1 { return [body(0, tokenizers[0])] }
         let results = UnsafeMutablePointer<Result?>.allocate(capacity: workers)
         results.initialize(repeating: nil, count: workers)
@@ -42,15 +54,15 @@ extension Tokenizer {
 ///
 /// Use from one thread at a time; it fans out internally.
 public final class ParallelLineTokenizer {
-    public let settings: TokenizerSettings
-    public let threads: Int
-    private var tokenizers: [Tokenizer]
+    public var settings: TokenizerSettings { pool.settings }
+    public var threads: Int { pool.count }
+    private let pool: TokenizerPool
+    /// Inputs smaller than this are not worth splitting across threads.
+    static let minimumParallelBytes = 65536
 
     /// - Throws: `TokenizerError` when the settings are unusable.
     public init(settings: TokenizerSettings = TokenizerSettings(), threads: Int) throws {
-        self.settings = settings
-        self.threads = max(threads, 1)
-        tokenizers = try (0..<self.threads).map { _ in try Tokenizer(settings: settings) }
+        pool = try TokenizerPool(settings: settings, count: threads)
     }
 
     /// One output line per input line of `text` (tokens joined by single spaces, then "\n"), in input
@@ -58,34 +70,23 @@ public final class ParallelLineTokenizer {
     public func tokenizeLines(_ text: UnsafeRawBufferPointer) -> (
         output: [UInt8], lines: Int, linesWithInvalidUTF8: Int
     ) {
-        let parts = Self.split(text, into: text.count < 65536 ? 1 : threads)
-        var outputs = [[UInt8]](repeating: [], count: parts.count)
-        var counts = [(lines: Int, linesWithInvalidUTF8: Int)](repeating: (0, 0), count: parts.count)
-        if parts.count == 1 {
-            outputs[0].reserveCapacity(text.count + text.count / 4 + 16)
-            counts[0] = tokenizers[0].appendTokenizedLines(ofUTF8: text, to: &outputs[0])
-        } else {
-            let tokenizers = self.tokenizers
-            outputs.withUnsafeMutableBufferPointer { outputs in
-                counts.withUnsafeMutableBufferPointer { counts in
-                    let shared = UncheckedSendable(value: (outputs, counts, tokenizers, text))
-                    // Each iteration writes only its own slots.
-                    DispatchQueue.concurrentPerform(iterations: parts.count) { part in
-                        let (outputs, counts, tokenizers, text) = shared.value
-                        let range = parts[part]
-                        var output: [UInt8] = []
-                        output.reserveCapacity(range.count + range.count / 4 + 16)
-                        counts[part] = tokenizers[part].appendTokenizedLines(
-                            ofUTF8: UnsafeRawBufferPointer(rebasing: text[range]), to: &output)
-                        outputs[part] = output
-                    }
-                }
-            }
+        let parts = Self.split(text, into: text.count < Self.minimumParallelBytes ? 1 : pool.count)
+        if parts.isEmpty { return ([], 0, 0) }
+        let shared = UncheckedSendable(value: text)
+        let results = pool.concurrentMap(workers: parts.count) {
+            worker, tokenizer -> (output: [UInt8], lines: Int, invalid: Int) in
+            let range = parts[worker]
+            var output: [UInt8] = []
+            output.reserveCapacity(range.count + range.count / 4 + 16)
+            let counts = tokenizer.appendTokenizedLines(
+                ofUTF8: UnsafeRawBufferPointer(rebasing: shared.value[range]), to: &output)
+            return (output, counts.lines, counts.linesWithInvalidUTF8)
         }
+        if results.count == 1 { return (results[0].output, results[0].lines, results[0].invalid) }
         var joined: [UInt8] = []
-        joined.reserveCapacity(outputs.reduce(0) { $0 + $1.count })
-        for output in outputs { joined.append(contentsOf: output) }
-        return (joined, counts.reduce(0) { $0 + $1.lines }, counts.reduce(0) { $0 + $1.linesWithInvalidUTF8 })
+        joined.reserveCapacity(results.reduce(0) { $0 + $1.output.count })
+        for result in results { joined.append(contentsOf: result.output) }
+        return (joined, results.reduce(0) { $0 + $1.lines }, results.reduce(0) { $0 + $1.invalid })
     }
 
     /// Up to `parts` ranges of about equal size that cover `text` and end just after a newline (the last

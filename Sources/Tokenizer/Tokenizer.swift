@@ -250,47 +250,57 @@ public final class Tokenizer {
     }
 
     /// Appends text[start..<end], trimmed of blanks and case-folded unless `keepCase`, as a token.
+    /// Hot path: the output buffer is written through a local pointer so that the class's stored
+    /// properties are touched a few times per token rather than once per byte.
     private func emit(_ text: UnsafeBufferPointer<UInt16>, from start: Int, to end: Int) {
         var start = start
         var end = end
-        // ICU keeps digits together across a keycap ("1️⃣2️⃣" is one segment); each keycap is one emoji.
-        var index = start
-        while index < end - 1 {
-            if text[index] == 0x20E3 {
-                emit(text, from: start, to: index + 1)
-                start = index + 1
-            }
-            index += 1
-        }
         while start < end && Self.isBlank(text[start]) { start += 1 }
         while end > start && Self.isBlank(text[end - 1]) { end -= 1 }
         guard start < end else { return }
-        var source = UnsafeBufferPointer(rebasing: text[start..<end])
-        var lowercaseASCII = false
-        if !settings.keepCase {
-            var isASCII = true
-            for unit in source where unit >= 0x80 {
-                isASCII = false
-                break
-            }
-            if isASCII {
-                lowercaseASCII = true
-            } else {
-                source = fold(source)
-            }
-        }
+        let hasPrevious = !tokenEnds.isEmpty
         // Separator, then up to three UTF-8 bytes per UTF-16 unit (a surrogate pair gives four for two).
-        output.reserve(output.count + 1 + 3 * source.count)
-        if !tokenEnds.isEmpty { output.appendUnchecked(0x20) }
-        if lowercaseASCII {
-            for unit in source {
-                let byte = UInt8(truncatingIfNeeded: unit)
-                output.appendUnchecked(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
-            }
-        } else {
-            appendUTF8(source)
+        output.reserve(output.count + 1 + 3 * (end - start))
+        let base = output.base
+        let tokenStart = output.count
+        var count = tokenStart
+        if hasPrevious {
+            base[count] = 0x20
+            count += 1
         }
-        tokenEnds.append(output.count)
+        // Fast path: ASCII, lowered unless `keepCase`.
+        let lowers: UInt8 = settings.keepCase ? 0 : 0x20
+        var index = start
+        while index < end {
+            let unit = text[index]
+            if unit >= 0x80 { break }
+            let byte = UInt8(truncatingIfNeeded: unit)
+            base[count] = byte &- 0x41 < 26 ? byte | lowers : byte
+            count += 1
+            index += 1
+        }
+        if index < end {
+            // Not ASCII: split after keycaps, which ICU keeps together with following digits
+            // ("1️⃣2️⃣" is one segment, but two emoji).
+            var keycap = index
+            while keycap < end - 1 {
+                if text[keycap] == 0x20E3 {
+                    emit(text, from: start, to: keycap + 1)
+                    emit(text, from: keycap + 1, to: end)
+                    return
+                }
+                keycap += 1
+            }
+            count = hasPrevious ? tokenStart + 1 : tokenStart
+            var source = UnsafeBufferPointer(rebasing: text[start..<end])
+            if !settings.keepCase {
+                source = fold(source)
+                output.reserve(tokenStart + 1 + 3 * source.count)
+            }
+            count = Self.appendUTF8(source, to: output.base, at: count)
+        }
+        output.count = count
+        tokenEnds.append(count)
     }
 
     private func fold(_ source: UnsafeBufferPointer<UInt16>) -> UnsafeBufferPointer<UInt16> {
@@ -309,31 +319,45 @@ public final class Tokenizer {
     }
 
     @inline(__always)
-    private func appendUTF8(_ units: UnsafeBufferPointer<UInt16>) {
+    private static func appendUTF8(
+        _ units: UnsafeBufferPointer<UInt16>, to output: UnsafeMutablePointer<UInt8>, at start: Int
+    ) -> Int {
+        var position = start
         var index = 0
         let count = units.count
         while index < count {
             let unit = UInt32(units[index])
             index += 1
             if unit < 0x80 {
-                output.appendUnchecked(UInt8(unit))
+                output[position] = UInt8(unit)
+                position += 1
             } else if unit < 0x800 {
-                output.appendUnchecked(UInt8(0xC0 | (unit >> 6)))
-                output.appendUnchecked(UInt8(0x80 | (unit & 0x3F)))
+                output[position] = UInt8(0xC0 | (unit >> 6))
+                position += 1
+                output[position] = UInt8(0x80 | (unit & 0x3F))
+                position += 1
             } else if unit & 0xFC00 == 0xD800, index < count, UInt32(units[index]) & 0xFC00 == 0xDC00 {
                 let scalar = 0x10000 + ((unit - 0xD800) << 10) + (UInt32(units[index]) - 0xDC00)
                 index += 1
-                output.appendUnchecked(UInt8(0xF0 | (scalar >> 18)))
-                output.appendUnchecked(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
-                output.appendUnchecked(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-                output.appendUnchecked(UInt8(0x80 | (scalar & 0x3F)))
+                output[position] = UInt8(0xF0 | (scalar >> 18))
+                position += 1
+                output[position] = UInt8(0x80 | ((scalar >> 12) & 0x3F))
+                position += 1
+                output[position] = UInt8(0x80 | ((scalar >> 6) & 0x3F))
+                position += 1
+                output[position] = UInt8(0x80 | (scalar & 0x3F))
+                position += 1
             } else {
                 // A lone surrogate cannot come out of ICU's conversion; encode U+FFFD to stay valid anyway.
                 let scalar = unit & 0xF800 == 0xD800 ? 0xFFFD : unit
-                output.appendUnchecked(UInt8(0xE0 | (scalar >> 12)))
-                output.appendUnchecked(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-                output.appendUnchecked(UInt8(0x80 | (scalar & 0x3F)))
+                output[position] = UInt8(0xE0 | (scalar >> 12))
+                position += 1
+                output[position] = UInt8(0x80 | ((scalar >> 6) & 0x3F))
+                position += 1
+                output[position] = UInt8(0x80 | (scalar & 0x3F))
+                position += 1
             }
         }
+        return position
     }
 }
