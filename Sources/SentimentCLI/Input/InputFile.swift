@@ -13,6 +13,8 @@ final class InputFile {
     private let ownsDescriptor: Bool
     private var memory: [UInt8]?
     private var memoryOffset = 0
+    /// Where read(2) puts bytes before they are appended to the caller's buffer (kept between calls).
+    private var scratch: [UInt8] = []
 
     private init(name: String, descriptor: Int32, ownsDescriptor: Bool, memory: [UInt8]?) {
         self.name = name
@@ -62,21 +64,15 @@ final class InputFile {
             memoryOffset += count
             return count
         }
-        let oldCount = buffer.count
-        buffer.reserveCapacity(oldCount + maximumCount)
+        if scratch.count < maximumCount { scratch = [UInt8](repeating: 0, count: maximumCount) }
         var received = 0
-        buffer.append(contentsOf: repeatElement(0, count: maximumCount))
-        while true {
-            received = buffer.withUnsafeMutableBytes { bytes in
-                systemRead(descriptor, bytes.baseAddress! + oldCount, maximumCount)
-            }
-            if received < 0 && errno == EINTR { continue }
-            break
-        }
-        buffer.removeLast(maximumCount - max(received, 0))
+        repeat {
+            received = scratch.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress!, maximumCount) }
+        } while received < 0 && errno == EINTR
         guard received >= 0 else {
             throw InputError.readFailed(file: name, reason: String(cString: strerror(errno)))
         }
+        buffer.append(contentsOf: scratch[0..<received])
         return received
     }
 }
