@@ -20,16 +20,21 @@ enum Emoticons {
         "O_O",
     ]
 
-    /// For each ASCII first character, the emoticons starting with it as UTF-16, longest first.
-    static let byFirstUnit: [[[UInt16]]] = {
-        var table = [[[UInt16]]](repeating: [], count: 128)
+    /// All spellings as UTF-16 units, one after another; `candidates` indexes into it. Flat arrays of
+    /// plain values, so the scan does no reference counting.
+    static let units: [UInt16] = spellings.flatMap { Array($0.utf16) }
+
+    /// For each ASCII first character, the (offset, length) in `units` of the emoticons starting with
+    /// it, longest first.
+    static let candidates: [[(offset: Int, length: Int)]] = {
+        var table = [[(offset: Int, length: Int)]](repeating: [], count: 128)
+        var offset = 0
         for spelling in spellings {
-            let units = Array(spelling.utf16)
-            table[Int(units[0])].append(units)
+            let length = spelling.utf16.count
+            table[Int(spelling.utf16.first!)].append((offset, length))
+            offset += length
         }
-        for index in table.indices {
-            table[index].sort { $0.count > $1.count }
-        }
+        for index in table.indices { table[index].sort { $0.length > $1.length } }
         return table
     }()
 
@@ -58,7 +63,6 @@ enum Emoticons {
     static func findSpans(
         in text: UnsafeBufferPointer<UInt16>, into spans: inout [(start: Int, end: Int)]
     ) {
-        let table = byFirstUnit
         let (low, high) = firstUnitMask
         let count = text.count
         var index = 0
@@ -66,20 +70,24 @@ enum Emoticons {
             let unit = text[index]
             let isCandidate =
                 unit < 64 ? (low >> UInt64(unit)) & 1 != 0 : unit < 128 && (high >> UInt64(unit - 64)) & 1 != 0
-            guard isCandidate else {
+            // Quick rejection of the common case: a letter inside a word ("o" in "good").
+            guard isCandidate, !(index > 0 && isASCIIAlphanumeric(unit) && isASCIIAlphanumeric(text[index - 1]))
+            else {
                 index += 1
                 continue
             }
             var matchedLength = 0
-            for candidate in table[Int(unit)] where candidate.count <= count - index {
-                var equal = true
-                for offset in 1..<candidate.count where text[index + offset] != candidate[offset] {
-                    equal = false
-                    break
-                }
-                if equal && isBounded(text, start: index, end: index + candidate.count) {
-                    matchedLength = candidate.count
-                    break
+            units.withUnsafeBufferPointer { units in
+                for candidate in candidates[Int(unit)] where candidate.length <= count - index {
+                    var equal = true
+                    for offset in 1..<candidate.length where text[index + offset] != units[candidate.offset + offset] {
+                        equal = false
+                        break
+                    }
+                    if equal && isBounded(text, start: index, end: index + candidate.length) {
+                        matchedLength = candidate.length
+                        break
+                    }
                 }
             }
             if matchedLength > 0 {
