@@ -45,8 +45,10 @@ struct TokenizeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let settings = TokenizerSettings(locale: locale, keepCase: keepCase, recognizesEmoticons: !noEmoticons)
-        let tokenizer = try ParallelLineTokenizer(settings: settings, threads: threads ?? Self.defaultThreadCount)
+        let settings = TokenizerSettings(
+            locale: locale, keepCase: keepCase, recognizesEmoticons: !noEmoticons)
+        let tokenizer = try ParallelLineTokenizer(
+            settings: settings, threads: threads ?? Self.defaultThreadCount)
         // Open every file first, so that a missing one stops the run before any output.
         let inputs = try (files.isEmpty ? ["-"] : files).map { try InputFile(path: $0) }
         for input in inputs {

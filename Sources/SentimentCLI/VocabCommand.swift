@@ -29,7 +29,8 @@ struct VocabCommand: ParsableCommand {
     @Argument(help: "Corpus files (\"-\" for standard input).")
     var files: [String]
 
-    @Option(name: .shortAndLong, help: "Write the vocabulary here (atomically) instead of to standard output.")
+    @Option(
+        name: .shortAndLong, help: "Write the vocabulary here (atomically) instead of to standard output.")
     var output: String?
 
     @Option(help: "Keep tokens seen at least this many times.")
@@ -73,7 +74,8 @@ struct VocabCommand: ParsableCommand {
     }
 
     func run() throws {
-        let settings = TokenizerSettings(locale: locale, keepCase: keepCase, recognizesEmoticons: !noEmoticons)
+        let settings = TokenizerSettings(
+            locale: locale, keepCase: keepCase, recognizesEmoticons: !noEmoticons)
         let pool = try TokenizerPool(settings: settings, count: threads ?? TokenizeCommand.defaultThreadCount)
         let options = CorpusReaderOptions(
             format: format, labelColumn: labelColumn, textColumn: textColumn, requiresLabels: false,
@@ -104,7 +106,8 @@ struct VocabCommand: ParsableCommand {
         if reader.documentsWithInvalidUTF8 > 0 {
             let count = reader.documentsWithInvalidUTF8
             FileWriting.printError(
-                "\(reader.fileName): \(count) line\(count == 1 ? "" : "s") had invalid UTF-8 (replaced with U+FFFD)")
+                "\(reader.fileName): \(count) line\(count == 1 ? "" : "s") had invalid UTF-8 (replaced with U+FFFD)"
+            )
         }
         if reader.skippedLineCount > 0 {
             FileWriting.printError("\(reader.fileName): skipped \(reader.skippedLineCount) bad lines:")

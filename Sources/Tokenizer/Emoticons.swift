@@ -69,9 +69,11 @@ enum Emoticons {
         while index < count {
             let unit = text[index]
             let isCandidate =
-                unit < 64 ? (low >> UInt64(unit)) & 1 != 0 : unit < 128 && (high >> UInt64(unit - 64)) & 1 != 0
+                unit < 64
+                ? (low >> UInt64(unit)) & 1 != 0 : unit < 128 && (high >> UInt64(unit - 64)) & 1 != 0
             // Quick rejection of the common case: a letter inside a word ("o" in "good").
-            guard isCandidate, !(index > 0 && isASCIIAlphanumeric(unit) && isASCIIAlphanumeric(text[index - 1]))
+            guard isCandidate,
+                !(index > 0 && isASCIIAlphanumeric(unit) && isASCIIAlphanumeric(text[index - 1]))
             else {
                 index += 1
                 continue
@@ -80,7 +82,8 @@ enum Emoticons {
             units.withUnsafeBufferPointer { units in
                 for candidate in candidates[Int(unit)] where candidate.length <= count - index {
                     var equal = true
-                    for offset in 1..<candidate.length where text[index + offset] != units[candidate.offset + offset] {
+                    for offset in 1..<candidate.length
+                    where text[index + offset] != units[candidate.offset + offset] {
                         equal = false
                         break
                     }

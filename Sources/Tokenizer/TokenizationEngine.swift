@@ -60,7 +60,10 @@ struct TokenizationEngine {
         strings.reserveCapacity(tokenEnds.count)
         var start = 0
         for end in tokenEnds {
-            strings.append(String(decoding: UnsafeBufferPointer(start: output.base + start, count: end - start), as: UTF8.self))
+            strings.append(
+                String(
+                    decoding: UnsafeBufferPointer(start: output.base + start, count: end - start),
+                    as: UTF8.self))
             start = end + 1
         }
         return strings
@@ -131,7 +134,9 @@ struct TokenizationEngine {
                     normalized.reserve(max(needed, normalized.capacity * 2))
                     continue
                 }
-                if sicu_failed(status) == 0 { text = UnsafeMutableBufferPointer(start: normalized.base, count: needed) }
+                if sicu_failed(status) == 0 {
+                    text = UnsafeMutableBufferPointer(start: normalized.base, count: needed)
+                }
                 break
             }
         }
@@ -242,7 +247,8 @@ struct TokenizationEngine {
         while true {
             var status: Int32 = 0
             let needed = Int(
-                sicu_fold_case(source.baseAddress, Int32(source.count), folded.base, Int32(folded.capacity), &status))
+                sicu_fold_case(
+                    source.baseAddress, Int32(source.count), folded.base, Int32(folded.capacity), &status))
             if status == sicu_buffer_overflow_status() {
                 folded.reserve(max(needed, folded.capacity * 2))
                 continue

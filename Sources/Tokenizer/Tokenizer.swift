@@ -38,7 +38,8 @@ public final class Tokenizer {
         }
         var status: Int32 = 0
         guard let breaker = sicu_word_breaker_open(settings.locale, &status), sicu_failed(status) == 0 else {
-            throw TokenizerError.invalidLocale(settings.locale, reason: String(cString: sicu_error_name(status)))
+            throw TokenizerError.invalidLocale(
+                settings.locale, reason: String(cString: sicu_error_name(status)))
         }
         self.settings = settings
         self.breaker = breaker

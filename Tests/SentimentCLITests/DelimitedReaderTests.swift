@@ -16,7 +16,8 @@ import Testing
 
     @Test func headerlessLabelFirstOrLast() throws {
         #expect(pairs(try documents("1\tnice\n0\tnasty\n", name: "a.tsv")) == [p("nice", 1), p("nasty", 0)])
-        #expect(pairs(try documents("nice\tpos\nnasty\tneg\n", name: "a.tsv")) == [p("nice", 1), p("nasty", 0)])
+        #expect(
+            pairs(try documents("nice\tpos\nnasty\tneg\n", name: "a.tsv")) == [p("nice", 1), p("nasty", 0)])
     }
 
     @Test func extraTabsBelongToTheLastTextColumn() throws {
@@ -41,7 +42,8 @@ import Testing
             _ = try documents("label\ttext\n1\tok\n\nmaybe\tso-so\n", name: "reviews.tsv")
         }
         #expect(
-            message == #"reviews.tsv:4: label "maybe" is not one of 0/1, neg/pos, negative/positive, false/true"#)
+            message
+                == #"reviews.tsv:4: label "maybe" is not one of 0/1, neg/pos, negative/positive, false/true"#)
     }
 
     @Test func missingColumnNamesFileAndLine() throws {
@@ -52,7 +54,8 @@ import Testing
     @Test func skipBadLinesCountsThem() throws {
         var options = CorpusReaderOptions()
         options.skipBadLines = true
-        let corpus = try reader("label\ttext\n1\tok\n7\tseven\nmaybe\tx\n0\tfine\n", name: "r.tsv", options: options)
+        let corpus = try reader(
+            "label\ttext\n1\tok\n7\tseven\nmaybe\tx\n0\tfine\n", name: "r.tsv", options: options)
         #expect(pairs(try corpus.readAll()) == [p("ok", 1), p("fine", 0)])
         #expect(corpus.skippedLineCount == 2)
         #expect(corpus.skippedLineMessages.first?.hasPrefix("r.tsv:3: label \"7\"") == true)
@@ -81,7 +84,9 @@ import Testing
     @Test func unknownColumnName() throws {
         var options = CorpusReaderOptions()
         options.textColumn = .name("words")
-        let message = inputErrorMessage { _ = try documents("label\ttext\n1\tx\n", name: "a.tsv", options: options) }
+        let message = inputErrorMessage {
+            _ = try documents("label\ttext\n1\tx\n", name: "a.tsv", options: options)
+        }
         #expect(message == #"a.tsv: no header column named "words""#)
     }
 
@@ -95,8 +100,12 @@ import Testing
     @Test func labelsOptionalForVocabulary() throws {
         var options = CorpusReaderOptions()
         options.requiresLabels = false
-        #expect(pairs(try documents("text\nsome words\n", name: "a.tsv", options: options)) == [p("some words", nil)])
-        #expect(pairs(try documents("1\tsome words\n", name: "a.tsv", options: options)) == [p("some words", 1)])
+        #expect(
+            pairs(try documents("text\nsome words\n", name: "a.tsv", options: options)) == [
+                p("some words", nil)
+            ])
+        #expect(
+            pairs(try documents("1\tsome words\n", name: "a.tsv", options: options)) == [p("some words", 1)])
     }
 
     @Test func invalidUTF8InTextIsReplacedAndCounted() throws {
@@ -142,7 +151,10 @@ import Testing
     }
 
     @Test func headerlessCSV() throws {
-        #expect(pairs(try documents("pos,\"good, fun\"\nneg,dull\n", name: "r.csv")) == [p("good, fun", 1), p("dull", 0)])
+        #expect(
+            pairs(try documents("pos,\"good, fun\"\nneg,dull\n", name: "r.csv")) == [
+                p("good, fun", 1), p("dull", 0),
+            ])
     }
 
     @Test func emptyFieldsAndQuotedEmptyText() throws {
@@ -150,7 +162,9 @@ import Testing
     }
 
     @Test func unterminatedQuoteNamesTheRecordLine() throws {
-        let message = inputErrorMessage { _ = try documents("label,text\n1,ok\n0,\"never closed\n1,x\n", name: "r.csv") }
+        let message = inputErrorMessage {
+            _ = try documents("label,text\n1,ok\n0,\"never closed\n1,x\n", name: "r.csv")
+        }
         #expect(message == "r.csv:3: quoted field 2 is not closed before the end of the file")
     }
 
@@ -160,8 +174,11 @@ import Testing
     }
 
     @Test func badLabelInCSV() throws {
-        let message = inputErrorMessage { _ = try documents("label,text\n1,a\n2,\"b\nc\"\nmaybe,d\n", name: "reviews.csv") }
-        #expect(message == #"reviews.csv:3: label "2" is not one of 0/1, neg/pos, negative/positive, false/true"#)
+        let message = inputErrorMessage {
+            _ = try documents("label,text\n1,a\n2,\"b\nc\"\nmaybe,d\n", name: "reviews.csv")
+        }
+        #expect(
+            message == #"reviews.csv:3: label "2" is not one of 0/1, neg/pos, negative/positive, false/true"#)
     }
 
     @Test func wrongFieldCount() throws {

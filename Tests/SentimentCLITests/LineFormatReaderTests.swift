@@ -17,7 +17,8 @@ import Testing
         let docs = try documents(text, name: "r.jsonl")
         #expect(
             pairs(docs) == [
-                p("good", 1), p("bad", 0), p("fine", 1), p("meh", 0), p("great", 1), p("awful", 0), p("ok", 1),
+                p("good", 1), p("bad", 0), p("fine", 1), p("meh", 0), p("great", 1), p("awful", 0),
+                p("ok", 1),
             ])
         #expect(docs.map(\.line) == [1, 2, 4, 5, 6, 7, 8])
     }
@@ -28,10 +29,19 @@ import Testing
     }
 
     @Test func errorsNameFileAndLine() throws {
-        #expect(inputErrorMessage { _ = try documents("{\"text\": \"a\", \"label\": 1}\n{oops\n", name: "r.jsonl") } == "r.jsonl:2: not valid JSON")
-        #expect(inputErrorMessage { _ = try documents("[1, 2]\n", name: "r.jsonl") } == "r.jsonl:1: expected a JSON object")
-        #expect(inputErrorMessage { _ = try documents("{\"label\": 1}\n", name: "r.jsonl") } == #"r.jsonl:1: no "text" string"#)
-        #expect(inputErrorMessage { _ = try documents("{\"text\": \"a\"}\n", name: "r.jsonl") } == #"r.jsonl:1: no "label" key"#)
+        #expect(
+            inputErrorMessage {
+                _ = try documents("{\"text\": \"a\", \"label\": 1}\n{oops\n", name: "r.jsonl")
+            } == "r.jsonl:2: not valid JSON")
+        #expect(
+            inputErrorMessage { _ = try documents("[1, 2]\n", name: "r.jsonl") }
+                == "r.jsonl:1: expected a JSON object")
+        #expect(
+            inputErrorMessage { _ = try documents("{\"label\": 1}\n", name: "r.jsonl") }
+                == #"r.jsonl:1: no "text" string"#)
+        #expect(
+            inputErrorMessage { _ = try documents("{\"text\": \"a\"}\n", name: "r.jsonl") }
+                == #"r.jsonl:1: no "label" key"#)
         #expect(
             inputErrorMessage { _ = try documents("{\"text\": \"a\", \"label\": 2}\n", name: "r.jsonl") }
                 == #"r.jsonl:1: label "2" is not one of 0/1, neg/pos, negative/positive, false/true"#)
@@ -43,10 +53,13 @@ import Testing
     @Test func labelOptionalAndKeysChosen() throws {
         var options = CorpusReaderOptions()
         options.requiresLabels = false
-        #expect(pairs(try documents("{\"text\": \"a\"}\n", name: "r.jsonl", options: options)) == [p("a", nil)])
+        #expect(
+            pairs(try documents("{\"text\": \"a\"}\n", name: "r.jsonl", options: options)) == [p("a", nil)])
         options.textColumn = .name("body")
         options.labelColumn = .name("stars")
-        #expect(pairs(try documents("{\"body\": \"b\", \"stars\": \"pos\"}\n", name: "r.jsonl", options: options)) == [p("b", 1)])
+        #expect(
+            pairs(try documents("{\"body\": \"b\", \"stars\": \"pos\"}\n", name: "r.jsonl", options: options))
+                == [p("b", 1)])
     }
 
     @Test func invalidUTF8IsReplacedAndCounted() throws {
@@ -61,13 +74,16 @@ import Testing
 
 @Suite struct FastTextReaderTests {
     @Test func labelsAndText() throws {
-        let docs = try documents("__label__pos great film\n__label__0   dull\r\n\n__label__NEGATIVE\n", name: "r.ft")
+        let docs = try documents(
+            "__label__pos great film\n__label__0   dull\r\n\n__label__NEGATIVE\n", name: "r.ft")
         #expect(pairs(docs) == [p("great film", 1), p("dull", 0), p("", 0)])
         #expect(docs.map(\.line) == [1, 2, 4])
     }
 
     @Test func errors() throws {
-        #expect(inputErrorMessage { _ = try documents("no label here\n", name: "r.ft") } == "r.ft:1: line does not start with __label__")
+        #expect(
+            inputErrorMessage { _ = try documents("no label here\n", name: "r.ft") }
+                == "r.ft:1: line does not start with __label__")
         #expect(
             inputErrorMessage { _ = try documents("__label__1 ok\n__label__maybe x\n", name: "r.ft") }
                 == #"r.ft:2: label "maybe" is not one of 0/1, neg/pos, negative/positive, false/true"#)
@@ -93,7 +109,8 @@ import Testing
 
 @Suite struct FormatDetectionTests {
     @Test(arguments: [
-        ("a.tsv", CorpusFormat.tsv), ("a.TSV", .tsv), ("a.csv", .csv), ("a.jsonl", .jsonl), ("a.ndjson", .jsonl),
+        ("a.tsv", CorpusFormat.tsv), ("a.TSV", .tsv), ("a.csv", .csv), ("a.jsonl", .jsonl),
+        ("a.ndjson", .jsonl),
         ("a.ft", .fasttext),
     ])
     func byExtension(name: String, format: CorpusFormat) throws {
@@ -107,7 +124,8 @@ import Testing
     }
 
     @Test(arguments: [
-        ("{\"text\": \"a\", \"label\": 1}", CorpusFormat.jsonl), ("__label__1 hi", .fasttext), ("label\ttext", .tsv),
+        ("{\"text\": \"a\", \"label\": 1}", CorpusFormat.jsonl), ("__label__1 hi", .fasttext),
+        ("label\ttext", .tsv),
         ("1,hello", .csv), ("text,label", .csv), ("hello, world", .text), ("just words", .text), ("", .text),
     ])
     func sniffing(line: String, format: CorpusFormat) {

@@ -24,7 +24,9 @@ func documents(_ text: String, name: String, options: CorpusReaderOptions = Corp
 }
 
 /// (text, label) pairs, for compact expectations.
-func pairs(_ documents: [LabelledDocument]) -> [Pair] { documents.map { Pair(text: $0.text, label: $0.label) } }
+func pairs(_ documents: [LabelledDocument]) -> [Pair] {
+    documents.map { Pair(text: $0.text, label: $0.label) }
+}
 
 struct Pair: Equatable, CustomStringConvertible {
     var text: String

@@ -4,7 +4,9 @@ import Foundation
 enum SentimentBinary {
     static let url: URL? = {
         var directories: [URL] = []
-        if let executable = Bundle.main.executableURL { directories.append(executable.deletingLastPathComponent()) }
+        if let executable = Bundle.main.executableURL {
+            directories.append(executable.deletingLastPathComponent())
+        }
         directories.append(Bundle.main.bundleURL.deletingLastPathComponent())
         directories.append(Bundle.main.bundleURL)
         directories.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
@@ -29,7 +31,8 @@ enum SentimentBinary {
         process.executableURL = url
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sentiment-run-\(UUID().uuidString)")
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "sentiment-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let inputURL = scratch.appendingPathComponent("stdin")

@@ -38,7 +38,8 @@ import Tokenizer
 
 @Suite struct TokenizeCommandEndToEndTests {
     @Test func standardInputToStandardOutput() throws {
-        let result = try SentimentBinary.run(["tokenize"], input: Array("I didn’t LIKE it :)\n\n这家酒店很好\n".utf8))
+        let result = try SentimentBinary.run(
+            ["tokenize"], input: Array("I didn’t LIKE it :)\n\n这家酒店很好\n".utf8))
         #expect(result.status == 0)
         #expect(result.standardOutput == "i didn't like it :)\n\n这 家 酒店 很好\n")
         #expect(result.standardError == "")
@@ -69,7 +70,8 @@ import Tokenizer
     }
 
     @Test func keepCaseAndLocaleOptions() throws {
-        let result = try SentimentBinary.run(["tokenize", "--keep-case", "--locale", "th"], input: Array("Good ภาษาไทย\n".utf8))
+        let result = try SentimentBinary.run(
+            ["tokenize", "--keep-case", "--locale", "th"], input: Array("Good ภาษาไทย\n".utf8))
         #expect(result.status == 0)
         #expect(result.standardOutput == "Good ภาษา ไทย\n")
     }

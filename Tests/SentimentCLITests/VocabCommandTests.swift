@@ -32,10 +32,13 @@ import Tokenizer
     @Test func writesTheVocabularyAtomicallyToAFile() throws {
         try withTemporaryDirectory { directory in
             let corpus = directory.appendingPathComponent("reviews.csv")
-            try Data("label,text\n1,\"Great, GREAT film :)\"\n0,\"bad film\"\n1,great\n".utf8).write(to: corpus)
+            try Data("label,text\n1,\"Great, GREAT film :)\"\n0,\"bad film\"\n1,great\n".utf8).write(
+                to: corpus)
             let output = directory.appendingPathComponent("vocab.tsv")
             try Data("old".utf8).write(to: output)
-            let result = try SentimentBinary.run(["vocab", corpus.path, "-o", output.path, "--min-count", "2"])
+            let result = try SentimentBinary.run([
+                "vocab", corpus.path, "-o", output.path, "--min-count", "2",
+            ])
             #expect(result.status == 0)
             #expect(result.standardOutput == "")
             let written = try String(contentsOf: output, encoding: .utf8)
@@ -62,8 +65,11 @@ import Tokenizer
             #expect(result.status != 0)
             #expect(
                 result.standardError.contains(
-                    "\(corpus.path):4: label \"maybe\" is not one of 0/1, neg/pos, negative/positive, false/true"))
-            let skipped = try SentimentBinary.run(["vocab", corpus.path, "--skip-bad-lines", "--min-count", "1"])
+                    "\(corpus.path):4: label \"maybe\" is not one of 0/1, neg/pos, negative/positive, false/true"
+                ))
+            let skipped = try SentimentBinary.run([
+                "vocab", corpus.path, "--skip-bad-lines", "--min-count", "1",
+            ])
             #expect(skipped.status == 0)
             #expect(skipped.standardOutput == "<pad>\t0\n<unk>\t0\nok\t1\n")
             #expect(skipped.standardError.contains("skipped 1 bad lines"))
@@ -73,7 +79,9 @@ import Tokenizer
     @Test func missingFile() throws {
         let result = try SentimentBinary.run(["vocab", "/nonexistent/corpus.tsv"])
         #expect(result.status != 0)
-        #expect(result.standardError == "Error: /nonexistent/corpus.tsv: cannot open: No such file or directory\n")
+        #expect(
+            result.standardError == "Error: /nonexistent/corpus.tsv: cannot open: No such file or directory\n"
+        )
     }
 
     @Test(.enabled(if: SharedData.file("data/sst2/dev.tsv") != nil, "needs ../shared/data/sst2/dev.tsv"))

@@ -11,17 +11,18 @@ import Testing
         #expect(!result.hadInvalidUTF8)
     }
 
-    @Test(arguments: [
-        [0x80],  // lone continuation byte
-        [0xBF, 0x80],  // two stray continuation bytes
-        [0xE2, 0x82],  // truncated three-byte sequence
-        [0xF0, 0x9F, 0x98],  // truncated emoji
-        [0xC0, 0xAF],  // overlong "/"
-        [0xE0, 0x80, 0xAF],  // overlong "/" in three bytes
-        [0xED, 0xA0, 0x80],  // UTF-16 surrogate
-        [0xF4, 0x90, 0x80, 0x80],  // above U+10FFFF
-        [0xFF],  // never valid
-    ] as [[UInt8]])
+    @Test(
+        arguments: [
+            [0x80],  // lone continuation byte
+            [0xBF, 0x80],  // two stray continuation bytes
+            [0xE2, 0x82],  // truncated three-byte sequence
+            [0xF0, 0x9F, 0x98],  // truncated emoji
+            [0xC0, 0xAF],  // overlong "/"
+            [0xE0, 0x80, 0xAF],  // overlong "/" in three bytes
+            [0xED, 0xA0, 0x80],  // UTF-16 surrogate
+            [0xF4, 0x90, 0x80, 0x80],  // above U+10FFFF
+            [0xFF],  // never valid
+        ] as [[UInt8]])
     func invalidBytesBecomeReplacementCharacters(bad: [UInt8]) throws {
         let result = try tokens(bytes: good + bad + Array(" film".utf8))
         #expect(result.hadInvalidUTF8)

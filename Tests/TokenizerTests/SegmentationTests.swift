@@ -9,9 +9,10 @@ import Testing
     }
 
     @Test func numbersStayWhole() throws {
-        #expect(try tokens("It cost $3.50, rated 10/10 by 1,000 fans") == [
-            "it", "cost", "$", "3.50", ",", "rated", "10", "/", "10", "by", "1,000", "fans",
-        ])
+        #expect(
+            try tokens("It cost $3.50, rated 10/10 by 1,000 fans") == [
+                "it", "cost", "$", "3.50", ",", "rated", "10", "/", "10", "by", "1,000", "fans",
+            ])
     }
 
     @Test func contractionsStayWhole() throws {

@@ -77,7 +77,8 @@ final class CorpusReader {
             } catch InputError.badLine(let file, let line, let message) where options.skipBadLines {
                 skippedLineCount += 1
                 if skippedLineMessages.count < Self.maximumKeptMessages {
-                    skippedLineMessages.append(InputError.badLine(file: file, line: line, message: message).description)
+                    skippedLineMessages.append(
+                        InputError.badLine(file: file, line: line, message: message).description)
                 }
             }
         }
@@ -156,16 +157,20 @@ final class CorpusReader {
         let (repairedText, repaired) = TextDecoder.decode(line.bytes)
         let object: Any
         do {
-            object = try JSONSerialization.jsonObject(with: Data(repairedText.utf8), options: [.fragmentsAllowed])
+            object = try JSONSerialization.jsonObject(
+                with: Data(repairedText.utf8), options: [.fragmentsAllowed])
         } catch {
             throw bad(line.number, "not valid JSON")
         }
-        guard let dictionary = object as? [String: Any] else { throw bad(line.number, "expected a JSON object") }
+        guard let dictionary = object as? [String: Any] else {
+            throw bad(line.number, "expected a JSON object")
+        }
         let textKey = key(options.textColumn, default: "text", alternatives: ColumnNames.text, in: dictionary)
         guard let textKey, let text = dictionary[textKey] as? String else {
             throw bad(line.number, "no \"\(options.textColumn.flatMap(Self.name) ?? "text")\" string")
         }
-        let labelKey = key(options.labelColumn, default: "label", alternatives: ColumnNames.label, in: dictionary)
+        let labelKey = key(
+            options.labelColumn, default: "label", alternatives: ColumnNames.label, in: dictionary)
         var label: Float?
         if let labelKey, let value = dictionary[labelKey], !(value is NSNull) {
             label = try jsonLabel(value, line: line.number)
@@ -183,7 +188,8 @@ final class CorpusReader {
 
     /// The key to use: the one named on the command line, else `preferred`, else a recognised alternative.
     private func key(
-        _ selector: ColumnSelector?, default preferred: String, alternatives: Set<String>, in object: [String: Any]
+        _ selector: ColumnSelector?, default preferred: String, alternatives: Set<String>,
+        in object: [String: Any]
     ) -> String? {
         if let selector { return Self.name(selector) }
         if object[preferred] != nil { return preferred }
@@ -192,7 +198,9 @@ final class CorpusReader {
 
     private func jsonLabel(_ value: Any, line: Int) throws -> Float {
         if let string = value as? String {
-            guard let label = LabelParser.parse(string) else { throw bad(line, LabelParser.message(for: string)) }
+            guard let label = LabelParser.parse(string) else {
+                throw bad(line, LabelParser.message(for: string))
+            }
             return label
         }
         if let number = value as? NSNumber {
@@ -220,7 +228,9 @@ final class CorpusReader {
         }
         var text = bytes[labelEnd...]
         while let first = text.first, first == 0x20 || first == 0x09 { text = text.dropFirst() }
-        if text.starts(with: prefix) { throw bad(line.number, "more than one label (a binary label is expected)") }
+        if text.starts(with: prefix) {
+            throw bad(line.number, "more than one label (a binary label is expected)")
+        }
         return makeDocument(text: text, label: label, line: line.number)
     }
 }
@@ -244,14 +254,17 @@ struct ColumnLayout: Equatable {
         }
         let isHeader =
             names.contains { ColumnNames.isLabelName($0) || ColumnNames.isTextName($0) }
-            || [named(options.labelColumn), named(options.textColumn)].contains { $0 != nil && names.contains($0!) }
+            || [named(options.labelColumn), named(options.textColumn)].contains {
+                $0 != nil && names.contains($0!)
+            }
 
         func resolve(_ selector: ColumnSelector?, what: String) throws -> Int? {
             switch selector {
             case .index(let index):
                 guard index <= count else {
                     throw InputError.badFile(
-                        file: file, message: "\(what) column \(index) does not exist (the file has \(count) columns)")
+                        file: file,
+                        message: "\(what) column \(index) does not exist (the file has \(count) columns)")
                 }
                 return index - 1
             case .name(let name):
@@ -296,7 +309,8 @@ struct ColumnLayout: Equatable {
             )
         }
         guard let text else {
-            throw InputError.badFile(file: file, message: "cannot tell which column holds the text; use --text-column")
+            throw InputError.badFile(
+                file: file, message: "cannot tell which column holds the text; use --text-column")
         }
         if label == text {
             throw InputError.badFile(file: file, message: "the label and the text column are the same column")

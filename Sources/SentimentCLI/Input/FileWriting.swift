@@ -59,7 +59,9 @@ enum FileWriting {
             let mask = umask(0)
             umask(mask)
             fchmod(descriptor, 0o666 & ~mask)
-            guard fsync(descriptor) == 0 else { throw WriteError(file: path, reason: String(cString: strerror(errno))) }
+            guard fsync(descriptor) == 0 else {
+                throw WriteError(file: path, reason: String(cString: strerror(errno)))
+            }
             close(descriptor)
             isOpen = false
             guard rename(temporaryPath, path) == 0 else {

@@ -67,7 +67,9 @@ final class InputFile {
         if scratch.count < maximumCount { scratch = [UInt8](repeating: 0, count: maximumCount) }
         var received = 0
         repeat {
-            received = scratch.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress!, maximumCount) }
+            received = scratch.withUnsafeMutableBytes {
+                systemRead(descriptor, $0.baseAddress!, maximumCount)
+            }
         } while received < 0 && errno == EINTR
         guard received >= 0 else {
             throw InputError.readFailed(file: name, reason: String(cString: strerror(errno)))
