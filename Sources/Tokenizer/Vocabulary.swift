@@ -5,9 +5,13 @@
 /// somehow contains the literal token "<pad>" can never produce padding. (The tokenizer cuts the text
 /// "<pad>" into "<", "pad", ">" anyway.)
 public struct Vocabulary: Sendable, Equatable {
+    /// The id that pads short sequences in a batch.
     public static let paddingID: Int32 = 0
+    /// The id of every token that is not in the vocabulary.
     public static let unknownID: Int32 = 1
+    /// The entry at `paddingID`.
     public static let paddingToken = "<pad>"
+    /// The entry at `unknownID`.
     public static let unknownToken = "<unk>"
 
     /// The tokens in id order, `<pad>` and `<unk>` first.

@@ -196,3 +196,18 @@ import Testing
         #expect(corpus.skippedLineCount == 1)
     }
 }
+
+@Suite struct HeaderDetectionTests {
+    @Test func aDataLineWhoseTextIsAHeaderWordIsData() throws {
+        #expect(pairs(try documents("1\treview\n0\ttext\n", name: "a.tsv")) == [p("review", 1), p("text", 0)])
+    }
+
+    @Test func jsonLinesRejectColumnNumbers() throws {
+        var options = CorpusReaderOptions()
+        options.textColumn = .index(2)
+        let message = inputErrorMessage {
+            _ = try documents("{\"text\": \"a\", \"label\": 1}\n", name: "r.jsonl", options: options)
+        }
+        #expect(message == "r.jsonl: JSON Lines has no column numbers: give the text key's name")
+    }
+}

@@ -165,6 +165,12 @@ final class CorpusReader {
         guard let dictionary = object as? [String: Any] else {
             throw bad(line.number, "expected a JSON object")
         }
+        if case .index = options.textColumn {
+            throw InputError.badFile(file: fileName, message: "JSON Lines has no column numbers: give the text key's name")
+        }
+        if case .index = options.labelColumn {
+            throw InputError.badFile(file: fileName, message: "JSON Lines has no column numbers: give the label key's name")
+        }
         let textKey = key(options.textColumn, default: "text", alternatives: ColumnNames.text, in: dictionary)
         guard let textKey, let text = dictionary[textKey] as? String else {
             throw bad(line.number, "no \"\(options.textColumn.flatMap(Self.name) ?? "text")\" string")
@@ -252,11 +258,13 @@ struct ColumnLayout: Equatable {
             if case .name(let name) = selector { return name.lowercased() }
             return nil
         }
+        // A header names a column and holds no label value: a first data line "1<TAB>review" is data.
         let isHeader =
-            names.contains { ColumnNames.isLabelName($0) || ColumnNames.isTextName($0) }
-            || [named(options.labelColumn), named(options.textColumn)].contains {
-                $0 != nil && names.contains($0!)
-            }
+            (names.contains { ColumnNames.isLabelName($0) || ColumnNames.isTextName($0) }
+                || [named(options.labelColumn), named(options.textColumn)].contains {
+                    $0 != nil && names.contains($0!)
+                })
+            && !names.contains(where: { LabelParser.parse(Substring($0)) != nil })
 
         func resolve(_ selector: ColumnSelector?, what: String) throws -> Int? {
             switch selector {
