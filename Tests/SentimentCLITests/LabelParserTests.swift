@@ -6,7 +6,7 @@ import Testing
     @Test(arguments: ["0", "neg", "NEG", "negative", "Negative", "false", "FALSE", " 0 ", "\tneg"])
     func negativeSpellings(text: String) { #expect(LabelParser.parse(text) == 0) }
 
-    @Test(arguments: ["1", "pos", "Pos", "positive", "POSITIVE", "true", "True", "  1", "pos\r"])
+    @Test(arguments: ["1", "pos", "Pos", "positive", "POSITIVE", "true", "True", "  1", "pos\r", "pos\r\n"])
     func positiveSpellings(text: String) { #expect(LabelParser.parse(text) == 1) }
 
     @Test(arguments: ["", "maybe", "2", "-1", "0.5", "yes", "posi tive", "01"])

@@ -112,3 +112,14 @@ import Tokenizer
         }
     }
 }
+
+@Suite struct VocabTableRoundTripTests {
+    @Test func writtenTableReadsBackAsTheSameVocabulary() throws {
+        var builder = VocabularyBuilder()
+        let tokenizer = try Tokenizer()
+        for line in ["Good film :)", "good 酒店 👍🏽", "bad film"] { builder.add(tokenizer.tokens(in: line)) }
+        let vocabulary = builder.build(minCount: 1)
+        let table = VocabCommand.table(of: vocabulary, counts: builder)
+        #expect(try Vocabulary(table: String(decoding: table, as: UTF8.self)) == vocabulary)
+    }
+}
