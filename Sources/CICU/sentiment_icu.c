@@ -1,1 +1,116 @@
+// ICU calls behind the plain-C interface of include/sentiment_icu.h.
 #include "sentiment_icu.h"
+
+#include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/utypes.h>
+
+int sicu_failed(int32_t status) { return U_FAILURE((UErrorCode)status) ? 1 : 0; }
+
+const char *sicu_error_name(int32_t status) { return u_errorName((UErrorCode)status); }
+
+int32_t sicu_buffer_overflow_status(void) { return (int32_t)U_BUFFER_OVERFLOW_ERROR; }
+
+int32_t sicu_utf8_to_utf16(const char *source, int32_t length, uint16_t *destination, int32_t capacity,
+                           int32_t *substitutions, int32_t *status) {
+    UErrorCode error = U_ZERO_ERROR;
+    int32_t written = 0;
+    *substitutions = 0;
+    u_strFromUTF8WithSub((UChar *)destination, capacity, &written, source, length, 0xFFFD, substitutions,
+                         &error);
+    *status = (int32_t)error;
+    return written;
+}
+
+static const UNormalizer2 *nfkc_instance(UErrorCode *error) { return unorm2_getNFKCInstance(error); }
+
+int32_t sicu_nfkc_normalized_prefix(const uint16_t *source, int32_t length, int32_t *status) {
+    UErrorCode error = U_ZERO_ERROR;
+    const UNormalizer2 *normalizer = nfkc_instance(&error);
+    int32_t prefix = 0;
+    if (U_SUCCESS(error)) {
+        prefix = unorm2_spanQuickCheckYes(normalizer, (const UChar *)source, length, &error);
+    }
+    *status = (int32_t)error;
+    return prefix;
+}
+
+int32_t sicu_nfkc(const uint16_t *source, int32_t length, int32_t normalizedPrefix, uint16_t *destination,
+                  int32_t capacity, int32_t *status) {
+    UErrorCode error = U_ZERO_ERROR;
+    const UNormalizer2 *normalizer = nfkc_instance(&error);
+    if (U_FAILURE(error)) {
+        *status = (int32_t)error;
+        return 0;
+    }
+    if (normalizedPrefix < 0 || normalizedPrefix > length) normalizedPrefix = 0;
+    if (normalizedPrefix > capacity) {
+        *status = (int32_t)U_BUFFER_OVERFLOW_ERROR;
+        return length;  // a lower bound is enough: the caller grows the buffer and retries
+    }
+    u_memcpy((UChar *)destination, (const UChar *)source, normalizedPrefix);
+    int32_t result = unorm2_normalizeSecondAndAppend(normalizer, (UChar *)destination, normalizedPrefix,
+                                                     capacity, (const UChar *)source + normalizedPrefix,
+                                                     length - normalizedPrefix, &error);
+    *status = (int32_t)error;
+    return result;
+}
+
+int32_t sicu_fold_case(const uint16_t *source, int32_t length, uint16_t *destination, int32_t capacity,
+                       int32_t *status) {
+    UErrorCode error = U_ZERO_ERROR;
+    int32_t result = u_strFoldCase((UChar *)destination, capacity, (const UChar *)source, length,
+                                   U_FOLD_CASE_DEFAULT, &error);
+    *status = (int32_t)error;
+    return result;
+}
+
+int sicu_is_white_space(int32_t codePoint) { return u_isUWhiteSpace((UChar32)codePoint) ? 1 : 0; }
+
+int sicu_is_alphanumeric(int32_t codePoint) {
+    return (u_isUAlphabetic((UChar32)codePoint) || u_charType((UChar32)codePoint) == U_DECIMAL_DIGIT_NUMBER)
+               ? 1
+               : 0;
+}
+
+// The opaque handle is the ICU iterator itself.
+sicu_word_breaker *sicu_word_breaker_open(const char *locale, int32_t *status) {
+    UErrorCode error = U_ZERO_ERROR;
+    UBreakIterator *iterator = ubrk_open(UBRK_WORD, locale, NULL, 0, &error);
+    *status = (int32_t)error;
+    if (U_FAILURE(error)) return NULL;
+    return (sicu_word_breaker *)iterator;
+}
+
+sicu_word_breaker *sicu_word_breaker_clone(const sicu_word_breaker *breaker, int32_t *status) {
+    UErrorCode error = U_ZERO_ERROR;
+    UBreakIterator *copy = ubrk_clone((const UBreakIterator *)breaker, &error);
+    *status = (int32_t)error;
+    if (U_FAILURE(error)) return NULL;
+    return (sicu_word_breaker *)copy;
+}
+
+void sicu_word_breaker_close(sicu_word_breaker *breaker) {
+    if (breaker != NULL) ubrk_close((UBreakIterator *)breaker);
+}
+
+void sicu_word_breaker_set_text(sicu_word_breaker *breaker, const uint16_t *text, int32_t length,
+                                int32_t *status) {
+    UErrorCode error = U_ZERO_ERROR;
+    ubrk_setText((UBreakIterator *)breaker, (const UChar *)text, length, &error);
+    *status = (int32_t)error;
+}
+
+int32_t sicu_word_breaker_next(sicu_word_breaker *breaker) {
+    int32_t boundary = ubrk_next((UBreakIterator *)breaker);
+    return boundary == UBRK_DONE ? -1 : boundary;
+}
+
+const char *sicu_word_breaker_locale(const sicu_word_breaker *breaker, int32_t *status) {
+    UErrorCode error = U_ZERO_ERROR;
+    const char *name = ubrk_getLocaleByType((const UBreakIterator *)breaker, ULOC_ACTUAL_LOCALE, &error);
+    *status = (int32_t)error;
+    return name;
+}

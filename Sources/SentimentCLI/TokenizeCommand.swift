@@ -1,6 +1,111 @@
 import ArgumentParser
+import Foundation
+import Tokenizer
 
+/// `sentiment tokenize`: prints the tokens of each input line.
 struct TokenizeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "tokenize", abstract: "Not yet implemented.")
-    func run() throws { throw ValidationError("not yet implemented") }
+    static let configuration = CommandConfiguration(
+        commandName: "tokenize",
+        abstract: "Print the tokens of each input line, separated by spaces.",
+        discussion: """
+            Text is normalised (Unicode NFKC, typographic apostrophes to ', full case folding unless \
+            --keep-case) and split into words by ICU, which also segments Chinese, Japanese, Thai, Lao, \
+            Khmer and Burmese. Punctuation marks, emoji sequences and emoticons such as :) are tokens of \
+            their own; white space is dropped. Each input line gives exactly one output line (an empty \
+            one when it has no tokens), in input order, also with several threads. Invalid UTF-8 is \
+            replaced with U+FFFD and the number of affected lines is reported on standard error.
+
+            Examples:
+              echo "I didn’t LIKE it :)" | sentiment tokenize      # i didn't like it :)
+              sentiment tokenize reviews.txt --threads 2 > tokens.txt
+              sentiment tokenize --locale th thai.txt
+            """
+    )
+
+    @Argument(help: "Files to read, one text per line (\"-\" for standard input; standard input when none).")
+    var files: [String] = []
+
+    @Option(help: "ICU locale whose word-break rules are used.")
+    var locale = "root"
+
+    @Flag(help: "Keep letter case instead of case folding.")
+    var keepCase = false
+
+    @Flag(help: "Do not treat ASCII emoticons such as :) as single tokens.")
+    var noEmoticons = false
+
+    @Option(help: "Number of threads (default: all cores).")
+    var threads: Int?
+
+    /// Bytes read before a block of whole lines is tokenized.
+    static let blockSize = 4 << 20
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() throws {
+        let settings = TokenizerSettings(
+            locale: locale, keepCase: keepCase, recognizesEmoticons: !noEmoticons)
+        let tokenizer = try ParallelLineTokenizer(
+            settings: settings, threads: threads ?? Self.defaultThreadCount)
+        // Open every file first, so that a missing one stops the run before any output.
+        let inputs = try (files.isEmpty ? ["-"] : files).map { try InputFile(path: $0) }
+        for input in inputs {
+            let invalidLines = try Self.tokenize(input, with: tokenizer, blockSize: Self.blockSize) {
+                try FileWriting.writeToStandardOutput($0)
+            }
+            if invalidLines > 0 {
+                FileWriting.printError(
+                    "\(input.name): \(invalidLines) line\(invalidLines == 1 ? "" : "s") had invalid UTF-8 "
+                        + "(replaced with U+FFFD)")
+            }
+        }
+    }
+
+    static var defaultThreadCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+    /// Streams `input` through `tokenizer` in blocks of whole lines, passing each block's output to
+    /// `write`. A UTF-8 byte order mark at the start is dropped. Returns the number of lines with invalid
+    /// UTF-8.
+    static func tokenize(
+        _ input: InputFile, with tokenizer: ParallelLineTokenizer, blockSize: Int,
+        write: ([UInt8]) throws -> Void
+    ) throws -> Int {
+        var buffer: [UInt8] = []
+        var invalidLines = 0
+        var atStart = true
+        var reachedEnd = false
+        var target = blockSize
+        while !reachedEnd {
+            while buffer.count < target {
+                if try input.read(into: &buffer, maximumCount: blockSize) == 0 {
+                    reachedEnd = true
+                    break
+                }
+            }
+            if atStart && buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
+                buffer.removeFirst(3)
+            }
+            atStart = false
+            // Whole lines only, until the input ends; a line longer than a block makes the block grow.
+            var end = buffer.count
+            if !reachedEnd {
+                guard let lastNewline = buffer.lastIndex(of: 0x0A) else {
+                    target = buffer.count + blockSize
+                    continue
+                }
+                end = lastNewline + 1
+            }
+            target = blockSize
+            guard end > 0 else { continue }
+            let result = buffer.withUnsafeBytes {
+                tokenizer.tokenizeLines(UnsafeRawBufferPointer(rebasing: $0[0..<end]))
+            }
+            invalidLines += result.linesWithInvalidUTF8
+            try write(result.output)
+            buffer.removeFirst(end)
+        }
+        return invalidLines
+    }
 }

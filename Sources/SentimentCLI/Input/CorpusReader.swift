@@ -1,0 +1,328 @@
+import Foundation
+
+/// How to read a corpus file.
+struct CorpusReaderOptions: Sendable, Equatable {
+    /// The layout; nil picks it from the extension, then from the first line.
+    var format: CorpusFormat?
+    /// The label column of TSV/CSV (or key of JSON Lines); nil finds it from a header or the data.
+    var labelColumn: ColumnSelector?
+    /// The text column of TSV/CSV (or key of JSON Lines); nil finds it from a header or the data.
+    var textColumn: ColumnSelector?
+    /// Whether every document must have a label (training, evaluation) or labels may be absent (`vocab`).
+    var requiresLabels = true
+    /// Skip lines that cannot be read (and count them) instead of stopping at the first.
+    var skipBadLines = false
+}
+
+/// Reads the documents of one corpus file in order, streaming it: TSV, CSV, JSON Lines, fastText or plain
+/// text (see `CorpusFormat`). Blank lines are skipped; a line that cannot be read is an
+/// `InputError.badLine` naming the file and line, or, with `skipBadLines`, is skipped and counted.
+/// Invalid UTF-8 in a text becomes U+FFFD and is counted.
+final class CorpusReader {
+    let options: CorpusReaderOptions
+    /// The format in use (given, or detected).
+    let format: CorpusFormat
+    /// Lines (records) skipped because they could not be read, with `skipBadLines`.
+    private(set) var skippedLineCount = 0
+    /// The messages of the first skipped lines (at most `maximumKeptMessages`).
+    private(set) var skippedLineMessages: [String] = []
+    static let maximumKeptMessages = 10
+    /// Documents whose text had invalid UTF-8.
+    private(set) var documentsWithInvalidUTF8 = 0
+
+    var fileName: String { lines.file.name }
+
+    private let lines: LineReader
+    private let records: DelimitedRecordReader?
+    private var layout: ColumnLayout?
+
+    /// Opens `path` ("-" for standard input).
+    convenience init(path: String, options: CorpusReaderOptions = CorpusReaderOptions()) throws {
+        try self.init(file: InputFile(path: path), options: options)
+    }
+
+    init(file: InputFile, options: CorpusReaderOptions = CorpusReaderOptions()) throws {
+        self.options = options
+        lines = LineReader(file: file)
+        if let format = options.format ?? CorpusFormat.fromExtension(of: file.name) {
+            self.format = format
+        } else {
+            var firstLine: String?
+            for offset in 1...64 {
+                let peeked = try lines.peek(offset)
+                guard peeked.count == offset else { break }
+                if !peeked[offset - 1].isBlank {
+                    firstLine = TextDecoder.decode(peeked[offset - 1].bytes).text
+                    break
+                }
+            }
+            let sniffed = CorpusFormat.sniff(firstLine: firstLine ?? "")
+            // A ".txt" file is plain text unless it is clearly fastText.
+            format = CorpusFormat.isTextExtension(file.name) && sniffed != .fasttext ? .text : sniffed
+        }
+        switch format {
+        case .tsv: records = DelimitedRecordReader(lines: lines, dialect: .tsv)
+        case .csv: records = DelimitedRecordReader(lines: lines, dialect: .csv)
+        default: records = nil
+        }
+    }
+
+    /// The next document, or nil at the end of the file.
+    /// - Throws: `InputError` for a line that cannot be read (unless skipped) or a file whose columns
+    ///   cannot be found.
+    func next() throws -> LabelledDocument? {
+        while true {
+            do {
+                return try readDocument()
+            } catch InputError.badLine(let file, let line, let message) where options.skipBadLines {
+                skippedLineCount += 1
+                if skippedLineMessages.count < Self.maximumKeptMessages {
+                    skippedLineMessages.append(
+                        InputError.badLine(file: file, line: line, message: message).description)
+                }
+            }
+        }
+    }
+
+    /// All remaining documents.
+    func readAll() throws -> [LabelledDocument] {
+        var documents: [LabelledDocument] = []
+        while let document = try next() { documents.append(document) }
+        return documents
+    }
+
+    private func readDocument() throws -> LabelledDocument? {
+        if let records {
+            guard let record = try records.next() else { return nil }
+            if layout == nil {
+                let (decided, isHeader) = try ColumnLayout.decide(
+                    firstRecord: record, options: options, file: fileName)
+                layout = decided
+                if isHeader {
+                    guard let data = try records.next() else { return nil }
+                    return try document(from: data, layout: decided)
+                }
+            }
+            return try document(from: record, layout: layout!)
+        }
+        var line: LineReader.Line
+        repeat {
+            guard let next = try lines.next() else { return nil }
+            line = next
+        } while line.isBlank
+        switch format {
+        case .jsonl: return try jsonDocument(line)
+        case .fasttext: return try fastTextDocument(line)
+        default: return makeDocument(text: line.bytes[...], label: nil, line: line.number)
+        }
+    }
+
+    private func makeDocument(text bytes: ArraySlice<UInt8>, label: Float?, line: Int) -> LabelledDocument {
+        let (text, repaired) = TextDecoder.decode(bytes)
+        if repaired { documentsWithInvalidUTF8 += 1 }
+        return LabelledDocument(text: text, label: label, line: line)
+    }
+
+    private func bad(_ line: Int, _ message: String) -> InputError {
+        InputError.badLine(file: fileName, line: line, message: message)
+    }
+
+    // MARK: TSV and CSV
+
+    private func document(from record: DelimitedRecord, layout: ColumnLayout) throws -> LabelledDocument {
+        var fields = record.fields
+        if fields.count != layout.columnCount {
+            // Tabs inside a last text column of a TSV file are part of the text.
+            if format == .tsv && layout.text == layout.columnCount - 1 && fields.count > layout.columnCount {
+                let tail = fields[layout.text...].joined(separator: [0x09])
+                fields.removeSubrange(layout.text...)
+                fields.append(Array(tail))
+            } else {
+                throw bad(record.line, "expected \(layout.columnCount) fields, found \(fields.count)")
+            }
+        }
+        var label: Float?
+        if let column = layout.label {
+            guard let parsed = LabelParser.parse(bytes: fields[column][...]) else {
+                throw bad(record.line, LabelParser.message(for: TextDecoder.decode(fields[column]).text))
+            }
+            label = parsed
+        }
+        return makeDocument(text: fields[layout.text][...], label: label, line: record.line)
+    }
+
+    // MARK: JSON Lines
+
+    private func jsonDocument(_ line: LineReader.Line) throws -> LabelledDocument {
+        let (repairedText, repaired) = TextDecoder.decode(line.bytes)
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(
+                with: Data(repairedText.utf8), options: [.fragmentsAllowed])
+        } catch {
+            throw bad(line.number, "not valid JSON")
+        }
+        guard let dictionary = object as? [String: Any] else {
+            throw bad(line.number, "expected a JSON object")
+        }
+        if case .index = options.textColumn {
+            throw InputError.badFile(file: fileName, message: "JSON Lines has no column numbers: give the text key's name")
+        }
+        if case .index = options.labelColumn {
+            throw InputError.badFile(file: fileName, message: "JSON Lines has no column numbers: give the label key's name")
+        }
+        let textKey = key(options.textColumn, default: "text", alternatives: ColumnNames.text, in: dictionary)
+        guard let textKey, let text = dictionary[textKey] as? String else {
+            throw bad(line.number, "no \"\(options.textColumn.flatMap(Self.name) ?? "text")\" string")
+        }
+        let labelKey = key(
+            options.labelColumn, default: "label", alternatives: ColumnNames.label, in: dictionary)
+        var label: Float?
+        if let labelKey, let value = dictionary[labelKey], !(value is NSNull) {
+            label = try jsonLabel(value, line: line.number)
+        } else if options.requiresLabels {
+            throw bad(line.number, "no \"\(options.labelColumn.flatMap(Self.name) ?? "label")\" key")
+        }
+        if repaired && text.contains("\u{FFFD}") { documentsWithInvalidUTF8 += 1 }
+        return LabelledDocument(text: text, label: label, line: line.number)
+    }
+
+    private static func name(_ selector: ColumnSelector) -> String? {
+        if case .name(let name) = selector { return name }
+        return nil
+    }
+
+    /// The key to use: the one named on the command line, else `preferred`, else a recognised alternative.
+    private func key(
+        _ selector: ColumnSelector?, default preferred: String, alternatives: Set<String>,
+        in object: [String: Any]
+    ) -> String? {
+        if let selector { return Self.name(selector) }
+        if object[preferred] != nil { return preferred }
+        return object.keys.sorted().first { alternatives.contains($0.lowercased()) }
+    }
+
+    private func jsonLabel(_ value: Any, line: Int) throws -> Float {
+        if let string = value as? String {
+            guard let label = LabelParser.parse(string) else {
+                throw bad(line, LabelParser.message(for: string))
+            }
+            return label
+        }
+        if let number = value as? NSNumber {
+            let double = number.doubleValue
+            if double == 0 || double == 1 { return Float(double) }
+            throw bad(line, LabelParser.message(for: "\(number)"))
+        }
+        throw bad(line, "label is neither a number, a boolean nor a string")
+    }
+
+    // MARK: fastText
+
+    private func fastTextDocument(_ line: LineReader.Line) throws -> LabelledDocument {
+        let prefix = Array("__label__".utf8)
+        var bytes = line.bytes[...]
+        while let first = bytes.first, first == 0x20 || first == 0x09 { bytes = bytes.dropFirst() }
+        guard bytes.starts(with: prefix) else {
+            throw bad(line.number, "line does not start with __label__")
+        }
+        bytes = bytes.dropFirst(prefix.count)
+        let labelEnd = bytes.firstIndex { $0 == 0x20 || $0 == 0x09 } ?? bytes.endIndex
+        let labelBytes = bytes[..<labelEnd]
+        guard let label = LabelParser.parse(bytes: labelBytes) else {
+            throw bad(line.number, LabelParser.message(for: TextDecoder.decode(labelBytes).text))
+        }
+        var text = bytes[labelEnd...]
+        while let first = text.first, first == 0x20 || first == 0x09 { text = text.dropFirst() }
+        if text.starts(with: prefix) {
+            throw bad(line.number, "more than one label (a binary label is expected)")
+        }
+        return makeDocument(text: text, label: label, line: line.number)
+    }
+}
+
+/// Which columns of a TSV/CSV file hold the label and the text.
+struct ColumnLayout: Equatable {
+    var label: Int?
+    var text: Int
+    var columnCount: Int
+
+    /// The layout implied by the first record (a header, or the first data record) and the options, and
+    /// whether that record is a header.
+    static func decide(
+        firstRecord record: DelimitedRecord, options: CorpusReaderOptions, file: String
+    ) throws -> (ColumnLayout, isHeader: Bool) {
+        let names = record.fields.map { TextDecoder.decode($0).text.trimmingASCIISpaces().lowercased() }
+        let count = names.count
+        func named(_ selector: ColumnSelector?) -> String? {
+            if case .name(let name) = selector { return name.lowercased() }
+            return nil
+        }
+        // A header names a column and holds no label value: a first data line "1<TAB>review" is data.
+        let isHeader =
+            (names.contains { ColumnNames.isLabelName($0) || ColumnNames.isTextName($0) }
+                || [named(options.labelColumn), named(options.textColumn)].contains {
+                    $0 != nil && names.contains($0!)
+                })
+            && !names.contains(where: { LabelParser.parse(Substring($0)) != nil })
+
+        func resolve(_ selector: ColumnSelector?, what: String) throws -> Int? {
+            switch selector {
+            case .index(let index):
+                guard index <= count else {
+                    throw InputError.badFile(
+                        file: file,
+                        message: "\(what) column \(index) does not exist (the file has \(count) columns)")
+                }
+                return index - 1
+            case .name(let name):
+                guard isHeader, let index = names.firstIndex(of: name.lowercased()) else {
+                    throw InputError.badFile(file: file, message: "no header column named \"\(name)\"")
+                }
+                return index
+            case nil:
+                return nil
+            }
+        }
+        var label = try resolve(options.labelColumn, what: "label")
+        var text = try resolve(options.textColumn, what: "text")
+        if isHeader {
+            if label == nil && options.labelColumn == nil {
+                label = names.indices.first { ColumnNames.isLabelName(names[$0]) && $0 != text }
+            }
+            if text == nil { text = names.indices.first { ColumnNames.isTextName(names[$0]) && $0 != label } }
+            if count == 2 {
+                if label == nil, let text, options.requiresLabels { label = 1 - text }
+                if text == nil, let label { text = 1 - label }
+            }
+        } else {
+            if label == nil && options.labelColumn == nil && count >= 2 {
+                let candidates: [Int] = [0, count - 1].filter { text == nil || $0 != text! }
+                label = candidates.first(where: { LabelParser.parse(bytes: record.fields[$0][...]) != nil })
+            }
+            if text == nil {
+                if count == 1 {
+                    text = 0
+                } else if let label, label == 0 || label == count - 1 {
+                    text = label == 0 ? count - 1 : 0
+                }
+            }
+        }
+        if label == nil && options.requiresLabels {
+            throw InputError.badFile(
+                file: file,
+                message: isHeader
+                    ? "the header names no label column (\(ColumnNames.label.sorted().joined(separator: ", "))); use --label-column"
+                    : "line \(record.line): neither the first nor the last field is a label (\(LabelParser.accepted)); name the columns in a header line or use --label-column"
+            )
+        }
+        guard let text else {
+            throw InputError.badFile(
+                file: file, message: "cannot tell which column holds the text; use --text-column")
+        }
+        if label == text {
+            throw InputError.badFile(file: file, message: "the label and the text column are the same column")
+        }
+        return (ColumnLayout(label: label, text: text, columnCount: count), isHeader)
+    }
+}

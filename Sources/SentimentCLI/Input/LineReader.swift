@@ -1,0 +1,64 @@
+/// Splits an `InputFile` into lines, numbered from 1, reading 1 MiB at a time. The "\n" and a "\r"
+/// before it are removed, and so is a UTF-8 byte order mark at the start of the file. Lines are raw
+/// bytes: decoding (and replacing invalid UTF-8) is up to the caller.
+final class LineReader {
+    struct Line {
+        var number: Int
+        var bytes: [UInt8]
+
+        var isBlank: Bool { bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D } }
+    }
+
+    let file: InputFile
+    private var buffer: [UInt8] = []
+    private var position = 0
+    private var reachedEnd = false
+    private var lineNumber = 0
+    private var peeked: [Line] = []
+    static let chunkSize = 1 << 20
+
+    init(file: InputFile) { self.file = file }
+
+    /// The next line, or nil at the end of the input.
+    func next() throws -> Line? {
+        if !peeked.isEmpty { return peeked.removeFirst() }
+        return try readLine()
+    }
+
+    /// The first `count` lines still to come (fewer at the end), without consuming them.
+    func peek(_ count: Int) throws -> [Line] {
+        while peeked.count < count, let line = try readLine() { peeked.append(line) }
+        return Array(peeked.prefix(count))
+    }
+
+    private func readLine() throws -> Line? {
+        while true {
+            if let newline = buffer[position...].firstIndex(of: 0x0A) {
+                return makeLine(end: newline, next: newline + 1)
+            }
+            if reachedEnd {
+                guard position < buffer.count else { return nil }
+                return makeLine(end: buffer.count, next: buffer.count)
+            }
+            if position > 0 {
+                buffer.removeFirst(position)
+                position = 0
+            }
+            if try file.read(into: &buffer, maximumCount: Self.chunkSize) == 0 { reachedEnd = true }
+        }
+    }
+
+    private func makeLine(end: Int, next: Int) -> Line {
+        var start = position
+        var end = end
+        if lineNumber == 0 && end - start >= 3 && buffer[start] == 0xEF && buffer[start + 1] == 0xBB
+            && buffer[start + 2] == 0xBF
+        {
+            start += 3
+        }
+        if end > start && buffer[end - 1] == 0x0D { end -= 1 }
+        lineNumber += 1
+        position = next
+        return Line(number: lineNumber, bytes: Array(buffer[start..<end]))
+    }
+}
