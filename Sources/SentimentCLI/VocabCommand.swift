@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GRUClassifier
 import Tokenizer
 
 /// `sentiment vocab`: counts the tokens of corpus files and writes a vocabulary.
@@ -92,7 +93,7 @@ struct VocabCommand: ParsableCommand {
         let vocabulary = builder.build(minCount: minCount, maxSize: maxSize)
         let table = Self.table(of: vocabulary, counts: builder)
         if let output {
-            try FileWriting.writeAtomically(table, to: output)
+            try AtomicFile.write(Data(table), to: URL(fileURLWithPath: output))
         } else {
             try FileWriting.writeToStandardOutput(table)
         }

@@ -94,32 +94,3 @@ import Tokenizer
         #expect(Set(docs.compactMap(\.label)) == [0, 1])
     }
 }
-
-@Suite struct FileWritingTests {
-    @Test func atomicWriteReplacesAndLeavesNoTemporaryFile() throws {
-        try withTemporaryDirectory { directory in
-            let target = directory.appendingPathComponent("out.tsv")
-            try FileWriting.writeAtomically(Array("one".utf8), to: target.path)
-            try FileWriting.writeAtomically(Array("two".utf8), to: target.path)
-            #expect(try String(contentsOf: target, encoding: .utf8) == "two")
-            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["out.tsv"])
-        }
-    }
-
-    @Test func atomicWriteIntoAMissingDirectoryFails() throws {
-        #expect(throws: FileWriting.WriteError.self) {
-            try FileWriting.writeAtomically([1], to: "/nonexistent-dir/x/out.tsv")
-        }
-    }
-}
-
-@Suite struct VocabTableRoundTripTests {
-    @Test func writtenTableReadsBackAsTheSameVocabulary() throws {
-        var builder = VocabularyBuilder()
-        let tokenizer = try Tokenizer()
-        for line in ["Good film :)", "good 酒店 👍🏽", "bad film"] { builder.add(tokenizer.tokens(in: line)) }
-        let vocabulary = builder.build(minCount: 1)
-        let table = VocabCommand.table(of: vocabulary, counts: builder)
-        #expect(try Vocabulary(table: String(decoding: table, as: UTF8.self)) == vocabulary)
-    }
-}
