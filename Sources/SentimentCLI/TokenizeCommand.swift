@@ -25,30 +25,16 @@ struct TokenizeCommand: ParsableCommand {
     @Argument(help: "Files to read, one text per line (\"-\" for standard input; standard input when none).")
     var files: [String] = []
 
-    @Option(help: "ICU locale whose word-break rules are used.")
-    var locale = "root"
+    @OptionGroup(title: "Tokenizer") var tokenizerOptions: TokenizerOptions
 
-    @Flag(help: "Keep letter case instead of case folding.")
-    var keepCase = false
-
-    @Flag(help: "Do not treat ASCII emoticons such as :) as single tokens.")
-    var noEmoticons = false
-
-    @Option(help: "Number of threads (default: all cores).")
-    var threads: Int?
+    @OptionGroup var threadOptions: ThreadOptions
 
     /// Bytes read before a block of whole lines is tokenized.
     static let blockSize = 4 << 20
 
-    func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-    }
-
     func run() throws {
-        let settings = TokenizerSettings(
-            locale: locale, keepCase: keepCase, recognizesEmoticons: !noEmoticons)
         let tokenizer = try ParallelLineTokenizer(
-            settings: settings, threads: threads ?? Self.defaultThreadCount)
+            settings: tokenizerOptions.settings, threads: threadOptions.count)
         // Open every file first, so that a missing one stops the run before any output.
         let inputs = try (files.isEmpty ? ["-"] : files).map { try InputFile(path: $0) }
         for input in inputs {
@@ -62,8 +48,6 @@ struct TokenizeCommand: ParsableCommand {
             }
         }
     }
-
-    static var defaultThreadCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
     /// Streams `input` through `tokenizer` in blocks of whole lines, passing each block's output to
     /// `write`. A UTF-8 byte order mark at the start is dropped. Returns the number of lines with invalid

@@ -40,29 +40,11 @@ struct VocabCommand: ParsableCommand {
     @Option(help: "At most this many entries, <pad> and <unk> included.")
     var maxSize = 30000
 
-    @Option(help: "ICU locale whose word-break rules are used.")
-    var locale = "root"
+    @OptionGroup(title: "Tokenizer") var tokenizerOptions: TokenizerOptions
 
-    @Flag(help: "Keep letter case instead of case folding.")
-    var keepCase = false
+    @OptionGroup(title: "Input") var corpusOptions: CorpusOptions
 
-    @Flag(help: "Do not treat ASCII emoticons such as :) as single tokens.")
-    var noEmoticons = false
-
-    @Option(help: "Input format: \(CorpusFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var format: CorpusFormat?
-
-    @Option(help: "Text column of TSV/CSV (1-based index or header name) or key of JSON Lines.")
-    var textColumn: ColumnSelector?
-
-    @Option(help: "Label column of TSV/CSV (1-based index or header name) or key of JSON Lines.")
-    var labelColumn: ColumnSelector?
-
-    @Flag(help: "Skip lines that cannot be read (they are counted and reported) instead of stopping.")
-    var skipBadLines = false
-
-    @Option(help: "Number of threads (default: all cores).")
-    var threads: Int?
+    @OptionGroup var threadOptions: ThreadOptions
 
     /// Documents tokenized together, split across the threads.
     static let batchSize = 4096
@@ -71,16 +53,11 @@ struct VocabCommand: ParsableCommand {
         if files.isEmpty { throw ValidationError("give at least one corpus file (\"-\" for standard input)") }
         if minCount < 1 { throw ValidationError("--min-count must be at least 1") }
         if maxSize < 2 { throw ValidationError("--max-size must be at least 2 (<pad> and <unk>)") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
-        let settings = TokenizerSettings(
-            locale: locale, keepCase: keepCase, recognizesEmoticons: !noEmoticons)
-        let pool = try TokenizerPool(settings: settings, count: threads ?? TokenizeCommand.defaultThreadCount)
-        let options = CorpusReaderOptions(
-            format: format, labelColumn: labelColumn, textColumn: textColumn, requiresLabels: false,
-            skipBadLines: skipBadLines)
+        let pool = try TokenizerPool(settings: tokenizerOptions.settings, count: threadOptions.count)
+        let options = corpusOptions.readerOptions(requiresLabels: false)
         // Open every file first, so that a missing one stops the run before any work.
         let readers = try files.map { try CorpusReader(path: $0, options: options) }
         var builder = VocabularyBuilder()

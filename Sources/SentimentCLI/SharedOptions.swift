@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import Tokenizer
+
+/// Tokenizer options shared by the commands that tokenize with settings of their own (`tokenize`,
+/// `vocab`, `train`); scoring always uses the settings stored in the model.
+struct TokenizerOptions: ParsableArguments {
+    @Option(help: "ICU locale whose word-break rules are used (e.g. root, ja, th).")
+    var locale = "root"
+
+    @Flag(help: "Keep letter case instead of case folding.")
+    var keepCase = false
+
+    @Flag(help: "Do not treat ASCII emoticons such as :) as single tokens.")
+    var noEmoticons = false
+
+    var settings: TokenizerSettings {
+        TokenizerSettings(locale: locale, keepCase: keepCase, recognizesEmoticons: !noEmoticons)
+    }
+}
+
+/// How labelled corpus files are read (`vocab`, `train`, `eval`).
+struct CorpusOptions: ParsableArguments {
+    @Option(
+        help: """
+            Input format: \(CorpusFormat.allCases.map(\.rawValue).joined(separator: ", ")) \
+            (default: from the extension, else from the first line).
+            """)
+    var format: CorpusFormat?
+
+    @Option(help: "Text column of TSV/CSV (1-based index or header name) or key of JSON Lines.")
+    var textColumn: ColumnSelector?
+
+    @Option(help: "Label column of TSV/CSV (1-based index or header name) or key of JSON Lines.")
+    var labelColumn: ColumnSelector?
+
+    @Flag(help: "Skip lines that cannot be read (they are counted and reported) instead of stopping.")
+    var skipBadLines = false
+
+    func readerOptions(requiresLabels: Bool) -> CorpusReaderOptions {
+        CorpusReaderOptions(
+            format: format, labelColumn: labelColumn, textColumn: textColumn, requiresLabels: requiresLabels,
+            skipBadLines: skipBadLines)
+    }
+}
+
+/// The `--threads` option.
+struct ThreadOptions: ParsableArguments {
+    @Option(help: "Number of threads (default: all cores).")
+    var threads: Int?
+
+    var count: Int { threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+}
