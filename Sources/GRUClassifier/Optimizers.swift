@@ -55,9 +55,10 @@ public final class SGDOptimizer: ClassifierOptimizer {
 public final class AdamOptimizer: ClassifierOptimizer {
     public var learningRate: Float
     public var clipNorm: Float?
-    public let beta1: Float
-    public let beta2: Float
-    public let epsilon: Float
+    /// Hyperparameters in double precision, as PyTorch keeps them (Python floats).
+    public let beta1: Double
+    public let beta2: Double
+    public let epsilon: Double
     public let embeddingMode: EmbeddingAdamMode
     /// Number of updates applied so far (Adam's `t` of the last step).
     public private(set) var stepCount = 0
@@ -68,7 +69,7 @@ public final class AdamOptimizer: ClassifierOptimizer {
     private var embeddingState: EmbeddingAdamState?
 
     public init(
-        learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
+        learningRate: Float = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
         clipNorm: Float? = nil, embeddingMode: EmbeddingAdamMode = .dense
     ) {
         self.learningRate = learningRate
