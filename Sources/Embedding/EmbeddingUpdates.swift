@@ -1,3 +1,5 @@
+import Dispatch
+
 /// How Adam treats embedding rows that the current batch did not use.
 public enum EmbeddingAdamMode: String, Codable, Sendable {
     /// Exactly what `torch.optim.Adam` does with the dense gradient of `nn.Embedding`: every row's moments
@@ -53,11 +55,12 @@ public struct EmbeddingAdamState: Sendable {
         slotOfRow = [Int32](repeating: -1, count: vocabularySize)
     }
 
-    /// Applies one Adam step with `gradient × gradientScale` to `table`.
+    /// Applies one Adam step with `gradient × gradientScale` to `table`. A dense update walks the whole
+    /// table, split into `threads` row ranges that run concurrently.
     public mutating func apply(
         _ gradient: SparseRowGradient, to table: inout EmbeddingTable, step: AdamStep,
         mode: EmbeddingAdamMode,
-        gradientScale: Float = 1
+        gradientScale: Float = 1, threads: Int = 1
     ) {
         precondition(firstMoments.count == table.weights.count, "Adam state does not match the table")
         let dimension = table.dimension
@@ -65,46 +68,69 @@ public struct EmbeddingAdamState: Sendable {
             secondMoments.withUnsafeMutableBufferPointer { vBuffer in
                 table.weights.withUnsafeMutableBufferPointer { pBuffer in
                     gradient.rows.withUnsafeBufferPointer { gBuffer in
-                        let m = mBuffer.baseAddress!
-                        let v = vBuffer.baseAddress!
-                        let p = pBuffer.baseAddress!
-                        switch mode {
-                        case .lazy:
-                            for (slot, id) in gradient.rowIDs.enumerated() {
-                                let offset = Int(id) * dimension
-                                step.update(
-                                    parameters: p + offset,
-                                    gradients: gBuffer.baseAddress! + slot * dimension,
-                                    gradientScale: gradientScale,
-                                    firstMoments: m + offset, secondMoments: v + offset, count: dimension)
-                            }
-                        case .dense:
-                            slotOfRow.withUnsafeMutableBufferPointer { slots in
+                        slotOfRow.withUnsafeMutableBufferPointer { slots in
+                            let rows = AdamRows(
+                                parameters: pBuffer.baseAddress!, firstMoments: mBuffer.baseAddress!,
+                                secondMoments: vBuffer.baseAddress!, gradients: gBuffer.baseAddress,
+                                slots: slots.baseAddress!, dimension: dimension, step: step,
+                                gradientScale: gradientScale)
+                            switch mode {
+                            case .lazy:
+                                for (slot, id) in gradient.rowIDs.enumerated() {
+                                    rows.update(row: Int(id), slot: slot)
+                                }
+                            case .dense:
                                 for (slot, id) in gradient.rowIDs.enumerated() {
                                     slots[Int(id)] = Int32(slot)
                                 }
-                                for row in 0..<slots.count {
-                                    let offset = row * dimension
-                                    let slot = Int(slots[row])
-                                    if slot >= 0 {
-                                        step.update(
-                                            parameters: p + offset,
-                                            gradients: gBuffer.baseAddress! + slot * dimension,
-                                            gradientScale: gradientScale,
-                                            firstMoments: m + offset, secondMoments: v + offset,
-                                            count: dimension)
-                                        slots[row] = -1
-                                    } else {
-                                        step.updateWithZeroGradient(
-                                            parameters: p + offset, firstMoments: m + offset,
-                                            secondMoments: v + offset, count: dimension)
+                                let chunks = max(1, min(threads, slots.count / 1024))
+                                let chunkSize = (slots.count + chunks - 1) / chunks
+                                let total = slots.count
+                                let updateChunk: @Sendable (Int) -> Void = { chunk in
+                                    for row in chunk * chunkSize..<min(total, (chunk + 1) * chunkSize) {
+                                        rows.update(row: row, slot: Int(rows.slots[row]))
                                     }
                                 }
+                                if chunks == 1 {
+                                    updateChunk(0)
+                                } else {
+                                    DispatchQueue.concurrentPerform(iterations: chunks, execute: updateChunk)
+                                }
+                                for id in gradient.rowIDs { slots[Int(id)] = -1 }
                             }
                         }
                     }
                 }
             }
+        }
+    }
+}
+
+/// Pointers into the table, its moments and a gradient, shared by the threads of one dense update;
+/// each thread touches its own rows only.
+private struct AdamRows: @unchecked Sendable {
+    let parameters: UnsafeMutablePointer<Float>
+    let firstMoments: UnsafeMutablePointer<Float>
+    let secondMoments: UnsafeMutablePointer<Float>
+    let gradients: UnsafePointer<Float>?
+    let slots: UnsafeMutablePointer<Int32>
+    let dimension: Int
+    let step: AdamStep
+    let gradientScale: Float
+
+    /// Updates table row `row`, whose gradient is row `slot` of the sparse gradient (or zero if `slot < 0`).
+    @inline(__always)
+    func update(row: Int, slot: Int) {
+        let offset = row * dimension
+        if slot >= 0, let gradients {
+            step.update(
+                parameters: parameters + offset, gradients: gradients + slot * dimension,
+                gradientScale: gradientScale,
+                firstMoments: firstMoments + offset, secondMoments: secondMoments + offset, count: dimension)
+        } else {
+            step.updateWithZeroGradient(
+                parameters: parameters + offset, firstMoments: firstMoments + offset,
+                secondMoments: secondMoments + offset, count: dimension)
         }
     }
 }

@@ -96,11 +96,18 @@ enum GRUDirection {
                     let gates = record.map { $0.gates + packedRow * width } ?? hiddenSide
                     for index in 0..<2 * h { gates[index] = input[index] + hiddenSide[index] }
                     sk_sigmoid(gates, gates, Int64(2 * h))
-                    let auxiliary = record.map { $0.auxiliary + packedRow * h }
-                    for index in 0..<h {
-                        let hiddenN = hiddenSide[2 * h + index] + biasHN[index]
-                        auxiliary?[index] = hiddenN
-                        gates[2 * h + index] = input[2 * h + index] + gates[index] * hiddenN
+                    if let record {
+                        let auxiliary = record.auxiliary + packedRow * h
+                        for index in 0..<h {
+                            let hiddenN = hiddenSide[2 * h + index] + biasHN[index]
+                            auxiliary[index] = hiddenN
+                            gates[2 * h + index] = input[2 * h + index] + gates[index] * hiddenN
+                        }
+                    } else {
+                        for index in 0..<h {
+                            let hiddenN = hiddenSide[2 * h + index] + biasHN[index]
+                            gates[2 * h + index] = input[2 * h + index] + gates[index] * hiddenN
+                        }
                     }
                     sk_tanh(gates + 2 * h, gates + 2 * h, Int64(h))
                     updateState(
@@ -196,12 +203,15 @@ enum GRUDirection {
                     let hiddenN = record.auxiliary + packedRow * h
                     let previous = record.previous + packedRow * h
                     let gradient = stateGradient + row * h
-                    let fromOutput = outputGradient.map { $0 + packedRow * outputStride }
+                    if let outputGradient {
+                        let fromOutput = outputGradient + packedRow * outputStride
+                        for index in 0..<h { gradient[index] += fromOutput[index] }
+                    }
                     let inputSide = projectionGradient + packedRow * width
                     let hiddenSide = stepBuffer + row * width
                     let hiddenNRow = hiddenNGradient + packedRow * h
                     for index in 0..<h {
-                        let dh = gradient[index] + (fromOutput?[index] ?? 0)
+                        let dh = gradient[index]
                         let r = gates[index]
                         let z = gates[h + index]
                         let n = gates[2 * h + index]
@@ -230,10 +240,13 @@ enum GRUDirection {
                     let gates = record.gates + packedRow * width
                     let previous = record.previous + packedRow * h
                     let gradient = stateGradient + row * h
-                    let fromOutput = outputGradient.map { $0 + packedRow * outputStride }
+                    if let outputGradient {
+                        let fromOutput = outputGradient + packedRow * outputStride
+                        for index in 0..<h { gradient[index] += fromOutput[index] }
+                    }
                     let inputSide = projectionGradient + packedRow * width
                     for index in 0..<h {
-                        let dh = gradient[index] + (fromOutput?[index] ?? 0)
+                        let dh = gradient[index]
                         let z = gates[h + index]
                         let n = gates[2 * h + index]
                         inputSide[h + index] = dh * (previous[index] - n) * z * (1 - z)

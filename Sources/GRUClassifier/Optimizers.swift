@@ -109,6 +109,7 @@ public final class AdamOptimizer: ClassifierOptimizer {
             }
         }
         embeddingState!.apply(
-            gradients.embedding, to: &model.embedding, step: step, mode: embeddingMode, gradientScale: factor)
+            gradients.embedding, to: &model.embedding, step: step, mode: embeddingMode, gradientScale: factor,
+            threads: model.threadCount)
     }
 }
