@@ -91,24 +91,29 @@ final class ShardWorkspace: @unchecked Sendable {
         batch: [[Int32]], labels: [Float]?, members: some Sequence<Int>, model: ModelSnapshot,
         options: PassOptions
     ) {
+        shard.rebuild(batch: batch, members: members)
+        collectDistinctTokens()
+        let dropoutSeed = layout.configuration.dropout > 0 ? options.dropoutSeed : nil
+        runForward(model: model, recording: options.computeGradients, dropoutSeed: dropoutSeed)
+        runOutputLayer(model: model, labels: labels, dropoutSeed: dropoutSeed)
+        guard options.computeGradients, let labels else { return }
+        runBackward(model: model, labels: labels, dropoutSeed: dropoutSeed, batchCount: options.batchCount)
+    }
+
+    /// All layers forward; leaves the top layer's final states in `finals`.
+    private func runForward(model: ModelSnapshot, recording: Bool, dropoutSeed: UInt64?) {
         let configuration = layout.configuration
         let h = configuration.hidden
         let embeddingDim = configuration.embeddingDim
-        let layers = configuration.layers
-        shard.rebuild(batch: batch, members: members)
         let count = shard.count
         let tokenCount = shard.tokenCount
-        let training = options.computeGradients
-        let dropoutSeed = configuration.dropout > 0 ? options.dropoutSeed : nil
-
-        collectDistinctTokens()
         let distinct = distinctCount
+
         let embedded = embedded.reserve(distinct * embeddingDim)
         for (slot, id) in UnsafeBufferPointer(start: distinctTokens.pointer, count: distinct).enumerated() {
             (embedded + slot * embeddingDim).update(
                 from: model.embedding + Int(id) * embeddingDim, count: embeddingDim)
         }
-
         let projections = projections.reserve(max(tokenCount, distinct) * 3 * h)
         let foldedBias = foldedBias.reserve(3 * h)
         let state = state.reserve(count * h)
@@ -117,30 +122,23 @@ final class ShardWorkspace: @unchecked Sendable {
         let finals = finals.reserve(count * 2 * h)
         finals.update(repeating: 0, count: count * 2 * h)
 
-        // Forward, layer by layer; each direction's input side is one product over all time steps.
-        for layer in 0..<layers {
-            let isTop = layer == layers - 1
+        for layer in 0..<configuration.layers {
+            let isTop = layer == configuration.layers - 1
             let output = isTop ? nil : layerOutputs[layer].reserve(tokenCount * 2 * h)
             for reverse in [false, true] {
                 let parameters = model.direction(layer: layer, reverse: reverse)
-                if layer == 0 {
-                    GRUDirection.project(
-                        cell: configuration.cell, hidden: h, rows: distinct, input: embedded,
-                        parameters: parameters,
-                        bias: foldedBias, into: projections)
-                } else {
-                    GRUDirection.project(
-                        cell: configuration.cell, hidden: h, rows: tokenCount,
-                        input: layerOutputs[layer - 1].pointer, parameters: parameters, bias: foldedBias,
-                        into: projections)
-                }
+                // The input side of every time step in one product: per distinct token in layer 0.
+                GRUDirection.project(
+                    cell: configuration.cell, hidden: h, rows: layer == 0 ? distinct : tokenCount,
+                    input: layer == 0 ? embedded : layerOutputs[layer - 1].pointer, parameters: parameters,
+                    bias: foldedBias, into: projections)
                 state.update(repeating: 0, count: count * h)
                 GRUDirection.forward(
                     cell: configuration.cell, hidden: h, shard: shard, reversed: reverse,
                     projections: projections, projectionRows: layer == 0 ? distinctRowOfToken.pointer : nil,
                     parameters: parameters, state: state, stepBuffer: stepBuffer, resetBuffer: resetBuffer,
                     output: output.map { $0 + (reverse ? h : 0) }, outputStride: 2 * h,
-                    record: training ? record(layer: layer, reverse: reverse, tokenCount: tokenCount) : nil)
+                    record: recording ? record(layer: layer, reverse: reverse, tokenCount: tokenCount) : nil)
                 if isTop {
                     for row in 0..<count {
                         (finals + row * 2 * h + (reverse ? h : 0)).update(from: state + row * h, count: h)
@@ -161,27 +159,34 @@ final class ShardWorkspace: @unchecked Sendable {
                 for index in 0..<tokenCount * 2 * h { output[index] *= mask[index] }
             }
         }
+    }
 
-        // Output layer and loss.
+    /// Dropout on the final states, the logits and (with labels) the summed loss.
+    private func runOutputLayer(model: ModelSnapshot, labels: [Float]?, dropoutSeed: UInt64?) {
+        let configuration = layout.configuration
+        let width = 2 * configuration.hidden
+        let count = shard.count
+        let finals = finals.pointer
         let headInput: UnsafeMutablePointer<Float>
         if let dropoutSeed {
-            let mask = headMask.reserve(count * 2 * h)
-            headInput = self.headInput.reserve(count * 2 * h)
+            let mask = headMask.reserve(count * width)
+            headInput = self.headInput.reserve(count * width)
             for row in 0..<count {
                 DropoutMask.fill(
-                    mask + row * 2 * h, count: 2 * h, probability: configuration.dropout, seed: dropoutSeed,
-                    site: layers, sequence: shard.members[row], position: 0)
+                    mask + row * width, count: width, probability: configuration.dropout, seed: dropoutSeed,
+                    site: configuration.layers, sequence: shard.members[row], position: 0)
             }
-            for index in 0..<count * 2 * h { headInput[index] = finals[index] * mask[index] }
+            for index in 0..<count * width { headInput[index] = finals[index] * mask[index] }
         } else {
-            headInput = finals
+            headInput = self.headInput.reserve(count * width)
+            headInput.update(from: finals, count: count * width)
         }
         let outWeight = model.dense + layout.outWeight
         let outBias = model.dense[layout.outBias]
         let logits = logits.reserve(count)
         for row in 0..<count {
             var sum: Float = 0
-            for index in 0..<2 * h { sum += outWeight[index] * headInput[row * 2 * h + index] }
+            for index in 0..<width { sum += outWeight[index] * headInput[row * width + index] }
             logits[row] = sum + outBias
         }
         lossSum = 0
@@ -191,16 +196,32 @@ final class ShardWorkspace: @unchecked Sendable {
                     BinaryCrossEntropy.loss(logit: logits[row], label: labels[shard.members[row]]))
             }
         }
-        guard training, let labels else { return }
+    }
 
-        // Backward.
+    /// Back-propagates the shard's share of the mean loss into `denseGradient` and, for the distinct
+    /// tokens, `embeddingGradient`.
+    private func runBackward(model: ModelSnapshot, labels: [Float], dropoutSeed: UInt64?, batchCount: Int) {
+        let configuration = layout.configuration
+        let h = configuration.hidden
+        let layers = configuration.layers
+        let count = shard.count
+        let tokenCount = shard.tokenCount
+        let distinct = distinctCount
+        let projections = projections.pointer
+        let stepBuffer = stepBuffer.pointer
+        let resetBuffer = resetBuffer.pointer
+
+        // Output layer: d loss / d logit = (σ(x) − y) / batchCount.
         let gradient = denseGradient.reserve(layout.denseCount)
         gradient.update(repeating: 0, count: layout.denseCount)
         let finalGradient = finalGradient.reserve(count * 2 * h)
-        let scale = 1 / Float(options.batchCount)
+        let headInput = headInput.pointer
+        let outWeight = model.dense + layout.outWeight
+        let scale = 1 / Float(batchCount)
         for row in 0..<count {
             let logitGradient =
-                BinaryCrossEntropy.gradient(logit: logits[row], label: labels[shard.members[row]]) * scale
+                BinaryCrossEntropy.gradient(logit: logits.pointer[row], label: labels[shard.members[row]])
+                * scale
             gradient[layout.outBias] += logitGradient
             for index in 0..<2 * h {
                 let position = row * 2 * h + index
@@ -212,7 +233,7 @@ final class ShardWorkspace: @unchecked Sendable {
 
         let stateGradient = stateGradient.reserve(count * h)
         let hiddenNGradient = hiddenNGradient.reserve(tokenCount * h)
-        let embeddingGradient = embeddingGradient.reserve(distinct * embeddingDim)
+        let embeddingGradient = embeddingGradient.reserve(distinct * configuration.embeddingDim)
         let distinctProjectionGradient = distinctProjectionGradient.reserve(distinct * 3 * h)
         var outputGradient: UnsafeMutablePointer<Float>? = nil  // gradient of this layer's outputs
         var spareGradient = outputGradients.0
@@ -224,6 +245,8 @@ final class ShardWorkspace: @unchecked Sendable {
                 let slots = layout.directions[2 * layer + (reverse ? 1 : 0)]
                 let record = record(layer: layer, reverse: reverse, tokenCount: tokenCount)
                 if layer == layers - 1 {
+                    // Each sequence's final state gets the output layer's gradient; the walk back in
+                    // time reaches a sequence's row only once the sequence is running.
                     for row in 0..<count {
                         (stateGradient + row * h).update(
                             from: finalGradient + row * 2 * h + (reverse ? h : 0), count: h)
@@ -243,7 +266,8 @@ final class ShardWorkspace: @unchecked Sendable {
                     projectionGradient: projections, hiddenNGradient: hiddenNGradient,
                     weightGradient: gradient + slots.weightHH, biasGradient: gradient + slots.biasHH)
                 if layer == 0 {
-                    // Sum the gate gradients per distinct token, then both input-side products run on U rows.
+                    // Sum the gate gradients per distinct token; both input-side products then run on
+                    // U rows, and dX is directly the gradient of the distinct embedding rows.
                     let width = 3 * h
                     distinctProjectionGradient.update(repeating: 0, count: distinct * width)
                     for packedRow in 0..<tokenCount {
@@ -253,7 +277,8 @@ final class ShardWorkspace: @unchecked Sendable {
                         for index in 0..<width { target[index] += source[index] }
                     }
                     GRUDirection.accumulateInputGradients(
-                        hidden: h, rows: distinct, input: embedded, rowGradients: distinctProjectionGradient,
+                        hidden: h, rows: distinct, input: embedded.pointer,
+                        rowGradients: distinctProjectionGradient,
                         parameters: parameters, weightGradient: gradient + slots.weightIH,
                         biasGradient: gradient + slots.biasIH, inputGradient: inputGradient,
                         beta: reverse ? 1 : 0)
