@@ -210,24 +210,11 @@ enum GRUDirection {
                     let inputSide = projectionGradient + packedRow * width
                     let hiddenSide = stepBuffer + row * width
                     let hiddenNRow = hiddenNGradient + packedRow * h
-                    for index in 0..<h {
-                        let dh = gradient[index]
-                        let r = gates[index]
-                        let z = gates[h + index]
-                        let n = gates[2 * h + index]
-                        let dn = dh * (1 - z) * (1 - n * n)
-                        let dz = dh * (previous[index] - n) * z * (1 - z)
-                        let dr = dn * hiddenN[index] * r * (1 - r)
-                        let dHiddenN = dn * r
-                        inputSide[index] = dr
-                        inputSide[h + index] = dz
-                        inputSide[2 * h + index] = dn
-                        hiddenSide[index] = dr
-                        hiddenSide[h + index] = dz
-                        hiddenSide[2 * h + index] = dHiddenN
-                        hiddenNRow[index] = dHiddenN
-                        gradient[index] = dh * z
-                    }
+                    let lanes = ResetAfterGradientRow(
+                        h: h, gates: gates, hiddenN: hiddenN, previous: previous, gradient: gradient,
+                        inputSide: inputSide, hiddenSide: hiddenSide, hiddenNGradient: hiddenNRow)
+                    forEachLaneGroup(
+                        count: h, { lanes.apply(SIMD8<Float>.self, $0) }, { lanes.apply(Float.self, $0) })
                 }
                 // dh_prev += [dr, dz, dHiddenN] · W_hh
                 gemm(
@@ -245,14 +232,12 @@ enum GRUDirection {
                         for index in 0..<h { gradient[index] += fromOutput[index] }
                     }
                     let inputSide = projectionGradient + packedRow * width
-                    for index in 0..<h {
-                        let dh = gradient[index]
-                        let z = gates[h + index]
-                        let n = gates[2 * h + index]
-                        inputSide[h + index] = dh * (previous[index] - n) * z * (1 - z)
-                        inputSide[2 * h + index] = dh * (1 - z) * (1 - n * n)
-                        gradient[index] = dh * z
-                    }
+                    let lanes = ResetBeforeGradientRow(
+                        h: h, gates: gates, previous: previous, gradient: gradient, inputSide: inputSide,
+                        resetGradient: resetBuffer)
+                    forEachLaneGroup(
+                        count: h, { lanes.updateGate(SIMD8<Float>.self, $0) },
+                        { lanes.updateGate(Float.self, $0) })
                 }
                 // Gradient of r ⊙ h: dn · W_hn.
                 gemm(
@@ -266,11 +251,12 @@ enum GRUDirection {
                     let gradient = stateGradient + row * h
                     let inputSide = projectionGradient + packedRow * width
                     let resetGradient = resetBuffer + row * h
-                    for index in 0..<h {
-                        let r = gates[index]
-                        inputSide[index] = resetGradient[index] * previous[index] * r * (1 - r)
-                        gradient[index] += resetGradient[index] * r
-                    }
+                    let lanes = ResetBeforeGradientRow(
+                        h: h, gates: gates, previous: previous, gradient: gradient, inputSide: inputSide,
+                        resetGradient: resetGradient)
+                    forEachLaneGroup(
+                        count: h, { lanes.resetGate(SIMD8<Float>.self, $0) },
+                        { lanes.resetGate(Float.self, $0) })
                 }
                 // dh_prev += [dr, dz] · W_h{r,z}
                 gemm(
@@ -339,5 +325,72 @@ enum GRUDirection {
             transposeA: false, transposeB: false, m: rows, n: inputSize, k: width, a: rowGradients,
             lda: width,
             b: parameters.weightIH, ldb: inputSize, beta: beta, c: inputGradient, ldc: inputSize)
+    }
+}
+
+/// One row's gate gradients in `reset_after`, from the gradient `dh` of the step's output state:
+/// `dn = dh·(1−z)·(1−n²)`, `dz = dh·(h_prev−n)·z·(1−z)`, `dr = dn·hn·r·(1−r)`, `d hn = dn·r`, and
+/// `dh·z` as the direct part of the previous state's gradient.
+private struct ResetAfterGradientRow {
+    let h: Int
+    let gates: UnsafePointer<Float>
+    let hiddenN: UnsafePointer<Float>
+    let previous: UnsafePointer<Float>
+    let gradient: UnsafeMutablePointer<Float>
+    let inputSide: UnsafeMutablePointer<Float>
+    let hiddenSide: UnsafeMutablePointer<Float>
+    let hiddenNGradient: UnsafeMutablePointer<Float>
+
+    @inline(__always)
+    func apply<V: GateLanes>(_: V.Type, _ index: Int) {
+        let one = V.one
+        let dh = V.load(gradient + index)
+        let r = V.load(gates + index)
+        let z = V.load(gates + h + index)
+        let n = V.load(gates + 2 * h + index)
+        let dn = dh * (one - z) * (one - n * n)
+        let dz = dh * (V.load(previous + index) - n) * z * (one - z)
+        let dr = dn * V.load(hiddenN + index) * r * (one - r)
+        let dHiddenN = dn * r
+        dr.store(inputSide + index)
+        dz.store(inputSide + h + index)
+        dn.store(inputSide + 2 * h + index)
+        dr.store(hiddenSide + index)
+        dz.store(hiddenSide + h + index)
+        dHiddenN.store(hiddenSide + 2 * h + index)
+        dHiddenN.store(hiddenNGradient + index)
+        (dh * z).store(gradient + index)
+    }
+}
+
+/// One row's gate gradients in `reset_before`, in two phases around the product `d(r⊙h) = dn·W_hn`.
+private struct ResetBeforeGradientRow {
+    let h: Int
+    let gates: UnsafePointer<Float>
+    let previous: UnsafePointer<Float>
+    let gradient: UnsafeMutablePointer<Float>
+    let inputSide: UnsafeMutablePointer<Float>
+    let resetGradient: UnsafePointer<Float>
+
+    /// `dz`, `dn` and the direct part `dh·z` of the previous state's gradient.
+    @inline(__always)
+    func updateGate<V: GateLanes>(_: V.Type, _ index: Int) {
+        let one = V.one
+        let dh = V.load(gradient + index)
+        let z = V.load(gates + h + index)
+        let n = V.load(gates + 2 * h + index)
+        (dh * (V.load(previous + index) - n) * z * (one - z)).store(inputSide + h + index)
+        (dh * (one - z) * (one - n * n)).store(inputSide + 2 * h + index)
+        (dh * z).store(gradient + index)
+    }
+
+    /// `dr = d(r⊙h)·h_prev·r·(1−r)` and the previous state's share `d(r⊙h)·r`.
+    @inline(__always)
+    func resetGate<V: GateLanes>(_: V.Type, _ index: Int) {
+        let one = V.one
+        let r = V.load(gates + index)
+        let dReset = V.load(resetGradient + index)
+        (dReset * V.load(previous + index) * r * (one - r)).store(inputSide + index)
+        (V.load(gradient + index) + dReset * r).store(gradient + index)
     }
 }

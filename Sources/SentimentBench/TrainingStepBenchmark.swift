@@ -94,7 +94,7 @@ func runTrainingStepBenchmark(arguments: [String]) {
             format: "FLOP per token (nominal, all tokens): training %.3f M, inference %.3f M",
             trainPerToken / 1e6,
             forwardPerToken / 1e6))
-    for shards in threadCounts {
+    for shards in Set(threadCounts).sorted() {
         print(
             String(
                 format:

@@ -9,7 +9,10 @@ struct GradientCheckTests {
         let cell: GRUCellVariant
         let layers: Int
         let dropout: Float
-        var testDescription: String { "\(cell.rawValue), \(layers) layer(s), dropout \(dropout)" }
+        var hidden = 3
+        var testDescription: String {
+            "\(cell.rawValue), \(layers) layer(s), dropout \(dropout), hidden \(hidden)"
+        }
     }
 
     static let cases: [Case] = [
@@ -17,6 +20,9 @@ struct GradientCheckTests {
         Case(cell: .resetAfter, layers: 2, dropout: 0), Case(cell: .resetBefore, layers: 2, dropout: 0),
         // Dropout with a fixed seed is a fixed function too; the reference draws the same masks.
         Case(cell: .resetAfter, layers: 2, dropout: 0.3),
+        // Hidden 9: the gate loops' 8-wide vector path plus one scalar element.
+        Case(cell: .resetAfter, layers: 1, dropout: 0, hidden: 9),
+        Case(cell: .resetBefore, layers: 2, dropout: 0, hidden: 9),
     ]
 
     @Test("every parameter's gradient matches central differences", arguments: cases)
@@ -56,7 +62,8 @@ struct GradientCheckTests {
 
     @Test("forward values match the double-precision reference", arguments: cases)
     func logitsMatchReference(_ check: Case) throws {
-        let configuration = TestModels.configuration(cell: check.cell, layers: check.layers)
+        let configuration = TestModels.configuration(
+            cell: check.cell, layers: check.layers, hidden: check.hidden)
         let model = try BiGRUClassifier(configuration: configuration, seed: 5, threadCount: 1)
         let batch = TestModels.batch(
             lengths: [3, 6, 1, 2], vocabulary: configuration.vocabularySize, seed: 8)
