@@ -94,21 +94,11 @@ enum GRUDirection {
                     let hiddenSide = stepBuffer + row * width
                     // In inference the gates are computed in place over the step buffer.
                     let gates = record.map { $0.gates + packedRow * width } ?? hiddenSide
-                    for index in 0..<2 * h { gates[index] = input[index] + hiddenSide[index] }
+                    ForwardLanes.add(input, hiddenSide, into: gates, count: 2 * h)
                     sk_sigmoid(gates, gates, Int64(2 * h))
-                    if let record {
-                        let auxiliary = record.auxiliary + packedRow * h
-                        for index in 0..<h {
-                            let hiddenN = hiddenSide[2 * h + index] + biasHN[index]
-                            auxiliary[index] = hiddenN
-                            gates[2 * h + index] = input[2 * h + index] + gates[index] * hiddenN
-                        }
-                    } else {
-                        for index in 0..<h {
-                            let hiddenN = hiddenSide[2 * h + index] + biasHN[index]
-                            gates[2 * h + index] = input[2 * h + index] + gates[index] * hiddenN
-                        }
-                    }
+                    ForwardLanes.resetAfterCandidate(
+                        input: input + 2 * h, reset: gates, hiddenN: hiddenSide + 2 * h, bias: biasHN,
+                        auxiliary: record.map { $0.auxiliary + packedRow * h }, into: gates + 2 * h, count: h)
                     sk_tanh(gates + 2 * h, gates + 2 * h, Int64(h))
                     updateState(
                         gates: gates, hidden: h, state: state + row * h,
@@ -125,11 +115,9 @@ enum GRUDirection {
                     let input = projections + width * projectionRow(projectionRows, packedRow)
                     let hiddenSide = stepBuffer + row * width
                     let gates = record.map { $0.gates + packedRow * width } ?? hiddenSide
-                    for index in 0..<2 * h { gates[index] = input[index] + hiddenSide[index] }
+                    ForwardLanes.add(input, hiddenSide, into: gates, count: 2 * h)
                     sk_sigmoid(gates, gates, Int64(2 * h))
-                    let previous = state + row * h
-                    let reset = resetState + row * h
-                    for index in 0..<h { reset[index] = gates[index] * previous[index] }
+                    ForwardLanes.multiply(gates, state + row * h, into: resetState + row * h, count: h)
                 }
                 gemm(
                     transposeA: false, transposeB: true, m: active, n: h, k: h, a: resetState, lda: h,
@@ -140,9 +128,7 @@ enum GRUDirection {
                     let input = projections + width * projectionRow(projectionRows, packedRow)
                     let hiddenSide = stepBuffer + row * width
                     let gates = record.map { $0.gates + packedRow * width } ?? hiddenSide
-                    for index in 0..<h {
-                        gates[2 * h + index] = input[2 * h + index] + hiddenSide[2 * h + index]
-                    }
+                    ForwardLanes.add(input + 2 * h, hiddenSide + 2 * h, into: gates + 2 * h, count: h)
                     sk_tanh(gates + 2 * h, gates + 2 * h, Int64(h))
                     updateState(
                         gates: gates, hidden: h, state: state + row * h,
@@ -165,11 +151,7 @@ enum GRUDirection {
         gates: UnsafePointer<Float>, hidden h: Int, state: UnsafeMutablePointer<Float>,
         output: UnsafeMutablePointer<Float>?
     ) {
-        for index in 0..<h {
-            let z = gates[h + index]
-            let n = gates[2 * h + index]
-            state[index] = n + z * (state[index] - n)
-        }
+        ForwardLanes.interpolate(update: gates + h, candidate: gates + 2 * h, state: state, count: h)
         output?.update(from: state, count: h)
     }
 

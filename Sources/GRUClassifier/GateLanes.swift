@@ -44,3 +44,68 @@ func forEachLaneGroup(count: Int, _ vector: (Int) -> Void, _ scalar: (Int) -> Vo
         index += 1
     }
 }
+
+/// The forward pass's element-wise steps over one row, vectorised the same way.
+enum ForwardLanes {
+    /// `target[i] = a[i] + b[i]` for `i < count`.
+    @inline(__always)
+    static func add(
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>,
+        count: Int
+    ) {
+        func body<V: GateLanes>(_: V.Type, _ index: Int) {
+            (V.load(a + index) + V.load(b + index)).store(target + index)
+        }
+        forEachLaneGroup(count: count, { body(SIMD8<Float>.self, $0) }, { body(Float.self, $0) })
+    }
+
+    /// `target[i] = a[i] · b[i]` for `i < count`.
+    @inline(__always)
+    static func multiply(
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>,
+        count: Int
+    ) {
+        func body<V: GateLanes>(_: V.Type, _ index: Int) {
+            (V.load(a + index) * V.load(b + index)).store(target + index)
+        }
+        forEachLaneGroup(count: count, { body(SIMD8<Float>.self, $0) }, { body(Float.self, $0) })
+    }
+
+    /// `reset_after` candidate pre-activation: `hn = hiddenN + b_hn` (kept in `auxiliary` when recording),
+    /// `target = input + r ⊙ hn`. `target` may be `hiddenN`'s own storage.
+    @inline(__always)
+    static func resetAfterCandidate(
+        input: UnsafePointer<Float>, reset: UnsafePointer<Float>, hiddenN: UnsafePointer<Float>,
+        bias: UnsafePointer<Float>, auxiliary: UnsafeMutablePointer<Float>?,
+        into target: UnsafeMutablePointer<Float>,
+        count: Int
+    ) {
+        if let auxiliary {
+            func body<V: GateLanes>(_: V.Type, _ index: Int) {
+                let hn = V.load(hiddenN + index) + V.load(bias + index)
+                hn.store(auxiliary + index)
+                (V.load(input + index) + V.load(reset + index) * hn).store(target + index)
+            }
+            forEachLaneGroup(count: count, { body(SIMD8<Float>.self, $0) }, { body(Float.self, $0) })
+        } else {
+            func body<V: GateLanes>(_: V.Type, _ index: Int) {
+                let hn = V.load(hiddenN + index) + V.load(bias + index)
+                (V.load(input + index) + V.load(reset + index) * hn).store(target + index)
+            }
+            forEachLaneGroup(count: count, { body(SIMD8<Float>.self, $0) }, { body(Float.self, $0) })
+        }
+    }
+
+    /// `state = n + z ⊙ (state − n)`, i.e. `(1 − z) ⊙ n + z ⊙ state`.
+    @inline(__always)
+    static func interpolate(
+        update z: UnsafePointer<Float>, candidate n: UnsafePointer<Float>, state: UnsafeMutablePointer<Float>,
+        count: Int
+    ) {
+        func body<V: GateLanes>(_: V.Type, _ index: Int) {
+            let candidate = V.load(n + index)
+            (candidate + V.load(z + index) * (V.load(state + index) - candidate)).store(state + index)
+        }
+        forEachLaneGroup(count: count, { body(SIMD8<Float>.self, $0) }, { body(Float.self, $0) })
+    }
+}
