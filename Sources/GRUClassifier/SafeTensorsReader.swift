@@ -1,0 +1,268 @@
+/// Parses and validates safetensors bytes. All arithmetic on values taken from the file is checked, and
+/// every tensor is validated before any value is copied.
+enum SafeTensorsReader {
+    /// Element types this reader accepts, all delivered as Float.
+    enum DType: String, CaseIterable {
+        case f32 = "F32"
+        case f16 = "F16"
+        case bf16 = "BF16"
+        case f64 = "F64"
+
+        var byteSize: Int {
+            switch self {
+            case .f16, .bf16: 2
+            case .f32: 4
+            case .f64: 8
+            }
+        }
+    }
+
+    /// One tensor entry of the header, validated on its own.
+    struct Entry {
+        let name: String
+        let dtype: DType
+        let shape: [Int]
+        let elementCount: Int
+        let begin: Int
+        let end: Int
+    }
+
+    static func read(_ file: UnsafeRawBufferPointer) throws -> SafeTensorsFile {
+        guard file.count >= 8 else {
+            throw SafeTensorsError(
+                .fileTooShort,
+                "file is \(file.count) bytes, shorter than the 8-byte header length of a safetensors file")
+        }
+        let declaredLength = UInt64(littleEndian: file.loadUnaligned(as: UInt64.self))
+        let available = file.count - 8
+        guard declaredLength <= UInt64(SafeTensorsFile.maximumHeaderLength) else {
+            throw SafeTensorsError(
+                .headerLengthOutOfRange,
+                "header length \(declaredLength) is over the limit of \(SafeTensorsFile.maximumHeaderLength) bytes"
+                    + " (not a safetensors file?)")
+        }
+        let headerLength = Int(declaredLength)
+        guard headerLength <= available else {
+            throw SafeTensorsError(
+                .headerLengthOutOfRange,
+                "header length \(headerLength) runs past the end of the file (\(available) bytes follow the"
+                    + " length field; truncated file?)")
+        }
+        let headerBytes = Array(file[8..<8 + headerLength])
+        guard String(validating: headerBytes, as: UTF8.self) != nil else {
+            throw SafeTensorsError(.headerNotUTF8, "header is not valid UTF-8")
+        }
+        let json: HeaderJSON
+        do {
+            json = try HeaderJSONParser.parse(headerBytes)
+        } catch {
+            throw SafeTensorsError(
+                .headerNotJSON, "header is not valid JSON: \(error.message) at header byte \(error.offset)")
+        }
+        guard case .object(let members) = json else {
+            throw SafeTensorsError(.headerNotObject, "header is \(json.kindName), not a JSON object")
+        }
+
+        var metadata: [String: String] = [:]
+        var entries: [Entry] = []
+        for (key, value) in members {
+            if key == SafeTensorsFile.metadataKey {
+                metadata = try parseMetadata(value)
+            } else {
+                entries.append(try parseEntry(name: key, value))
+            }
+        }
+
+        let dataRegion = UnsafeRawBufferPointer(rebasing: file[(8 + headerLength)...])
+        let ordered = try checkCoverage(entries, dataSize: dataRegion.count)
+
+        var tensors: [(name: String, tensor: Tensor)] = []
+        tensors.reserveCapacity(ordered.count)
+        for entry in ordered {
+            let bytes = UnsafeRawBufferPointer(rebasing: dataRegion[entry.begin..<entry.end])
+            let values = decode(bytes, dtype: entry.dtype, count: entry.elementCount)
+            tensors.append((entry.name, Tensor(shape: entry.shape, values: values)))
+        }
+        return SafeTensorsFile(tensors: tensors, metadata: metadata)
+    }
+
+    private static func parseMetadata(_ value: HeaderJSON) throws -> [String: String] {
+        guard case .object(let members) = value else {
+            throw SafeTensorsError(
+                .invalidMetadata,
+                "\(SafeTensorsFile.metadataKey) is \(value.kindName), not an object of strings")
+        }
+        var metadata: [String: String] = [:]
+        for (key, value) in members {
+            guard case .string(let text) = value else {
+                throw SafeTensorsError(
+                    .invalidMetadata,
+                    "\(SafeTensorsFile.metadataKey) value for '\(key)' is \(value.kindName), not a string")
+            }
+            metadata[key] = text
+        }
+        return metadata
+    }
+
+    private static func parseEntry(name: String, _ value: HeaderJSON) throws -> Entry {
+        func entryError(_ problem: String) -> SafeTensorsError {
+            SafeTensorsError(.invalidTensorEntry, "tensor '\(name)': \(problem)")
+        }
+        guard case .object(let fields) = value else {
+            throw entryError("entry is \(value.kindName), not an object")
+        }
+        var dtypeValue: HeaderJSON?
+        var shapeValue: HeaderJSON?
+        var offsetsValue: HeaderJSON?
+        for (field, fieldValue) in fields {
+            switch field {
+            case "dtype": dtypeValue = fieldValue
+            case "shape": shapeValue = fieldValue
+            case "data_offsets": offsetsValue = fieldValue
+            default: throw entryError("unexpected key '\(field)'")
+            }
+        }
+        guard let dtypeValue, let shapeValue, let offsetsValue else {
+            let missing = [("dtype", dtypeValue), ("shape", shapeValue), ("data_offsets", offsetsValue)]
+                .filter { $0.1 == nil }.map { $0.0 }
+            throw entryError("missing \(missing.joined(separator: ", "))")
+        }
+
+        guard case .string(let dtypeName) = dtypeValue else {
+            throw entryError("dtype is \(dtypeValue.kindName), not a string")
+        }
+        guard let dtype = DType(rawValue: dtypeName) else {
+            let supported = DType.allCases.map(\.rawValue).joined(separator: ", ")
+            throw SafeTensorsError(
+                .unsupportedDtype,
+                "tensor '\(name)': dtype '\(dtypeName)' is not supported (only \(supported))")
+        }
+
+        guard case .array(let extents) = shapeValue else {
+            throw entryError("shape is \(shapeValue.kindName), not an array")
+        }
+        var shape: [Int] = []
+        var elementCount = 1
+        for extentValue in extents {
+            guard let extent = extentValue.integer, extent >= 0 else {
+                let found: String
+                if case .number(let text) = extentValue { found = text } else { found = extentValue.kindName }
+                throw SafeTensorsError(
+                    .invalidShape, "tensor '\(name)': shape entry \(found) is not a non-negative integer")
+            }
+            let (product, overflow) = elementCount.multipliedReportingOverflow(by: extent)
+            guard !overflow else {
+                throw SafeTensorsError(
+                    .invalidShape, "tensor '\(name)': shape \(shape + [extent]) has too many elements")
+            }
+            shape.append(extent)
+            elementCount = product
+        }
+        let (byteCount, byteOverflow) = elementCount.multipliedReportingOverflow(by: dtype.byteSize)
+        guard !byteOverflow else {
+            throw SafeTensorsError(.invalidShape, "tensor '\(name)': shape \(shape) has too many elements")
+        }
+
+        guard case .array(let offsets) = offsetsValue, offsets.count == 2,
+            let begin = offsets[0].integer, let end = offsets[1].integer, begin >= 0, begin <= end
+        else {
+            throw SafeTensorsError(
+                .offsetsMismatch, "tensor '\(name)': data_offsets must be [begin, end] with 0 ≤ begin ≤ end")
+        }
+        // begin ≤ end and both are non-negative, so the difference cannot overflow.
+        guard end - begin == byteCount else {
+            throw SafeTensorsError(
+                .offsetsMismatch,
+                "tensor '\(name)': data_offsets [\(begin), \(end)] span \(end - begin) bytes, but shape \(shape)"
+                    + " of \(dtype.rawValue) needs \(byteCount)")
+        }
+        return Entry(
+            name: name, dtype: dtype, shape: shape, elementCount: elementCount, begin: begin, end: end)
+    }
+
+    /// The spec requires tensors to tile the data region exactly: no byte outside a tensor, none in two.
+    /// Returns the entries in file order.
+    private static func checkCoverage(_ entries: [Entry], dataSize: Int) throws -> [Entry] {
+        for entry in entries where entry.end > dataSize {
+            throw SafeTensorsError(
+                .offsetsOutOfBounds,
+                "tensor '\(entry.name)': data_offsets [\(entry.begin), \(entry.end)] run past the end of the"
+                    + " \(dataSize)-byte data region (truncated file?)")
+        }
+        let ordered = entries.sorted { ($0.begin, $0.end) < ($1.begin, $1.end) }
+        var covered = 0
+        var previous: Entry?
+        for entry in ordered {
+            if entry.begin < covered, let previous {
+                throw SafeTensorsError(
+                    .overlappingTensors,
+                    "tensors '\(previous.name)' [\(previous.begin), \(previous.end)] and '\(entry.name)'"
+                        + " [\(entry.begin), \(entry.end)] overlap")
+            }
+            if entry.begin > covered {
+                throw SafeTensorsError(
+                    .holeInData,
+                    "data bytes \(covered)..<\(entry.begin) belong to no tensor (before '\(entry.name)')")
+            }
+            covered = entry.end
+            previous = entry
+        }
+        if covered != dataSize {
+            throw SafeTensorsError(
+                .holeInData, "data bytes \(covered)..<\(dataSize) at the end of the file belong to no tensor")
+        }
+        return ordered
+    }
+
+    /// Copies little-endian elements into Floats. `bytes.count` is `count × dtype.byteSize` (validated).
+    private static func decode(_ bytes: UnsafeRawBufferPointer, dtype: DType, count: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            switch dtype {
+            case .f32:
+                #if _endian(little)
+                    if let source = bytes.baseAddress, let target = buffer.baseAddress {
+                        UnsafeMutableRawPointer(target).copyMemory(from: source, byteCount: count * 4)
+                    }
+                #else
+                    for index in 0..<count {
+                        let bits = bytes.loadUnaligned(fromByteOffset: 4 * index, as: UInt32.self)
+                        buffer[index] = Float(bitPattern: UInt32(littleEndian: bits))
+                    }
+                #endif
+            case .f16:
+                for index in 0..<count {
+                    let bits = bytes.loadUnaligned(fromByteOffset: 2 * index, as: UInt16.self)
+                    buffer[index] = floatFromHalf(UInt16(littleEndian: bits))
+                }
+            case .bf16:
+                for index in 0..<count {
+                    let bits = bytes.loadUnaligned(fromByteOffset: 2 * index, as: UInt16.self)
+                    buffer[index] = Float(bitPattern: UInt32(UInt16(littleEndian: bits)) << 16)
+                }
+            case .f64:
+                for index in 0..<count {
+                    let bits = bytes.loadUnaligned(fromByteOffset: 8 * index, as: UInt64.self)
+                    buffer[index] = Float(Double(bitPattern: UInt64(littleEndian: bits)))
+                }
+            }
+            initialized = count
+        }
+    }
+
+    /// IEEE 754 binary16 to binary32, exact (every half value is representable as a Float).
+    static func floatFromHalf(_ half: UInt16) -> Float {
+        let sign = UInt32(half >> 15) << 31
+        let exponent = UInt32(half >> 10) & 0x1F
+        let mantissa = UInt32(half) & 0x3FF
+        switch exponent {
+        case 0:
+            // Zero or subnormal: mantissa × 2⁻²⁴.
+            let magnitude = Float(mantissa) * 0x1p-24
+            return sign == 0 ? magnitude : -magnitude
+        case 0x1F:
+            return Float(bitPattern: sign | 0x7F80_0000 | mantissa << 13)
+        default:
+            return Float(bitPattern: sign | (exponent + 112) << 23 | mantissa << 13)
+        }
+    }
+}
