@@ -8,11 +8,13 @@ import Foundation
 /// precision, as PyTorch computes them from Python floats; so are `1 − β1` and `1 − β2` before they are
 /// rounded to float (rounding β first would put a relative error of 1e-5 on `1 − 0.999`).
 public struct AdamStep: Sendable, Equatable {
+    /// Decay rates of the first and second moment estimates.
     public let beta1: Float
     public let beta2: Float
     /// `1 − β1` and `1 − β2`, computed in double precision and then rounded.
     public let oneMinusBeta1: Float
     public let oneMinusBeta2: Float
+    /// Added to the bias-corrected root of the second moment.
     public let epsilon: Float
     /// `lr / (1 − β1ᵗ)`.
     public let stepSize: Float

@@ -77,6 +77,7 @@ public final class SparseRowAccumulator {
     public private(set) var gradient: SparseRowGradient
     private var slotOfRow: [Int32]
 
+    /// An empty accumulator for a `[vocabularySize × dimension]` table.
     public init(vocabularySize: Int, dimension: Int) {
         self.vocabularySize = vocabularySize
         self.dimension = dimension

@@ -24,6 +24,7 @@ public struct ClassifierConfiguration: Codable, Sendable, Equatable {
     /// when training.
     public var dropout: Float
 
+    /// A configuration; `validate()` checks the values.
     public init(
         vocabularySize: Int, embeddingDim: Int, hidden: Int, layers: Int = 1,
         cell: GRUCellVariant = .resetAfter,

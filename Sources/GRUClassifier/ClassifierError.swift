@@ -17,6 +17,7 @@ public enum ClassifierError: Error, Equatable, CustomStringConvertible {
     /// A label that is not a probability in `[0, 1]` (or is NaN).
     case invalidLabel(sequence: Int, value: Float)
 
+    /// A one-line message naming the offending value.
     public var description: String {
         switch self {
         case .invalidConfiguration(let message): return "invalid classifier configuration: \(message)"

@@ -16,14 +16,18 @@ public protocol ClassifierOptimizer: AnyObject {
 /// update is exactly that float expression for every parameter, embedding rows included (unused rows
 /// have a zero gradient and do not move).
 public final class SGDOptimizer: ClassifierOptimizer {
+    /// Step size `lr`.
     public var learningRate: Float
+    /// Maximum global gradient norm, or `nil` for no clipping.
     public var clipNorm: Float?
 
+    /// Plain SGD with step size `learningRate` and optional clipping.
     public init(learningRate: Float, clipNorm: Float? = nil) {
         self.learningRate = learningRate
         self.clipNorm = clipNorm
     }
 
+    /// `p ← p − lr·g` for every parameter (with `g` clipped first when `clipNorm` is set).
     public func update(_ model: BiGRUClassifier, with gradients: ClassifierGradients) {
         precondition(gradients.layout == model.layout, "gradients belong to a different model configuration")
         let factor = clipNorm.map { gradients.clippingFactor(maxNorm: $0) } ?? 1
@@ -53,12 +57,15 @@ public final class SGDOptimizer: ClassifierOptimizer {
 ///
 /// The moment estimates belong to the first model updated; use one optimiser per model.
 public final class AdamOptimizer: ClassifierOptimizer {
+    /// Step size `lr`.
     public var learningRate: Float
+    /// Maximum global gradient norm, or `nil` for no clipping.
     public var clipNorm: Float?
     /// Hyperparameters in double precision, as PyTorch keeps them (Python floats).
     public let beta1: Double
     public let beta2: Double
     public let epsilon: Double
+    /// How embedding rows the batch did not use are treated.
     public let embeddingMode: EmbeddingAdamMode
     /// Number of updates applied so far (Adam's `t` of the last step).
     public private(set) var stepCount = 0
@@ -68,6 +75,7 @@ public final class AdamOptimizer: ClassifierOptimizer {
     private var secondMoments: [Float] = []
     private var embeddingState: EmbeddingAdamState?
 
+    /// Adam with PyTorch's defaults unless given otherwise.
     public init(
         learningRate: Float = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
         clipNorm: Float? = nil, embeddingMode: EmbeddingAdamMode = .dense
@@ -80,6 +88,7 @@ public final class AdamOptimizer: ClassifierOptimizer {
         self.embeddingMode = embeddingMode
     }
 
+    /// One Adam step (step count + 1) on every parameter of `model`.
     public func update(_ model: BiGRUClassifier, with gradients: ClassifierGradients) {
         precondition(gradients.layout == model.layout, "gradients belong to a different model configuration")
         if owner == nil {
