@@ -146,4 +146,27 @@ struct OptimizerTests {
         #expect(abs(Double(reported) - norm) < 1e-5 * norm)
         #expect(abs(gradients.globalNorm() - maxNorm) < 1e-5 * maxNorm)
     }
+
+    @Test(
+        "Adam training learns a toy task: label 1 exactly when token 1 occurs",
+        arguments: GRUCellVariant.allCases)
+    func learnsToyTask(cell: GRUCellVariant) throws {
+        let configuration = ClassifierConfiguration(
+            vocabularySize: 6, embeddingDim: 4, hidden: 4, layers: 1, cell: cell, dropout: 0)
+        let model = try BiGRUClassifier(configuration: configuration, seed: 1, threadCount: 2)
+        var generator = SplitMix64(seed: 12)
+        let batch: [[Int32]] = (0..<16).map { index in
+            var tokens = (0..<(1 + index % 5)).map { _ in Int32(2 + generator.next() % 4) }
+            if index % 2 == 0 { tokens[Int(generator.next() % UInt64(tokens.count))] = 1 }
+            return tokens
+        }
+        let labels: [Float] = (0..<16).map { $0 % 2 == 0 ? 1 : 0 }
+        let initialLoss = try model.loss(batch: batch, labels: labels)
+        let optimizer = AdamOptimizer(learningRate: 0.05, clipNorm: 5)
+        for _ in 0..<150 { try model.trainStep(batch: batch, labels: labels, optimizer: optimizer) }
+        let finalLoss = try model.loss(batch: batch, labels: labels)
+        #expect(finalLoss < 0.1 * initialLoss, "loss \(initialLoss) → \(finalLoss)")
+        let predictions = try model.probabilities(for: batch).map { $0 > 0.5 ? Float(1) : 0 }
+        #expect(predictions == labels)
+    }
 }
