@@ -1,0 +1,58 @@
+/// Which GRU cell equations a model uses. Both keep PyTorch's weight layout (`[r; z; n]` row blocks and
+/// separate input and hidden biases); they differ only in where the reset gate acts.
+public enum GRUCellVariant: String, Codable, Sendable, CaseIterable {
+    /// PyTorch `nn.GRU`, cuDNN, Keras `reset_after=True`:
+    /// `n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))`.
+    case resetAfter = "reset_after"
+    /// Cho et al. 2014, Keras `reset_after=False`: `n = tanh(W_in x + b_in + W_hn (r ⊙ h) + b_hn)`.
+    case resetBefore = "reset_before"
+}
+
+/// The sizes and options that fix a classifier's parameter shapes and its computation.
+public struct ClassifierConfiguration: Codable, Sendable, Equatable {
+    /// Number of token ids (rows of `embedding.weight`).
+    public var vocabularySize: Int
+    /// Length of an embedding row (input size of the first GRU layer).
+    public var embeddingDim: Int
+    /// Hidden size `H` of each GRU direction.
+    public var hidden: Int
+    /// Number of stacked bidirectional layers (at least 1).
+    public var layers: Int
+    /// GRU cell equations.
+    public var cell: GRUCellVariant
+    /// Inverted-dropout probability between layers and before the output layer, in `[0, 1)`; applied only
+    /// when training.
+    public var dropout: Float
+
+    /// A configuration; `validate()` checks the values.
+    public init(
+        vocabularySize: Int, embeddingDim: Int, hidden: Int, layers: Int = 1,
+        cell: GRUCellVariant = .resetAfter,
+        dropout: Float = 0
+    ) {
+        self.vocabularySize = vocabularySize
+        self.embeddingDim = embeddingDim
+        self.hidden = hidden
+        self.layers = layers
+        self.cell = cell
+        self.dropout = dropout
+    }
+
+    /// Throws `ClassifierError.invalidConfiguration` unless every size is positive, the sizes are small
+    /// enough for 32-bit matrix dimensions and `dropout` lies in `[0, 1)`.
+    public func validate() throws {
+        func fail(_ message: String) -> ClassifierError { .invalidConfiguration(message) }
+        guard vocabularySize >= 1 else {
+            throw fail("vocabularySize must be at least 1, got \(vocabularySize)")
+        }
+        guard embeddingDim >= 1 else { throw fail("embeddingDim must be at least 1, got \(embeddingDim)") }
+        guard hidden >= 1 else { throw fail("hidden must be at least 1, got \(hidden)") }
+        guard layers >= 1 else { throw fail("layers must be at least 1, got \(layers)") }
+        guard dropout >= 0 && dropout < 1 else { throw fail("dropout must lie in [0, 1), got \(dropout)") }
+        let limit = 1 << 24
+        guard vocabularySize <= Int(Int32.max), embeddingDim <= limit, hidden <= limit, layers <= 1024 else {
+            throw fail(
+                "sizes too large (vocabulary \(vocabularySize), embedding \(embeddingDim), hidden \(hidden))")
+        }
+    }
+}

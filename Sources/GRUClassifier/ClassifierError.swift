@@ -1,0 +1,38 @@
+/// Errors of building, loading or running a classifier; each message names the offending value.
+public enum ClassifierError: Error, Equatable, CustomStringConvertible {
+    /// A configuration value is out of range.
+    case invalidConfiguration(String)
+    /// A parameter the configuration requires is absent.
+    case missingParameter(name: String)
+    /// A parameter name the configuration does not use.
+    case unexpectedParameter(name: String)
+    /// A parameter has a different shape than the configuration requires.
+    case shapeMismatch(name: String, expected: [Int], found: [Int])
+    /// A token id outside `0..<vocabularySize`.
+    case tokenOutOfRange(sequence: Int, position: Int, id: Int32, vocabularySize: Int)
+    /// The number of labels differs from the number of sequences.
+    case labelCountMismatch(sequences: Int, labels: Int)
+    /// A loss or gradient was asked of a batch without sequences.
+    case emptyBatch
+    /// A label that is not a probability in `[0, 1]` (or is NaN).
+    case invalidLabel(sequence: Int, value: Float)
+
+    /// A one-line message naming the offending value.
+    public var description: String {
+        switch self {
+        case .invalidConfiguration(let message): return "invalid classifier configuration: \(message)"
+        case .missingParameter(let name): return "parameter \(name) is missing"
+        case .unexpectedParameter(let name): return "unexpected parameter \(name)"
+        case .shapeMismatch(let name, let expected, let found):
+            return "parameter \(name) has shape \(found), expected \(expected)"
+        case .tokenOutOfRange(let sequence, let position, let id, let vocabularySize):
+            return
+                "token id \(id) at position \(position) of sequence \(sequence) is outside 0..<\(vocabularySize)"
+        case .labelCountMismatch(let sequences, let labels):
+            return "\(labels) labels given for \(sequences) sequences"
+        case .emptyBatch: return "the batch holds no sequence"
+        case .invalidLabel(let sequence, let value):
+            return "label \(value) of sequence \(sequence) is not in [0, 1]"
+        }
+    }
+}
