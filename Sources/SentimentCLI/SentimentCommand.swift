@@ -2,9 +2,23 @@ import ArgumentParser
 
 @main
 struct SentimentCommand: ParsableCommand {
+    /// The program's version, recorded in the models it trains.
+    static let version = "0.1.0"
+
     static let configuration = CommandConfiguration(
         commandName: "sentiment",
         abstract: "Binary text sentiment classification with a bidirectional GRU.",
-        subcommands: [TokenizeCommand.self, VocabCommand.self]
+        discussion: """
+            Train a model on labelled text, then score new text with it:
+              sentiment train reviews.tsv                 # writes sentiment.safetensors
+              echo "great film" | sentiment score         # probability and label per line
+              sentiment score a.txt b.txt -o scores.tsv
+              sentiment eval test.tsv                     # accuracy, F1, ROC-AUC, confusion matrix
+            """,
+        version: version,
+        subcommands: [
+            TrainCommand.self, ScoreCommand.self, EvalCommand.self, InfoCommand.self, TokenizeCommand.self,
+            VocabCommand.self,
+        ]
     )
 }

@@ -22,6 +22,7 @@ struct TokenizerOptions: ParsableArguments {
 /// How labelled corpus files are read (`vocab`, `train`, `eval`).
 struct CorpusOptions: ParsableArguments {
     @Option(
+        name: .customLong("input-format"),
         help: """
             Input format: \(CorpusFormat.allCases.map(\.rawValue).joined(separator: ", ")) \
             (default: from the extension, else from the first line).

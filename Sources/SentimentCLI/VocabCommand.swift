@@ -12,7 +12,7 @@ struct VocabCommand: ParsableCommand {
             Reads TSV, CSV (RFC 4180 quoting), JSON Lines ("text"/"label" keys), fastText \
             (__label__X text) or plain text (one document per line); the format comes from the \
             extension (.tsv .csv .jsonl/.ndjson .ft, .txt) or, failing that, from the first line, and \
-            --format overrides both. Only the text is tokenized; labels are checked but not needed.
+            --input-format overrides both. Only the text is tokenized; labels are checked but not needed.
 
             Line 1 is <pad> (id 0, count 0) and line 2 is <unk> (id 1); the count of <unk> is the number \
             of token occurrences in the corpus that the vocabulary does not keep, i.e. that will be read \
@@ -23,7 +23,7 @@ struct VocabCommand: ParsableCommand {
             Examples:
               sentiment vocab train.tsv -o vocab.tsv
               sentiment vocab reviews.csv --text-column review --min-count 5 --max-size 20000
-              cat *.txt | sentiment vocab --format text -
+              cat *.txt | sentiment vocab --input-format text -
             """
     )
 
@@ -65,7 +65,7 @@ struct VocabCommand: ParsableCommand {
         for reader in readers {
             let counts = try Self.count(reader, pool: pool, into: &builder, batchSize: Self.batchSize)
             documentCount += counts
-            report(reader)
+            reader.reportSkippedAndRepairedLines()
         }
         let vocabulary = builder.build(minCount: minCount, maxSize: maxSize)
         let table = Self.table(of: vocabulary, counts: builder)
@@ -78,22 +78,6 @@ struct VocabCommand: ParsableCommand {
             "vocab: \(documentCount) documents, \(builder.totalCount) tokens, \(builder.distinctCount) distinct; "
                 + "\(vocabulary.count) entries (<pad>, <unk> and tokens seen at least \(minCount) times)"
                 + (output.map { " written to \($0)" } ?? ""))
-    }
-
-    private func report(_ reader: CorpusReader) {
-        if reader.documentsWithInvalidUTF8 > 0 {
-            let count = reader.documentsWithInvalidUTF8
-            FileWriting.printError(
-                "\(reader.fileName): \(count) line\(count == 1 ? "" : "s") had invalid UTF-8 (replaced with U+FFFD)"
-            )
-        }
-        if reader.skippedLineCount > 0 {
-            FileWriting.printError("\(reader.fileName): skipped \(reader.skippedLineCount) bad lines:")
-            for message in reader.skippedLineMessages { FileWriting.printError("  \(message)") }
-            if reader.skippedLineCount > reader.skippedLineMessages.count {
-                FileWriting.printError("  ...")
-            }
-        }
     }
 
     /// Tokenizes every document of `reader` and counts the tokens into `builder`, a batch of documents at

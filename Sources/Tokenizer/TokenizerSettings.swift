@@ -19,8 +19,8 @@ public struct TokenizerSettings: Codable, Sendable, Equatable, Hashable {
 
     private enum CodingKeys: String, CodingKey {
         case locale
-        case keepCase
-        case recognizesEmoticons
+        case keepCase = "keep_case"
+        case recognizesEmoticons = "emoticons"
     }
 
     public init(from decoder: any Decoder) throws {

@@ -51,7 +51,7 @@ import Tokenizer
 
     @Test func readsStandardInputAsPlainTextAndHonoursMaxSize() throws {
         let result = try SentimentBinary.run(
-            ["vocab", "-", "--format", "text", "--min-count", "1", "--max-size", "3"],
+            ["vocab", "-", "--input-format", "text", "--min-count", "1", "--max-size", "3"],
             input: Array("b a b\nc b a\n".utf8))
         #expect(result.status == 0)
         #expect(result.standardOutput == "<pad>\t0\n<unk>\t3\nb\t3\n")

@@ -20,13 +20,13 @@ import Testing
     @Test func absentKeysTakeDefaults() throws {
         let decoded = try JSONDecoder().decode(TokenizerSettings.self, from: Data("{}".utf8))
         #expect(decoded == TokenizerSettings())
-        let partial = try JSONDecoder().decode(TokenizerSettings.self, from: Data(#"{"keepCase":true}"#.utf8))
+        let partial = try JSONDecoder().decode(TokenizerSettings.self, from: Data(#"{"keep_case":true}"#.utf8))
         #expect(partial == TokenizerSettings(keepCase: true))
     }
 
     @Test func wrongTypesAreRejected() {
         #expect(throws: DecodingError.self) {
-            try JSONDecoder().decode(TokenizerSettings.self, from: Data(#"{"keepCase":"yes"}"#.utf8))
+            try JSONDecoder().decode(TokenizerSettings.self, from: Data(#"{"keep_case":"yes"}"#.utf8))
         }
     }
 

@@ -31,10 +31,11 @@ enum FileWriting {
         try bytes.withUnsafeBytes { try writeAll($0, to: 1, name: "<stdout>") }
     }
 
-    /// Writes a line (a newline is added) to standard error, ignoring failures.
-    static func printError(_ message: String) {
+    /// Writes a message to standard error (a newline is added unless `newline` is false), ignoring
+    /// failures.
+    static func printError(_ message: String, newline: Bool = true) {
         var line = Array(message.utf8)
-        line.append(0x0A)
+        if newline { line.append(0x0A) }
         line.withUnsafeBytes { _ = try? writeAll($0, to: 2, name: "<stderr>") }
     }
 }

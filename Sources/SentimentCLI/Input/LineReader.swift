@@ -31,6 +31,12 @@ final class LineReader {
         return Array(peeked.prefix(count))
     }
 
+    /// True when `next()` can return a line without reading more input (so a caller can gather a batch
+    /// of lines already at hand without waiting on a slow pipe).
+    var hasBufferedLine: Bool {
+        !peeked.isEmpty || (reachedEnd && position < buffer.count) || buffer[position...].contains(0x0A)
+    }
+
     private func readLine() throws -> Line? {
         while true {
             if let newline = buffer[position...].firstIndex(of: 0x0A) {

@@ -1,0 +1,167 @@
+import Foundation
+
+/// A document as the network sees it: token ids and its label (0 negative, 1 positive).
+public struct EncodedExample: Sendable, Equatable {
+    public var ids: [Int32]
+    public var label: Float
+
+    public init(ids: [Int32], label: Float) {
+        self.ids = ids
+        self.label = label
+    }
+}
+
+/// Which update rule training uses.
+public enum OptimizerKind: String, Sendable, CaseIterable, Codable {
+    case adam, sgd
+}
+
+/// How `ClassifierTrainer` trains.
+public struct TrainingOptions: Sendable, Equatable {
+    /// Maximum number of passes over the training data.
+    public var epochs = 10
+    /// Stop after this many epochs without a better validation accuracy (0: never stop early).
+    public var patience = 2
+    /// Documents per training step.
+    public var batchSize = 64
+    public var optimizer = OptimizerKind.adam
+    public var learningRate: Float = 2e-3
+    /// Global gradient-norm bound; nil disables clipping.
+    public var clipNorm: Float? = 5
+    /// Seed of the batch order (dropout masks follow the classifier's own `dropoutSeed`).
+    public var seed: UInt64 = 1
+
+    public init() {}
+}
+
+/// What happened during training, reported as it happens.
+public enum TrainingEvent: Sendable {
+    /// A training step finished: `batch` of `batchCount` in `epoch` (1-based), with the tokens trained so
+    /// far in this epoch out of `epochTokens`, the mean loss so far and the seconds since the epoch began.
+    case batchFinished(
+        epoch: Int, batch: Int, batchCount: Int, tokens: Int, epochTokens: Int, meanLoss: Double,
+        seconds: Double)
+    /// An epoch finished.
+    case epochFinished(EpochSummary)
+}
+
+/// One epoch's figures.
+public struct EpochSummary: Sendable {
+    public var epoch: Int
+    public var trainingLoss: Double
+    /// Metrics on the validation set; nil when there is none.
+    public var validation: BinaryClassificationMetrics?
+    public var seconds: Double
+    public var tokensPerSecond: Double
+    /// True when the epoch's validation accuracy is the best so far (always true without validation).
+    public var isBest: Bool
+}
+
+/// The result of `ClassifierTrainer.train`.
+public struct TrainingOutcome: Sendable {
+    public var epochsRun: Int
+    /// The epoch whose parameters were kept (the last one without validation).
+    public var bestEpoch: Int
+    /// Validation metrics of the kept epoch.
+    public var bestValidation: BinaryClassificationMetrics?
+    /// The kept parameters, by name.
+    public var bestParameters: [String: Tensor]
+    public var seconds: Double
+}
+
+/// Trains a classifier for several epochs over length-bucketed, shuffled batches, evaluates on the
+/// validation set after each epoch, and keeps the parameters of the best epoch (early stopping).
+public final class ClassifierTrainer {
+    public let classifier: BiGRUClassifier
+    public let options: TrainingOptions
+    private let optimizer: any ClassifierOptimizer
+
+    public init(classifier: BiGRUClassifier, options: TrainingOptions) {
+        precondition(options.epochs >= 1 && options.batchSize >= 1 && options.patience >= 0)
+        self.classifier = classifier
+        self.options = options
+        switch options.optimizer {
+        case .adam: optimizer = AdamOptimizer(learningRate: options.learningRate, clipNorm: options.clipNorm)
+        case .sgd: optimizer = SGDOptimizer(learningRate: options.learningRate, clipNorm: options.clipNorm)
+        }
+    }
+
+    /// Trains on `training`, validating on `validation` (which may be empty), reporting through `onEvent`.
+    /// The classifier ends with the last epoch's parameters; the best ones are in the outcome.
+    public func train(
+        training: [EncodedExample], validation: [EncodedExample],
+        onEvent: (TrainingEvent) throws -> Void = { _ in }
+    ) throws -> TrainingOutcome {
+        precondition(!training.isEmpty, "no training examples")
+        let start = Date()
+        var generator = SplitMix64(seed: options.seed)
+        let lengths = training.map(\.ids.count)
+        let epochTokens = lengths.reduce(0) { $0 + max($1, 1) }
+        var stopping = EarlyStopping(patience: validation.isEmpty ? 0 : options.patience)
+        var best: (epoch: Int, validation: BinaryClassificationMetrics?, parameters: [String: Tensor])?
+        var epochsRun = 0
+        var batchIDs: [[Int32]] = []
+        var batchLabels: [Float] = []
+        for epoch in 1...options.epochs {
+            let epochStart = Date()
+            let batches = lengthBucketedBatches(
+                lengths: lengths, batchSize: options.batchSize, using: &generator)
+            var lossSum = 0.0
+            var seen = 0
+            var tokens = 0
+            for (batchIndex, batch) in batches.enumerated() {
+                batchIDs.removeAll(keepingCapacity: true)
+                batchLabels.removeAll(keepingCapacity: true)
+                for index in batch {
+                    batchIDs.append(training[index].ids)
+                    batchLabels.append(training[index].label)
+                    tokens += max(training[index].ids.count, 1)
+                }
+                let loss = try classifier.trainStep(
+                    batch: batchIDs, labels: batchLabels, optimizer: optimizer)
+                lossSum += Double(loss) * Double(batch.count)
+                seen += batch.count
+                try onEvent(
+                    .batchFinished(
+                        epoch: epoch, batch: batchIndex + 1, batchCount: batches.count, tokens: tokens,
+                        epochTokens: epochTokens, meanLoss: lossSum / Double(seen),
+                        seconds: Date().timeIntervalSince(epochStart)))
+            }
+            let trainingSeconds = Date().timeIntervalSince(epochStart)
+            epochsRun = epoch
+            let metrics = validation.isEmpty ? nil : try classifier.metrics(on: validation)
+            let isBest = stopping.record(score: metrics?.accuracy ?? Double(epoch), epoch: epoch)
+            if isBest { best = (epoch, metrics, namedParameterDictionary()) }
+            try onEvent(
+                .epochFinished(
+                    EpochSummary(
+                        epoch: epoch, trainingLoss: lossSum / Double(max(seen, 1)), validation: metrics,
+                        seconds: Date().timeIntervalSince(epochStart),
+                        tokensPerSecond: Double(epochTokens) / max(trainingSeconds, 1e-9), isBest: isBest)))
+            if stopping.shouldStop { break }
+        }
+        let kept = best ?? (epochsRun, nil, namedParameterDictionary())
+        return TrainingOutcome(
+            epochsRun: epochsRun, bestEpoch: kept.epoch, bestValidation: kept.validation,
+            bestParameters: kept.parameters, seconds: Date().timeIntervalSince(start))
+    }
+
+    private func namedParameterDictionary() -> [String: Tensor] {
+        Dictionary(uniqueKeysWithValues: classifier.namedParameters().map { ($0.name, $0.tensor) })
+    }
+}
+
+extension BiGRUClassifier {
+    /// Metrics on labelled `examples` at a probability `threshold`, scored in length-sorted batches.
+    public func metrics(on examples: [EncodedExample], threshold: Double = 0.5, batchSize: Int = 256) throws
+        -> BinaryClassificationMetrics
+    {
+        var logits = [Float](repeating: 0, count: examples.count)
+        for batch in lengthSortedBatches(lengths: examples.map(\.ids.count), batchSize: batchSize) {
+            let batchLogits = try self.logits(for: batch.map { examples[$0].ids })
+            for (position, index) in batch.enumerated() { logits[index] = batchLogits[position] }
+        }
+        return try BinaryClassificationMetrics(
+            logits: logits, labels: examples.map { $0.label >= 0.5 }, threshold: threshold)
+    }
+}

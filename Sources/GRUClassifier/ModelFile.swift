@@ -1,0 +1,187 @@
+import Foundation
+import Tokenizer
+
+/// The `config` metadata of a model file: the network's shape plus the settings scoring needs. Every key
+/// beyond `embedding_dim`, `hidden`, `layers` and `cell` has a default, so a file written from PyTorch
+/// with only those keys (and `vocab`) loads and scores.
+public struct ModelFileConfiguration: Codable, Sendable, Equatable {
+    public static let defaultMaxLength = 400
+    public static let defaultThreshold: Float = 0.5
+
+    public var embeddingDim: Int
+    public var hidden: Int
+    public var layers: Int
+    public var cell: GRUCellVariant
+    /// Dropout used in training (informational at inference).
+    public var dropout: Float
+    /// Tokens kept per document.
+    public var maxLen: Int
+    /// Decision threshold on the probability.
+    public var threshold: Float
+    /// How text was tokenized.
+    public var tokenizer: TokenizerSettings
+    /// How the model was trained; absent for files not written by `sentiment train`.
+    public var training: TrainingRecord?
+
+    private enum CodingKeys: String, CodingKey {
+        case embeddingDim = "embedding_dim", hidden, layers, cell, dropout, maxLen = "max_len", threshold,
+            tokenizer, training
+    }
+
+    public init(
+        embeddingDim: Int, hidden: Int, layers: Int, cell: GRUCellVariant, dropout: Float = 0,
+        maxLen: Int = defaultMaxLength, threshold: Float = defaultThreshold,
+        tokenizer: TokenizerSettings = TokenizerSettings(), training: TrainingRecord? = nil
+    ) {
+        self.embeddingDim = embeddingDim
+        self.hidden = hidden
+        self.layers = layers
+        self.cell = cell
+        self.dropout = dropout
+        self.maxLen = maxLen
+        self.threshold = threshold
+        self.tokenizer = tokenizer
+        self.training = training
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        embeddingDim = try container.decode(Int.self, forKey: .embeddingDim)
+        hidden = try container.decode(Int.self, forKey: .hidden)
+        layers = try container.decode(Int.self, forKey: .layers)
+        cell = try container.decode(GRUCellVariant.self, forKey: .cell)
+        dropout = try container.decodeIfPresent(Float.self, forKey: .dropout) ?? 0
+        maxLen = try container.decodeIfPresent(Int.self, forKey: .maxLen) ?? Self.defaultMaxLength
+        threshold = try container.decodeIfPresent(Float.self, forKey: .threshold) ?? Self.defaultThreshold
+        tokenizer =
+            try container.decodeIfPresent(TokenizerSettings.self, forKey: .tokenizer) ?? TokenizerSettings()
+        training = try container.decodeIfPresent(TrainingRecord.self, forKey: .training)
+    }
+}
+
+/// What `sentiment train` records about a run, stored in the model file's `config.training`. Every
+/// field is optional so that records from other versions load.
+public struct TrainingRecord: Codable, Sendable, Equatable {
+    /// When training finished (ISO 8601).
+    public var finishedAt: String?
+    /// Version of the program that trained the model.
+    public var programVersion: String?
+    public var trainingFiles: [String]?
+    public var validationFiles: [String]?
+    public var trainingExamples: Int?
+    public var validationExamples: Int?
+    public var epochsRun: Int?
+    public var bestEpoch: Int?
+    public var validationAccuracy: Double?
+    public var validationLoss: Double?
+    public var seconds: Double?
+    /// Training options (learning rate, batch size, optimizer, ...) as given.
+    public var options: [String: String]?
+    /// The model training started from (`--init`), if any.
+    public var initializedFrom: String?
+
+    public init() {}
+
+    private enum CodingKeys: String, CodingKey {
+        case finishedAt = "finished_at", programVersion = "program_version", trainingFiles = "training_files",
+            validationFiles = "validation_files", trainingExamples = "training_examples",
+            validationExamples = "validation_examples", epochsRun = "epochs_run", bestEpoch = "best_epoch",
+            validationAccuracy = "validation_accuracy", validationLoss = "validation_loss", seconds, options,
+            initializedFrom = "initialized_from"
+    }
+}
+
+/// A model file that cannot be read or does not describe a valid model.
+public enum ModelFileError: Error, Equatable, CustomStringConvertible {
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let message): message
+        }
+    }
+}
+
+extension SentimentModel {
+    /// Metadata keys of the model file.
+    static let vocabularyKey = "vocab"
+    static let configurationKey = "config"
+
+    /// Loads a model file: a safetensors file with PyTorch-named float32 tensors and `vocab` / `config`
+    /// metadata. Every offset and shape is checked; errors do not name the file (callers add it).
+    public convenience init(contentsOf url: URL, threadCount: Int? = nil) throws {
+        let file = try SafeTensorsFile(contentsOf: url)
+        guard let vocabularyJSON = file.metadata[Self.vocabularyKey] else {
+            throw ModelFileError.invalid("no \"vocab\" metadata: not a sentiment model file")
+        }
+        guard let configurationJSON = file.metadata[Self.configurationKey] else {
+            throw ModelFileError.invalid("no \"config\" metadata: not a sentiment model file")
+        }
+        let tokens: [String]
+        do {
+            tokens = try JSONDecoder().decode([String].self, from: Data(vocabularyJSON.utf8))
+        } catch {
+            throw ModelFileError.invalid("the \"vocab\" metadata is not a JSON array of strings")
+        }
+        let configuration: ModelFileConfiguration
+        do {
+            configuration = try JSONDecoder().decode(
+                ModelFileConfiguration.self, from: Data(configurationJSON.utf8))
+        } catch {
+            throw ModelFileError.invalid("the \"config\" metadata is not valid: \(Self.describe(error))")
+        }
+        let vocabulary: Vocabulary
+        do {
+            vocabulary = try Vocabulary(tokens: tokens)
+        } catch {
+            throw ModelFileError.invalid("the \"vocab\" metadata is not a valid vocabulary: \(error)")
+        }
+        var parameters: [String: Tensor] = [:]
+        for (name, tensor) in file.tensors { parameters[name] = tensor }
+        let classifierConfiguration = ClassifierConfiguration(
+            vocabularySize: vocabulary.count, embeddingDim: configuration.embeddingDim,
+            hidden: configuration.hidden, layers: configuration.layers, cell: configuration.cell,
+            dropout: configuration.dropout)
+        let classifier: BiGRUClassifier
+        do {
+            classifier = try BiGRUClassifier(
+                configuration: classifierConfiguration, parameters: parameters, threadCount: threadCount)
+        } catch {
+            throw ModelFileError.invalid("the tensors do not match the config and vocab: \(error)")
+        }
+        try self.init(
+            tokenizerSettings: configuration.tokenizer, vocabulary: vocabulary, classifier: classifier,
+            maxLength: configuration.maxLen, threshold: configuration.threshold,
+            trainingRecord: configuration.training)
+    }
+
+    /// The `config` metadata this model is written with.
+    public var fileConfiguration: ModelFileConfiguration {
+        let network = classifier.configuration
+        return ModelFileConfiguration(
+            embeddingDim: network.embeddingDim, hidden: network.hidden, layers: network.layers,
+            cell: network.cell, dropout: network.dropout, maxLen: maxLength, threshold: threshold,
+            tokenizer: tokenizerSettings, training: trainingRecord)
+    }
+
+    /// Writes the model file atomically: an interrupted write never leaves a broken file at `url`.
+    public func write(to url: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let metadata = [
+            Self.vocabularyKey: String(decoding: try encoder.encode(vocabulary.tokens), as: UTF8.self),
+            Self.configurationKey: String(decoding: try encoder.encode(fileConfiguration), as: UTF8.self),
+        ]
+        try SafeTensorsFile(tensors: classifier.namedParameters(), metadata: metadata).write(to: url)
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, _): "missing key \"\(key.stringValue)\""
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
+            DecodingError.dataCorrupted(let context):
+            "bad value at \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\": \(context.debugDescription)"
+        default: "\(error)"
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Tokenizer
+
+/// A trained sentiment classifier with everything needed to score raw text: the tokenizer settings, the
+/// vocabulary, the network and the decision threshold. Reads and writes the safetensors model file
+/// described in `ModelFile`.
+///
+/// Not safe to use from several threads at once (the network and the tokenizer keep scratch state).
+public final class SentimentModel {
+    /// Tokenizer settings the model was trained with; scoring must tokenize the same way.
+    public let tokenizerSettings: TokenizerSettings
+    /// Token ↔ id mapping; its count equals the network's vocabulary size.
+    public let vocabulary: Vocabulary
+    /// The network.
+    public let classifier: BiGRUClassifier
+    /// Tokens kept per document (the first `maxLength`); longer documents are cut.
+    public var maxLength: Int
+    /// Probability at or above which a document is labelled positive.
+    public var threshold: Float
+    /// How the model was trained, when it was trained by `sentiment`.
+    public var trainingRecord: TrainingRecord?
+
+    private let tokenizer: Tokenizer
+
+    /// A model from its parts. The classifier's vocabulary size must equal the vocabulary's count.
+    public init(
+        tokenizerSettings: TokenizerSettings, vocabulary: Vocabulary, classifier: BiGRUClassifier,
+        maxLength: Int = ModelFileConfiguration.defaultMaxLength,
+        threshold: Float = ModelFileConfiguration.defaultThreshold, trainingRecord: TrainingRecord? = nil
+    ) throws {
+        guard classifier.configuration.vocabularySize == vocabulary.count else {
+            throw ModelFileError.invalid(
+                "the network has \(classifier.configuration.vocabularySize) embedding rows but the vocabulary has \(vocabulary.count) tokens"
+            )
+        }
+        guard maxLength >= 1 else {
+            throw ModelFileError.invalid("max_len must be at least 1, got \(maxLength)")
+        }
+        guard threshold >= 0 && threshold <= 1 else {
+            throw ModelFileError.invalid("threshold must lie in [0, 1], got \(threshold)")
+        }
+        self.tokenizerSettings = tokenizerSettings
+        self.vocabulary = vocabulary
+        self.classifier = classifier
+        self.maxLength = maxLength
+        self.threshold = threshold
+        self.trainingRecord = trainingRecord
+        tokenizer = try Tokenizer(settings: tokenizerSettings)
+    }
+
+    /// The token ids the network sees for `text`: tokens mapped through the vocabulary and cut to
+    /// `maxLength`.
+    public func tokenIDs(for text: String) -> [Int32] {
+        encode(tokenizer.tokens(in: text))
+    }
+
+    /// Maps tokens to ids and cuts the sequence to `maxLength`.
+    public func encode(_ tokens: [String]) -> [Int32] {
+        vocabulary.ids(for: tokens.count > maxLength ? Array(tokens[..<maxLength]) : tokens)
+    }
+
+    /// The probability that each text is positive, in order.
+    public func probabilities(for texts: [String]) throws -> [Float] {
+        try classifier.probabilities(for: texts.map(tokenIDs(for:)))
+    }
+}

@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import GRUClassifier
+import Tokenizer
+
+/// `sentiment eval`: a model's metrics on labelled files.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Evaluate a model on labelled files: accuracy, F1, ROC-AUC, log loss, confusion matrix.",
+        discussion: """
+            Reads the labelled formats `train` reads. Precision, recall and F1 are those of the positive \
+            class at the threshold; ROC-AUC ranks by the model's logits; log loss is the mean binary \
+            cross-entropy. A metric that is undefined on the data (e.g. ROC-AUC with one class only) shows \
+            as "-" (null in JSON).
+
+            Examples:
+              sentiment eval test.tsv
+              sentiment eval --model film.safetensors --format json test.csv
+            """
+    )
+
+    @Argument(help: "Labelled files (\"-\" for standard input).")
+    var files: [String]
+
+    @Option(
+        name: .shortAndLong, help: "Model file (default: $SENTIMENT_MODEL, else ./sentiment.safetensors).")
+    var model: String?
+
+    @Option(help: "Probability at or above which a text is labelled positive (default: the model's).")
+    var threshold: Float?
+
+    @Option(help: "Output format: table or json.")
+    var format: EvalOutputFormat = .table
+
+    @OptionGroup var threadOptions: ThreadOptions
+
+    @OptionGroup(title: "Input") var corpusOptions: CorpusOptions
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("give at least one labelled file") }
+        if let threshold, !(threshold >= 0 && threshold <= 1) {
+            throw ValidationError("--threshold must be in [0, 1]")
+        }
+    }
+
+    func run() throws {
+        let modelPath = try ModelLocation.resolve(model)
+        let sentimentModel = try loadModel(at: modelPath, threads: threadOptions.count)
+        let pool = try TokenizerPool(settings: sentimentModel.tokenizerSettings, count: threadOptions.count)
+        var texts: [String] = []
+        var labels: [Float] = []
+        for path in files {
+            let reader = try CorpusReader(
+                path: path, options: corpusOptions.readerOptions(requiresLabels: true))
+            while let document = try reader.next() {
+                texts.append(document.text)
+                labels.append(document.label ?? 0)
+            }
+            reader.reportSkippedAndRepairedLines()
+        }
+        guard !texts.isEmpty else { throw CommandFailure("\(files.joined(separator: ", ")): no documents") }
+        let workers = min(pool.count, max(1, texts.count / 256))
+        let ids = pool.concurrentMap(workers: workers) { worker, tokenizer in
+            let range = (texts.count * worker / workers)..<(texts.count * (worker + 1) / workers)
+            return texts[range].map { sentimentModel.encode(tokenizer.tokens(in: $0)) }
+        }.flatMap { $0 }
+        let examples = zip(ids, labels).map { EncodedExample(ids: $0, label: $1) }
+        let metrics = try sentimentModel.classifier.metrics(
+            on: examples, threshold: Double(threshold ?? sentimentModel.threshold))
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let report = EvalReport(model: modelPath, files: files, metrics: metrics)
+            try FileWriting.writeToStandardOutput(Array(encoder.encode(report)) + [0x0A])
+        case .table:
+            try FileWriting.writeToStandardOutput(Array(Self.table(metrics, files: files).utf8))
+        }
+    }
+
+    static func table(_ metrics: BinaryClassificationMetrics, files: [String]) -> String {
+        func value(_ number: Double?) -> String { number.map { String(format: "%.4f", $0) } ?? "-" }
+        let matrix = metrics.confusionMatrix
+        let width = max(9, String(max(matrix.actualNegatives, matrix.actualPositives)).count + 2)
+        func cell(_ count: Int) -> String {
+            String(repeating: " ", count: max(0, width - String(count).count)) + String(count)
+        }
+        return """
+            documents   \(metrics.count)  (\(files.joined(separator: ", ")))
+            threshold   \(String(format: "%.4g", metrics.threshold))
+            accuracy    \(value(metrics.accuracy))
+            precision   \(value(metrics.precision))
+            recall      \(value(metrics.recall))
+            F1          \(value(metrics.f1))
+            ROC-AUC     \(value(metrics.rocAUC))
+            log loss    \(value(metrics.logLoss))
+
+            confusion matrix   \(String(repeating: " ", count: width - 8))pred neg\(String(repeating: " ", count: width - 8))pred pos
+              actual negative  \(cell(matrix.trueNegatives))\(cell(matrix.falsePositives))
+              actual positive  \(cell(matrix.falseNegatives))\(cell(matrix.truePositives))
+
+            """
+    }
+}
+
+/// `--format` values of `eval`.
+enum EvalOutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
+}
+
+/// What `eval --format json` prints.
+struct EvalReport: Encodable {
+    var model: String
+    var files: [String]
+    var metrics: BinaryClassificationMetrics
+}

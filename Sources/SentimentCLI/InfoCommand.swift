@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import GRUClassifier
+
+/// `sentiment info`: what a model file holds.
+struct InfoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info",
+        abstract: "Show a model's configuration, vocabulary size, parameter count and training record.",
+        discussion: """
+            Examples:
+              sentiment info
+              sentiment info --model film.safetensors --format json
+            """
+    )
+
+    @Option(
+        name: .shortAndLong, help: "Model file (default: $SENTIMENT_MODEL, else ./sentiment.safetensors).")
+    var model: String?
+
+    @Option(help: "Output format: text or json.")
+    var format: InfoOutputFormat = .text
+
+    func run() throws {
+        let path = try ModelLocation.resolve(model)
+        let sentimentModel = try loadModel(at: path, threads: 1)
+        let parameterCount = sentimentModel.classifier.namedParameters().reduce(0) { $0 + $1.tensor.count }
+        let configuration = sentimentModel.fileConfiguration
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let report = InfoReport(
+                model: path, vocabularySize: sentimentModel.vocabulary.count, parameters: parameterCount,
+                config: configuration)
+            try FileWriting.writeToStandardOutput(Array(encoder.encode(report)) + [0x0A])
+        case .text:
+            var lines = [
+                "model          \(path)",
+                "network        embedding \(configuration.embeddingDim), bidirectional GRU hidden \(configuration.hidden) × \(configuration.layers) layer\(configuration.layers == 1 ? "" : "s"), cell \(configuration.cell.rawValue), dropout \(configuration.dropout)",
+                "vocabulary     \(sentimentModel.vocabulary.count) tokens",
+                "parameters     \(parameterCount)",
+                "max length     \(configuration.maxLen) tokens",
+                "threshold      \(configuration.threshold)",
+                "tokenizer      locale \(configuration.tokenizer.locale), \(configuration.tokenizer.keepCase ? "case kept" : "case folded"), emoticons \(configuration.tokenizer.recognizesEmoticons ? "on" : "off")",
+            ]
+            if let record = configuration.training {
+                lines.append("training")
+                func add(_ name: String, _ value: String?) {
+                    if let value {
+                        lines.append("  \(name.padding(toLength: 21, withPad: " ", startingAt: 0))\(value)")
+                    }
+                }
+                add("finished", record.finishedAt)
+                add("program version", record.programVersion)
+                add("training files", record.trainingFiles?.joined(separator: ", "))
+                add("validation files", record.validationFiles?.joined(separator: ", "))
+                add("training examples", record.trainingExamples.map(String.init))
+                add("validation examples", record.validationExamples.map(String.init))
+                add("epochs run", record.epochsRun.map(String.init))
+                add("best epoch", record.bestEpoch.map(String.init))
+                add("validation accuracy", record.validationAccuracy.map { String(format: "%.4f", $0) })
+                add("validation loss", record.validationLoss.map { String(format: "%.4f", $0) })
+                add("time", record.seconds.map { TrainingProgress.duration($0) })
+                add("initialised from", record.initializedFrom)
+                add(
+                    "options",
+                    record.options?.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+                        separator: " "))
+            } else {
+                lines.append("training       (no record: not trained by sentiment)")
+            }
+            try FileWriting.writeToStandardOutput(Array((lines.joined(separator: "\n") + "\n").utf8))
+        }
+    }
+}
+
+/// `--format` values of `info`.
+enum InfoOutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// What `info --format json` prints.
+struct InfoReport: Encodable {
+    var model: String
+    var vocabularySize: Int
+    var parameters: Int
+    var config: ModelFileConfiguration
+
+    enum CodingKeys: String, CodingKey {
+        case model, vocabularySize = "vocabulary_size", parameters, config
+    }
+}

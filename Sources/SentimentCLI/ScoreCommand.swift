@@ -1,0 +1,233 @@
+import ArgumentParser
+import Foundation
+import GRUClassifier
+import Tokenizer
+
+/// `sentiment score`: the probability and label of every input line.
+struct ScoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score",
+        abstract: "Score text: one probability and label per input line.",
+        discussion: """
+            Reads standard input when no file is given. Every input line gives exactly one output line, \
+            in order, empty lines and lines with invalid UTF-8 included (invalid bytes are replaced with \
+            U+FFFD and counted on standard error). Output is "probability<TAB>label" with label positive \
+            or negative at the threshold; --format jsonl gives {"probability": …, "label": …} objects. \
+            Input streams: memory stays flat however large it is, and lines are written as soon as they \
+            are scored when input trickles in from a terminal or a pipe.
+
+            The model comes from --model, else the SENTIMENT_MODEL environment variable, else \
+            sentiment.safetensors in the current directory.
+
+            With --text-column N each line is a TSV row and its N-th column is scored; a first row whose \
+            N-th column is a header name (text, review, sentence, …) is a header: TSV output gives it a \
+            header row too, JSON Lines output skips it.
+
+            Examples:
+              echo "great film" | sentiment score
+              sentiment score a.txt b.txt -o scores.tsv
+              sentiment score --format jsonl --with-text reviews.txt
+              sentiment score --text-column 2 test.tsv
+            """
+    )
+
+    @Argument(help: "Files to score, one text per line (\"-\" for standard input; standard input when none).")
+    var files: [String] = []
+
+    @Option(
+        name: .shortAndLong, help: "Model file (default: $SENTIMENT_MODEL, else ./sentiment.safetensors).")
+    var model: String?
+
+    @Option(help: "Output format: tsv or jsonl.")
+    var format: ScoreOutputFormat = .tsv
+
+    @Flag(help: "Add the scored text to each output line.")
+    var withText = false
+
+    @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output.")
+    var output: String?
+
+    @Option(help: "Score the N-th tab-separated column (1-based) of each line.")
+    var textColumn: Int?
+
+    @Option(help: "Probability at or above which a text is labelled positive (default: the model's).")
+    var threshold: Float?
+
+    @OptionGroup var threadOptions: ThreadOptions
+
+    /// Most lines scored together.
+    static let maximumBatch = 1024
+
+    func validate() throws {
+        if let textColumn, textColumn < 1 { throw ValidationError("--text-column must be at least 1") }
+        if let threshold, !(threshold >= 0 && threshold <= 1) {
+            throw ValidationError("--threshold must be in [0, 1]")
+        }
+    }
+
+    func run() throws {
+        let sentimentModel = try loadModel(at: ModelLocation.resolve(model), threads: threadOptions.count)
+        let pool = try TokenizerPool(settings: sentimentModel.tokenizerSettings, count: threadOptions.count)
+        let inputs = try (files.isEmpty ? ["-"] : files).map { try InputFile(path: $0) }
+        let writer = try output.map { path in
+            do {
+                return try AtomicFileWriter(destination: URL(fileURLWithPath: path))
+            } catch {
+                throw CommandFailure("\(error)")
+            }
+        }
+        var scorer = LineScorer(
+            model: sentimentModel, pool: pool, format: format, withText: withText, textColumn: textColumn,
+            threshold: threshold ?? sentimentModel.threshold)
+        do {
+            for input in inputs {
+                let lines = LineReader(file: input)
+                var batch: [LineReader.Line] = []
+                var invalidLines = 0
+                while let first = try lines.next() {
+                    batch.removeAll(keepingCapacity: true)
+                    batch.append(first)
+                    while batch.count < Self.maximumBatch, lines.hasBufferedLine, let line = try lines.next()
+                    {
+                        batch.append(line)
+                    }
+                    let scored = try scorer.score(batch, file: input.name)
+                    invalidLines += scored.invalidLines
+                    if let writer {
+                        try scored.output.withUnsafeBytes { try writer.write(bytes: $0) }
+                    } else {
+                        try FileWriting.writeToStandardOutput(scored.output)
+                    }
+                }
+                if invalidLines > 0 {
+                    FileWriting.printError(
+                        "\(input.name): \(invalidLines) line\(invalidLines == 1 ? "" : "s") had invalid UTF-8 "
+                            + "(replaced with U+FFFD)")
+                }
+            }
+            try writer?.commit()
+        } catch {
+            writer?.abort()
+            throw error
+        }
+    }
+}
+
+/// `--format` values of `score`.
+enum ScoreOutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case tsv, jsonl
+}
+
+/// Turns batches of input lines into output lines.
+struct LineScorer {
+    let model: SentimentModel
+    let pool: TokenizerPool
+    let format: ScoreOutputFormat
+    let withText: Bool
+    let textColumn: Int?
+    let threshold: Float
+
+    /// Scores `lines` (consecutive lines of `file`) and returns their output lines and how many had
+    /// invalid UTF-8.
+    mutating func score(_ lines: [LineReader.Line], file: String) throws -> (
+        output: [UInt8], invalidLines: Int
+    ) {
+        // The text of each line, as byte ranges into the line; header rows are marked.
+        var texts: [ArraySlice<UInt8>] = []
+        texts.reserveCapacity(lines.count)
+        var isHeader = [Bool](repeating: false, count: lines.count)
+        for (index, line) in lines.enumerated() {
+            guard let textColumn else {
+                texts.append(line.bytes[...])
+                continue
+            }
+            guard let field = Self.field(textColumn, of: line.bytes) else {
+                throw InputError.badLine(
+                    file: file, line: line.number,
+                    message:
+                        "has no column \(textColumn) (it has \(line.bytes.split(separator: 0x09, omittingEmptySubsequences: false).count))"
+                )
+            }
+            texts.append(field)
+            if line.number == 1, ColumnNames.isTextName(String(decoding: field, as: UTF8.self)) {
+                isHeader[index] = true
+            }
+        }
+        let workers = min(pool.count, max(1, lines.count / 32))
+        let model = model
+        let encoded = pool.concurrentMap(workers: workers) { worker, tokenizer in
+            let range = (texts.count * worker / workers)..<(texts.count * (worker + 1) / workers)
+            return texts[range].map { text in
+                text.withUnsafeBytes { bytes in
+                    let result = tokenizer.tokens(inUTF8: bytes)
+                    return (ids: model.encode(result.tokens), invalid: result.hadInvalidUTF8)
+                }
+            }
+        }.flatMap { $0 }
+        let probabilities = try model.classifier.probabilities(for: encoded.map(\.ids))
+        var output: [UInt8] = []
+        output.reserveCapacity(lines.count * (withText ? 96 : 24))
+        for index in lines.indices {
+            if isHeader[index] {
+                if format == .tsv {
+                    output.append(contentsOf: "probability\tlabel\(withText ? "\ttext" : "")\n".utf8)
+                }
+                continue
+            }
+            let probability = probabilities[index]
+            let label = probability >= threshold ? "positive" : "negative"
+            switch format {
+            case .tsv:
+                output.append(contentsOf: "\(probability)\t\(label)".utf8)
+                if withText {
+                    output.append(0x09)
+                    output.append(contentsOf: String(decoding: texts[index], as: UTF8.self).utf8)
+                }
+            case .jsonl:
+                output.append(contentsOf: "{\"probability\":\(probability),\"label\":\"\(label)\"".utf8)
+                if withText {
+                    output.append(contentsOf: ",\"text\":".utf8)
+                    JSONText.appendString(String(decoding: texts[index], as: UTF8.self), to: &output)
+                }
+                output.append(0x7D)
+            }
+            output.append(0x0A)
+        }
+        return (output, encoded.reduce(0) { $0 + ($1.invalid ? 1 : 0) })
+    }
+
+    /// The `column`-th (1-based) tab-separated field of `line`, or nil when it has fewer fields.
+    static func field(_ column: Int, of line: [UInt8]) -> ArraySlice<UInt8>? {
+        var start = line.startIndex
+        var current = 1
+        while current < column {
+            guard let tab = line[start...].firstIndex(of: 0x09) else { return nil }
+            start = tab + 1
+            current += 1
+        }
+        let end = line[start...].firstIndex(of: 0x09) ?? line.endIndex
+        return line[start..<end]
+    }
+}
+
+/// JSON string literals for output lines.
+enum JSONText {
+    /// Appends `text` as a JSON string literal (quotes, backslashes and control characters escaped).
+    static func appendString(_ text: String, to output: inout [UInt8]) {
+        output.append(0x22)
+        for byte in text.utf8 {
+            switch byte {
+            case 0x22: output.append(contentsOf: [0x5C, 0x22])
+            case 0x5C: output.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: output.append(contentsOf: [0x5C, 0x6E])
+            case 0x0D: output.append(contentsOf: [0x5C, 0x72])
+            case 0x09: output.append(contentsOf: [0x5C, 0x74])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                output.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+            default: output.append(byte)
+            }
+        }
+        output.append(0x22)
+    }
+}

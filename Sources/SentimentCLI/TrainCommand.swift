@@ -1,0 +1,288 @@
+import ArgumentParser
+import Foundation
+import GRUClassifier
+import Tokenizer
+
+/// `sentiment train`: trains a model on labelled corpus files and writes it as a safetensors file.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a sentiment model on labelled files and write it as a safetensors file.",
+        discussion: """
+            Reads TSV, CSV (RFC 4180), JSON Lines ("text"/"label"), fastText (__label__X text) and plain \
+            labelled formats; labels are 0/1, neg/pos, negative/positive or false/true in any case. A \
+            header row is detected by its column names (label/sentiment/polarity, text/review/sentence/…); \
+            without one the label is in the first or last column. Bad lines stop the run with file and \
+            line, unless --skip-bad-lines.
+
+            The vocabulary is built from the training documents. A validation set (--valid, or a \
+            stratified --valid-split of the training files) is scored after each epoch; training stops \
+            after --patience epochs without a better validation accuracy, and the best epoch's parameters \
+            are kept. The model file is rewritten (atomically) each time validation improves, so an \
+            interrupted run still leaves its best model so far.
+
+            With --optimizer sgd --clip 0 --dropout 0, each batch makes exactly the step p ← p − lr·∇L, \
+            L the batch's mean binary cross-entropy.
+
+            Examples:
+              sentiment train reviews.tsv
+              sentiment train train.tsv --valid dev.tsv --epochs 5 --model film.safetensors
+              sentiment train more.csv --init film.safetensors --lr 0.0005 --model film2.safetensors
+            """
+    )
+
+    @Argument(help: "Labelled training files (\"-\" for standard input).")
+    var files: [String]
+
+    @Option(name: .shortAndLong, help: "Where to write the model.")
+    var model = "sentiment.safetensors"
+
+    @Option(help: "Labelled validation file (repeatable); replaces --valid-split.")
+    var valid: [String] = []
+
+    @Option(help: "Share of the training documents held out for validation (stratified, seeded); 0 disables.")
+    var validSplit = 0.1
+
+    @Option(help: "Maximum number of epochs.")
+    var epochs = 10
+
+    @Option(help: "Stop after this many epochs without a better validation accuracy (0: never stop early).")
+    var patience = 2
+
+    @Option(help: "Embedding size.")
+    var embeddingDim = 128
+
+    @Option(help: "GRU hidden size per direction.")
+    var hidden = 128
+
+    @Option(help: "Stacked bidirectional GRU layers.")
+    var layers = 1
+
+    @Option(help: "GRU cell: reset-after (PyTorch nn.GRU) or reset-before (Cho et al. 2014).")
+    var cell: CellOption = .resetAfter
+
+    @Option(help: "Tokens kept per document (the first ones).")
+    var maxLen = 400
+
+    @Option(help: "Keep tokens seen at least this many times in the training documents.")
+    var minCount = 2
+
+    @Option(help: "At most this many vocabulary entries, <pad> and <unk> included.")
+    var maxVocab = 30000
+
+    @Option(help: "Documents per training step.")
+    var batch = 64
+
+    @Option(help: "Learning rate (default: 0.002 for adam, 0.1 for sgd).")
+    var lr: Float?
+
+    @Option(help: "Optimizer: adam or sgd (plain, no momentum).")
+    var optimizer: OptimizerKind = .adam
+
+    @Option(help: "Dropout between layers and before the output layer.")
+    var dropout: Float = 0.3
+
+    @Option(help: "Clip the global gradient norm to this value; 0 disables.")
+    var clip: Float = 5
+
+    @Option(help: "Seed of initialisation, validation split, batch order and dropout.")
+    var seed: UInt64 = 1
+
+    @Option(
+        name: .customLong("init"),
+        help: "Start from this model (keeps its vocabulary, tokenizer and shape) to fine-tune it.")
+    var initModel: String?
+
+    @OptionGroup var threadOptions: ThreadOptions
+
+    @OptionGroup(title: "Tokenizer (ignored with --init, which keeps the model's)")
+    var tokenizerOptions: TokenizerOptions
+
+    @OptionGroup(title: "Input") var corpusOptions: CorpusOptions
+
+    static let defaultLearningRates: [OptimizerKind: Float] = [.adam: 2e-3, .sgd: 0.1]
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("give at least one training file") }
+        if !(0..<1).contains(validSplit) { throw ValidationError("--valid-split must be in [0, 1)") }
+        for (name, value) in [
+            ("--epochs", epochs), ("--embedding-dim", embeddingDim), ("--hidden", hidden),
+            ("--layers", layers),
+            ("--max-len", maxLen), ("--min-count", minCount), ("--batch", batch),
+        ] where value < 1 {
+            throw ValidationError("\(name) must be at least 1")
+        }
+        if patience < 0 { throw ValidationError("--patience must be at least 0") }
+        if maxVocab < 3 { throw ValidationError("--max-vocab must be at least 3 (<pad>, <unk> and a token)") }
+        if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
+        if !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1)") }
+        if !(clip >= 0 && clip.isFinite) { throw ValidationError("--clip must be 0 or a positive number") }
+    }
+
+    func run() throws {
+        let start = Date()
+        let threads = threadOptions.count
+        let readerOptions = corpusOptions.readerOptions(requiresLabels: true)
+        let modelURL = URL(fileURLWithPath: model)
+        let initial = try initModel.map { path in
+            try loadModel(at: path, threads: threads)
+        }
+        let settings = initial?.tokenizerSettings ?? tokenizerOptions.settings
+        let pool = try TokenizerPool(settings: settings, count: threads)
+
+        var trainingDocuments = try readCorpora(files, options: readerOptions)
+        guard !trainingDocuments.isEmpty else {
+            throw ValidationError("the training files hold no documents")
+        }
+        var validationDocuments = try readCorpora(valid, options: readerOptions)
+        var generator = SplitMix64(seed: seed)
+        if valid.isEmpty && validSplit > 0 {
+            let split = stratifiedSplit(
+                labels: trainingDocuments.map(\.label), validationFraction: validSplit, using: &generator)
+            validationDocuments = split.validation.map { trainingDocuments[$0] }
+            trainingDocuments = split.training.map { trainingDocuments[$0] }
+        }
+        let trainingTokens = tokenize(trainingDocuments.map(\.text), pool: pool)
+        let validationTokens = tokenize(validationDocuments.map(\.text), pool: pool)
+
+        let vocabulary: Vocabulary
+        if let initial {
+            vocabulary = initial.vocabulary
+        } else {
+            var builder = VocabularyBuilder()
+            for tokens in trainingTokens { builder.add(tokens) }
+            vocabulary = builder.build(minCount: minCount, maxSize: maxVocab)
+        }
+        let maxLength = initial?.maxLength ?? maxLen
+        func encode(_ tokens: [[String]], _ documents: [CorpusDocument]) -> [EncodedExample] {
+            zip(tokens, documents).map { tokens, document in
+                EncodedExample(
+                    ids: vocabulary.ids(for: Array(tokens.prefix(maxLength))), label: document.label)
+            }
+        }
+        let training = encode(trainingTokens, trainingDocuments)
+        let validation = encode(validationTokens, validationDocuments)
+        FileWriting.printError(
+            "train: \(training.count) training and \(validation.count) validation documents, "
+                + "vocabulary \(vocabulary.count) tokens, \(threads) thread\(threads == 1 ? "" : "s")")
+
+        let classifier: BiGRUClassifier
+        if let initial {
+            classifier = initial.classifier
+            classifier.dropoutSeed = seed
+        } else {
+            classifier = try BiGRUClassifier(
+                configuration: ClassifierConfiguration(
+                    vocabularySize: vocabulary.count, embeddingDim: embeddingDim, hidden: hidden,
+                    layers: layers,
+                    cell: cell.variant, dropout: dropout),
+                seed: seed, threadCount: threads)
+        }
+        var options = TrainingOptions()
+        options.epochs = epochs
+        options.patience = patience
+        options.batchSize = batch
+        options.optimizer = optimizer
+        options.learningRate = lr ?? Self.defaultLearningRates[optimizer]!
+        options.clipNorm = clip > 0 ? clip : nil
+        options.seed = seed
+
+        var record = TrainingRecord()
+        record.programVersion = SentimentCommand.version
+        record.trainingFiles = files
+        record.validationFiles = valid.isEmpty ? nil : valid
+        record.trainingExamples = training.count
+        record.validationExamples = validation.count
+        record.initializedFrom = initModel
+        record.options = [
+            "epochs": "\(epochs)", "patience": "\(patience)", "batch": "\(batch)",
+            "lr": "\(options.learningRate)",
+            "optimizer": optimizer.rawValue, "dropout": "\(dropout)", "clip": "\(clip)", "seed": "\(seed)",
+            "min_count": "\(minCount)", "max_vocab": "\(maxVocab)",
+            "valid_split": valid.isEmpty ? "\(validSplit)" : "0",
+        ]
+        func save(
+            _ network: BiGRUClassifier, epochsRun: Int, best: Int, metrics: BinaryClassificationMetrics?
+        )
+            throws
+        {
+            record.epochsRun = epochsRun
+            record.bestEpoch = best
+            record.validationAccuracy = metrics?.accuracy
+            record.validationLoss = metrics?.logLoss
+            record.seconds = Date().timeIntervalSince(start)
+            record.finishedAt = ISO8601DateFormatter().string(from: Date())
+            let sentimentModel = try SentimentModel(
+                tokenizerSettings: settings, vocabulary: vocabulary, classifier: network,
+                maxLength: maxLength,
+                threshold: initial?.threshold ?? ModelFileConfiguration.defaultThreshold,
+                trainingRecord: record)
+            do {
+                try sentimentModel.write(to: modelURL)
+            } catch {
+                throw CommandFailure("\(model): cannot write the model: \(error)")
+            }
+        }
+
+        let progress = TrainingProgress(epochs: epochs)
+        let trainer = ClassifierTrainer(classifier: classifier, options: options)
+        let outcome = try trainer.train(training: training, validation: validation) { event in
+            progress.handle(event)
+            if case .epochFinished(let summary) = event, summary.isBest, summary.validation != nil {
+                try save(
+                    classifier, epochsRun: summary.epoch, best: summary.epoch, metrics: summary.validation)
+            }
+        }
+        let best = try BiGRUClassifier(
+            configuration: classifier.configuration, parameters: outcome.bestParameters, threadCount: threads)
+        try save(best, epochsRun: outcome.epochsRun, best: outcome.bestEpoch, metrics: outcome.bestValidation)
+
+        var summary = "trained \(outcome.epochsRun) epoch\(outcome.epochsRun == 1 ? "" : "s") in "
+        summary += TrainingProgress.duration(Date().timeIntervalSince(start))
+        if let accuracy = outcome.bestValidation?.accuracy {
+            summary +=
+                "; best validation accuracy \(TrainingProgress.fixed(accuracy, 4)) at epoch \(outcome.bestEpoch)"
+        }
+        summary += "; model written to \(model)"
+        FileWriting.printError(summary)
+    }
+
+    /// Reads every document of `paths`, reporting skipped and repaired lines.
+    private func readCorpora(_ paths: [String], options: CorpusReaderOptions) throws -> [CorpusDocument] {
+        var documents: [CorpusDocument] = []
+        for path in paths {
+            let reader = try CorpusReader(path: path, options: options)
+            while let document = try reader.next() {
+                // The reader guarantees a label when labels are required.
+                documents.append(CorpusDocument(text: document.text, label: document.label ?? 0))
+            }
+            reader.reportSkippedAndRepairedLines()
+        }
+        return documents
+    }
+
+    private func tokenize(_ texts: [String], pool: TokenizerPool) -> [[String]] {
+        let workers = min(pool.count, max(1, texts.count / 256))
+        let parts = pool.concurrentMap(workers: workers) { worker, tokenizer in
+            let range = (texts.count * worker / workers)..<(texts.count * (worker + 1) / workers)
+            return texts[range].map { tokenizer.tokens(in: $0) }
+        }
+        return Array(parts.joined())
+    }
+}
+
+/// A labelled document as training uses it.
+struct CorpusDocument {
+    var text: String
+    var label: Float
+}
+
+/// `--cell` values.
+enum CellOption: String, ExpressibleByArgument, CaseIterable {
+    case resetAfter = "reset-after"
+    case resetBefore = "reset-before"
+
+    var variant: GRUCellVariant { self == .resetAfter ? .resetAfter : .resetBefore }
+}
+
+extension OptimizerKind: ExpressibleByArgument {}
