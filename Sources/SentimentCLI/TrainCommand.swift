@@ -79,8 +79,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Optimizer: adam or sgd (plain, no momentum).")
     var optimizer: OptimizerKind = .adam
 
-    @Option(help: "Dropout between layers and before the output layer.")
-    var dropout: Float = 0.3
+    @Option(help: "Dropout between layers and before the output layer (default: 0.3, or the --init model's).")
+    var dropout: Float?
 
     @Option(help: "Clip the global gradient norm to this value; 0 disables.")
     var clip: Float = 5
@@ -100,6 +100,7 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup(title: "Input") var corpusOptions: CorpusOptions
 
+    static let defaultDropout: Float = 0.3
     static let defaultLearningRates: [OptimizerKind: Float] = [.adam: 2e-3, .sgd: 0.1]
 
     func validate() throws {
@@ -115,7 +116,7 @@ struct TrainCommand: ParsableCommand {
         if patience < 0 { throw ValidationError("--patience must be at least 0") }
         if maxVocab < 3 { throw ValidationError("--max-vocab must be at least 3 (<pad>, <unk> and a token)") }
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
-        if !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1)") }
+        if let dropout, !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1)") }
         if !(clip >= 0 && clip.isFinite) { throw ValidationError("--clip must be 0 or a positive number") }
     }
 
@@ -168,14 +169,20 @@ struct TrainCommand: ParsableCommand {
 
         let classifier: BiGRUClassifier
         if let initial {
-            classifier = initial.classifier
+            // The --init model's shape and parameters, with this run's dropout when one is given.
+            var configuration = initial.classifier.configuration
+            configuration.dropout = dropout ?? configuration.dropout
+            classifier = try BiGRUClassifier(
+                configuration: configuration,
+                parameters: Dictionary(
+                    uniqueKeysWithValues: initial.classifier.namedParameters().map { ($0.name, $0.tensor) }),
+                threadCount: threads)
             classifier.dropoutSeed = seed
         } else {
             classifier = try BiGRUClassifier(
                 configuration: ClassifierConfiguration(
                     vocabularySize: vocabulary.count, embeddingDim: embeddingDim, hidden: hidden,
-                    layers: layers,
-                    cell: cell.variant, dropout: dropout),
+                    layers: layers, cell: cell.variant, dropout: dropout ?? Self.defaultDropout),
                 seed: seed, threadCount: threads)
         }
         var options = TrainingOptions()
@@ -197,7 +204,7 @@ struct TrainCommand: ParsableCommand {
         record.options = [
             "epochs": "\(epochs)", "patience": "\(patience)", "batch": "\(batch)",
             "lr": "\(options.learningRate)",
-            "optimizer": optimizer.rawValue, "dropout": "\(dropout)", "clip": "\(clip)", "seed": "\(seed)",
+            "optimizer": optimizer.rawValue, "dropout": "\(classifier.configuration.dropout)", "clip": "\(clip)", "seed": "\(seed)",
             "min_count": "\(minCount)", "max_vocab": "\(maxVocab)",
             "valid_split": valid.isEmpty ? "\(validSplit)" : "0",
         ]
