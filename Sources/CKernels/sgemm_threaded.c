@@ -1,0 +1,76 @@
+// Multi-threaded GEMM: C is cut into panels of whole register tiles (rows or columns, whichever
+// leaves the least padding and the most even split) and each panel is an independent sk_sgemm call.
+#include "sentiment_kernels.h"
+#include "sk_internal.h"
+#include "thread_pool.h"
+
+// Below this many multiply-adds, waking threads costs more than it saves.
+static const double min_parallel_madds = 128.0 * 128 * 64;
+
+typedef struct {
+    int transA, transB;
+    int32_t M, N, K;
+    float alpha, beta;
+    const float *A, *B;
+    float *C;
+    int32_t lda, ldb, ldc;
+    int split_rows;      // panels of rows (else of columns)
+    int32_t panel_unit;  // panel boundaries are multiples of this
+    int32_t units;       // panel units in the split dimension
+    int parts;
+} threaded_gemm_t;
+
+static int32_t panel_start(const threaded_gemm_t *g, int part) {
+    int32_t unit = (int32_t)((int64_t)g->units * part / g->parts);
+    int32_t start = unit * g->panel_unit;
+    int32_t extent = g->split_rows ? g->M : g->N;
+    return start < extent ? start : extent;
+}
+
+static void run_panel(void *context, int part) {
+    const threaded_gemm_t *g = context;
+    const int32_t start = panel_start(g, part), end = panel_start(g, part + 1);
+    if (end <= start) return;
+    if (g->split_rows) {
+        const float *a = g->transA ? g->A + start : g->A + (int64_t)start * g->lda;
+        sk_sgemm(g->transA, g->transB, end - start, g->N, g->K, g->alpha, a, g->lda, g->B, g->ldb, g->beta,
+                 g->C + (int64_t)start * g->ldc, g->ldc);
+    } else {
+        const float *b = g->transB ? g->B + (int64_t)start * g->ldb : g->B + start;
+        sk_sgemm(g->transA, g->transB, g->M, end - start, g->K, g->alpha, g->A, g->lda, b, g->ldb, g->beta,
+                 g->C + start, g->ldc);
+    }
+}
+
+// Work of the largest panel, counting the padding of partial register tiles.
+static double largest_panel_cost(int32_t extent, int32_t unit, int32_t other_padded, int parts) {
+    int32_t units = (extent + unit - 1) / unit;
+    int32_t per_part = (units + parts - 1) / parts;
+    return (double)per_part * unit * other_padded;
+}
+
+void sk_sgemm_threaded(int threads, int transA, int transB, int32_t M, int32_t N, int32_t K, float alpha,
+                       const float *A, int32_t lda, const float *B, int32_t ldb, float beta, float *C,
+                       int32_t ldc) {
+    const double madds = (double)M * N * K;
+    if (threads <= 1 || madds < min_parallel_madds || M <= 0 || N <= 0) {
+        sk_sgemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+        return;
+    }
+    // Register tile of the path in use: 6×16 (AVX2) or 4×8 (portable); 12×16 panels suit both.
+    const int32_t row_unit = sk_internal_use_avx2() ? 6 : 4, col_unit = sk_internal_use_avx2() ? 16 : 8;
+    const int32_t rows_padded = (M + row_unit - 1) / row_unit * row_unit;
+    const int32_t cols_padded = (N + col_unit - 1) / col_unit * col_unit;
+    const double by_rows = largest_panel_cost(M, row_unit, cols_padded, threads);
+    const double by_cols = largest_panel_cost(N, col_unit, rows_padded, threads);
+
+    threaded_gemm_t g = {
+        .transA = transA, .transB = transB, .M = M, .N = N, .K = K, .alpha = alpha, .beta = beta,
+        .A = A, .B = B, .C = C, .lda = lda, .ldb = ldb, .ldc = ldc,
+    };
+    g.split_rows = by_rows <= by_cols;
+    g.panel_unit = g.split_rows ? row_unit : col_unit;
+    g.units = ((g.split_rows ? M : N) + g.panel_unit - 1) / g.panel_unit;
+    g.parts = threads < g.units ? threads : g.units;
+    sk_pool_run(g.parts, g.parts, run_panel, &g);
+}
