@@ -6,6 +6,13 @@
 
 // Below this many multiply-adds, waking threads costs more than it saves.
 static const double min_parallel_madds = 128.0 * 128 * 64;
+// Large products are cut into up to this many panels per thread, so that a thread slowed by other work on
+// the machine hands its share to the others. A panel has at least task_madds multiply-adds and spans at
+// least min_panel_extent rows (or columns): every panel packs the whole of the operand it does not cut,
+// which must stay small next to the panel's arithmetic.
+enum { MAX_PANELS_PER_THREAD = 4 };
+static const double task_madds = 4.0e6;
+static const int32_t min_panel_extent = 192;
 
 typedef struct {
     int transA, transB;
@@ -44,6 +51,7 @@ static void run_panel(void *context, int part) {
 
 // Work of the largest panel, counting the padding of partial register tiles.
 static double largest_panel_cost(int32_t extent, int32_t unit, int32_t other_padded, int parts) {
+    // Judged for one panel per thread; finer cuts only spread the same work more evenly.
     int32_t units = (extent + unit - 1) / unit;
     int32_t per_part = (units + parts - 1) / parts;
     return (double)per_part * unit * other_padded;
@@ -57,7 +65,7 @@ void sk_sgemm_threaded(int threads, int transA, int transB, int32_t M, int32_t N
         sk_sgemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
         return;
     }
-    // Register tile of the path in use: 6×16 (AVX2) or 4×8 (portable); 12×16 panels suit both.
+    // Panel cuts fall on register-tile boundaries of the path in use: 6×16 (AVX2) or 4×8 (portable).
     const int32_t row_unit = sk_internal_use_avx2() ? 6 : 4, col_unit = sk_internal_use_avx2() ? 16 : 8;
     const int32_t rows_padded = (M + row_unit - 1) / row_unit * row_unit;
     const int32_t cols_padded = (N + col_unit - 1) / col_unit * col_unit;
@@ -71,6 +79,10 @@ void sk_sgemm_threaded(int threads, int transA, int transB, int32_t M, int32_t N
     g.split_rows = by_rows <= by_cols;
     g.panel_unit = g.split_rows ? row_unit : col_unit;
     g.units = ((g.split_rows ? M : N) + g.panel_unit - 1) / g.panel_unit;
-    g.parts = threads < g.units ? threads : g.units;
-    sk_pool_run(g.parts, g.parts, run_panel, &g);
+    int per_thread = (int)(madds / (threads * task_madds));
+    const int by_extent = (g.split_rows ? M : N) / (threads * min_panel_extent);
+    if (by_extent < per_thread) per_thread = by_extent;
+    per_thread = per_thread < 1 ? 1 : per_thread > MAX_PANELS_PER_THREAD ? MAX_PANELS_PER_THREAD : per_thread;
+    g.parts = threads * per_thread < g.units ? threads * per_thread : g.units;
+    sk_pool_run(threads, g.parts, run_panel, &g);
 }
