@@ -49,7 +49,7 @@ SK_INLINE_AVX2 void tile(int rows, int64_t kc, const float *a, const float *b, f
     __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
     __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
     for (int64_t k = 0; k < kc; k++) {
-        const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+        const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
         __m256 ai;
 #define SK_ROW(r)                                \
     if (rows > r) {                              \
@@ -157,14 +157,14 @@ SK_TARGET_AVX2 static void pack_b_avx2(int trans, const float *b, int64_t ldb, i
             const float *src = b + j0;
             if (cols == NR) {
                 for (int k = 0; k < kc; k++, src += ldb, dst += NR) {
-                    _mm256_store_ps(dst, _mm256_loadu_ps(src));
-                    _mm256_store_ps(dst + 8, _mm256_loadu_ps(src + 8));
+                    _mm256_storeu_ps(dst, _mm256_loadu_ps(src));
+                    _mm256_storeu_ps(dst + 8, _mm256_loadu_ps(src + 8));
                 }
             } else {
                 const __m256i m0 = lane_mask(cols), m1 = lane_mask(cols - 8);
                 for (int k = 0; k < kc; k++, src += ldb, dst += NR) {
-                    _mm256_store_ps(dst, _mm256_maskload_ps(src, m0));
-                    _mm256_store_ps(dst + 8, _mm256_maskload_ps(src + 8, m1));
+                    _mm256_storeu_ps(dst, _mm256_maskload_ps(src, m0));
+                    _mm256_storeu_ps(dst + 8, _mm256_maskload_ps(src + 8, m1));
                 }
             }
         } else if (cols == NR) {
@@ -176,7 +176,7 @@ SK_TARGET_AVX2 static void pack_b_avx2(int trans, const float *b, int64_t ldb, i
                     __m256 r[8];
                     for (int c = 0; c < 8; c++) r[c] = _mm256_loadu_ps(src + (int64_t)(half * 8 + c) * ldb + k);
                     transpose8(r);
-                    for (int kk = 0; kk < 8; kk++) _mm256_store_ps(dst + kk * NR + half * 8, r[kk]);
+                    for (int kk = 0; kk < 8; kk++) _mm256_storeu_ps(dst + kk * NR + half * 8, r[kk]);
                 }
                 dst += 8 * NR;
             }
@@ -205,7 +205,9 @@ static const sk_gemm_impl avx2_impl = {
 
 void sk_sgemm_avx2(int transA, int transB, int32_t M, int32_t N, int32_t K, float alpha, const float *A,
                    int32_t lda, const float *B, int32_t ldb, float beta, float *C, int32_t ldc) {
-    sk_gemm_run(&avx2_impl, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    (void)sk_gemm_run(&avx2_impl, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, NULL);
 }
+
+const sk_gemm_impl *sk_gemm_avx2_impl(void) { return &avx2_impl; }
 
 #endif

@@ -1,5 +1,7 @@
 // Multi-threaded GEMM: C is cut into panels of whole register tiles (rows or columns, whichever
 // leaves the least padding and the most even split) and each panel is an independent sk_sgemm call.
+#include <stdatomic.h>
+
 #include "sentiment_kernels.h"
 #include "sk_internal.h"
 #include "thread_pool.h"
@@ -19,12 +21,14 @@ typedef struct {
     int32_t M, N, K;
     float alpha, beta;
     const float *A, *B;
+    const float *packed_b;  // sk_sgemm_pack_b buffer used instead of B (rows are split then)
     float *C;
     int32_t lda, ldb, ldc;
     int split_rows;      // panels of rows (else of columns)
     int32_t panel_unit;  // panel boundaries are multiples of this
     int32_t units;       // panel units in the split dimension
     int parts;
+    atomic_int failed;  // a packed-B panel reported an error
 } threaded_gemm_t;
 
 static int32_t panel_start(const threaded_gemm_t *g, int part) {
@@ -38,7 +42,13 @@ static void run_panel(void *context, int part) {
     const threaded_gemm_t *g = context;
     const int32_t start = panel_start(g, part), end = panel_start(g, part + 1);
     if (end <= start) return;
-    if (g->split_rows) {
+    if (g->packed_b) {
+        const float *a = g->transA ? g->A + start : g->A + (int64_t)start * g->lda;
+        if (sk_sgemm_packed_b(g->transA, end - start, g->N, g->K, g->alpha, a, g->lda, g->packed_b, g->beta,
+                              g->C + (int64_t)start * g->ldc, g->ldc) != 0) {
+            atomic_store(&((threaded_gemm_t *)context)->failed, 1);
+        }
+    } else if (g->split_rows) {
         const float *a = g->transA ? g->A + start : g->A + (int64_t)start * g->lda;
         sk_sgemm(g->transA, g->transB, end - start, g->N, g->K, g->alpha, a, g->lda, g->B, g->ldb, g->beta,
                  g->C + (int64_t)start * g->ldc, g->ldc);
@@ -56,6 +66,8 @@ static double largest_panel_cost(int32_t extent, int32_t unit, int32_t other_pad
     int32_t per_part = (units + parts - 1) / parts;
     return (double)per_part * unit * other_padded;
 }
+
+static void run_split(threaded_gemm_t *g, int threads, double madds);
 
 void sk_sgemm_threaded(int threads, int transA, int transB, int32_t M, int32_t N, int32_t K, float alpha,
                        const float *A, int32_t lda, const float *B, int32_t ldb, float beta, float *C,
@@ -78,11 +90,35 @@ void sk_sgemm_threaded(int threads, int transA, int transB, int32_t M, int32_t N
     };
     g.split_rows = by_rows <= by_cols;
     g.panel_unit = g.split_rows ? row_unit : col_unit;
-    g.units = ((g.split_rows ? M : N) + g.panel_unit - 1) / g.panel_unit;
+    run_split(&g, threads, madds);
+}
+
+// Cuts the split dimension into panels and runs them on the pool.
+static void run_split(threaded_gemm_t *g, int threads, double madds) {
+    const int32_t extent = g->split_rows ? g->M : g->N;
+    g->units = (extent + g->panel_unit - 1) / g->panel_unit;
     int per_thread = (int)(madds / (threads * task_madds));
-    const int by_extent = (g.split_rows ? M : N) / (threads * min_panel_extent);
+    // Panels of a pre-packed B share it, so only the unpacked case needs wide panels.
+    const int by_extent = g->packed_b ? MAX_PANELS_PER_THREAD : extent / (threads * min_panel_extent);
     if (by_extent < per_thread) per_thread = by_extent;
     per_thread = per_thread < 1 ? 1 : per_thread > MAX_PANELS_PER_THREAD ? MAX_PANELS_PER_THREAD : per_thread;
-    g.parts = threads * per_thread < g.units ? threads * per_thread : g.units;
-    sk_pool_run(threads, g.parts, run_panel, &g);
+    g->parts = threads * per_thread < g->units ? threads * per_thread : g->units;
+    atomic_init(&g->failed, 0);
+    sk_pool_run(threads, g->parts, run_panel, g);
+}
+
+int sk_sgemm_packed_b_threaded(int threads, int transA, int32_t M, int32_t N, int32_t K, float alpha,
+                               const float *A, int32_t lda, const float *packed, float beta, float *C,
+                               int32_t ldc) {
+    const double madds = (double)M * N * K;
+    const int row_unit = sk_internal_packed_b_row_unit(packed, K, N);
+    if (threads <= 1 || madds < min_parallel_madds || M <= 0 || N <= 0 || row_unit == 0) {
+        return sk_sgemm_packed_b(transA, M, N, K, alpha, A, lda, packed, beta, C, ldc);
+    }
+    threaded_gemm_t g = {
+        .transA = transA, .M = M, .N = N, .K = K, .alpha = alpha, .beta = beta,
+        .A = A, .packed_b = packed, .C = C, .lda = lda, .ldc = ldc, .split_rows = 1, .panel_unit = row_unit,
+    };
+    run_split(&g, threads, madds);
+    return atomic_load(&g.failed) ? -1 : 0;
 }

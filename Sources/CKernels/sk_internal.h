@@ -5,7 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+// Defining SK_PORTABLE_ONLY builds the kernels as on a non-x86 target (used to check that build).
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__)) && !defined(SK_PORTABLE_ONLY)
 #define SK_HAVE_X86_AVX2 1
 #define SK_TARGET_AVX2 __attribute__((target("avx2,fma")))
 #else
@@ -33,6 +34,10 @@ void sk_sum_rows_avx2(int32_t M, int32_t N, const float *A, int32_t lda, float *
 void sk_sgemm_portable(int transA, int transB, int32_t M, int32_t N, int32_t K, float alpha,
                        const float *A, int32_t lda, const float *B, int32_t ldb, float beta, float *C,
                        int32_t ldc);
+
+/// Register-tile height of the path that packed `packed` (a K×N sk_sgemm_pack_b buffer), 0 if it does
+/// not match.
+int sk_internal_packed_b_row_unit(const float *packed, int32_t K, int32_t N);
 
 /// C = beta · C over an M×N block (beta == 0 writes zeros without reading C).
 void sk_internal_scale_c(int32_t M, int32_t N, float beta, float *C, int32_t ldc);
