@@ -3,7 +3,9 @@ import Foundation
 
 /// `sentiment-bench gemm [--rounds N] [--round-seconds S] [--all-layouts] [--portable]`: GFLOP/s of
 /// sk_sgemm (1 thread) and sk_sgemm_threaded (2 threads) at the shapes one training step of the BiGRU
-/// uses (batch 64, hidden 128, 3 gates, sequences of 400 tokens), plus activation throughput.
+/// uses (batch 64, hidden 128, 3 gates, sequences of 400 tokens), plus activation throughput. Per-step
+/// products (a constant weight times a state) are also timed with the weight pre-packed once
+/// (sk_sgemm_packed_b), layout marked "+pk".
 func runGEMMBenchmark(arguments: [String]) {
     var options = GEMMBenchmarkOptions()
     do {
@@ -23,15 +25,19 @@ func runGEMMBenchmark(arguments: [String]) {
         let layouts = options.allLayouts ? GEMMLayout.all : product.layouts
         for layout in layouts {
             let operands = GEMMOperands(product: product, layout: layout)
-            for threads in [1, 2] {
-                let seconds = BenchmarkTiming.bestSecondsPerCall(
-                    rounds: options.rounds, minRoundSeconds: options.roundSeconds
-                ) { operands.multiply(threads: threads) }
-                let gflops = product.flops / seconds * 1e-9
-                print(
-                    gemmColumn(product.name, 44) + gemmColumn(layout.name, 8) + gemmColumn("\(threads)", 9)
-                        + gemmColumn(String(format: "%.1f", gflops), 10, right: true)
-                        + gemmColumn(String(format: "%.3f", seconds * 1e3), 10, right: true))
+            for prepacked in product.perStep ? [false, true] : [false] {
+                if prepacked { operands.packB() }
+                for threads in [1, 2] {
+                    let seconds = BenchmarkTiming.bestSecondsPerCall(
+                        rounds: options.rounds, minRoundSeconds: options.roundSeconds
+                    ) { operands.multiply(threads: threads, prepacked: prepacked) }
+                    let gflops = product.flops / seconds * 1e-9
+                    print(
+                        gemmColumn(product.name, 44) + gemmColumn(layout.name + (prepacked ? "+pk" : ""), 8)
+                            + gemmColumn("\(threads)", 9)
+                            + gemmColumn(String(format: "%.1f", gflops), 10, right: true)
+                            + gemmColumn(String(format: "%.3f", seconds * 1e3), 10, right: true))
+                }
             }
         }
     }
@@ -128,16 +134,23 @@ private struct GEMMProduct {
     var k: Int
     /// The storage layouts training uses for it (weights may be stored either way round).
     var layouts: [GEMMLayout]
+    /// Done once per time step with the same right-hand weight, so worth pre-packing.
+    var perStep = false
 
     var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
 
     static let trainingProducts = [
-        GEMMProduct(name: "recurrent h·W_hhᵀ 64×128·128×384", m: 64, n: 384, k: 128, layouts: [.nt, .nn]),
-        GEMMProduct(name: "  per 2-shard 32×128·128×384", m: 32, n: 384, k: 128, layouts: [.nt]),
+        GEMMProduct(
+            name: "recurrent h·W_hhᵀ 64×128·128×384", m: 64, n: 384, k: 128, layouts: [.nt, .nn],
+            perStep: true),
+        GEMMProduct(
+            name: "  per 2-shard 32×128·128×384", m: 32, n: 384, k: 128, layouts: [.nt], perStep: true),
         GEMMProduct(
             name: "input proj X·W_ihᵀ 25600×128·128×384", m: 25600, n: 384, k: 128, layouts: [.nt, .nn]),
         GEMMProduct(name: "weight grad dGᵀ·X 384×25600ᵀ·25600×128", m: 384, n: 128, k: 25600, layouts: [.tn]),
-        GEMMProduct(name: "grad wrt h dG·W_hh 64×384·384×128", m: 64, n: 128, k: 384, layouts: [.nn, .nt]),
+        GEMMProduct(
+            name: "grad wrt h dG·W_hh 64×384·384×128", m: 64, n: 128, k: 384, layouts: [.nn, .nt],
+            perStep: true),
         GEMMProduct(name: "grad wrt X dG·W_ih 25600×384·384×128", m: 25600, n: 128, k: 384, layouts: [.nn]),
     ]
 }
@@ -149,6 +162,7 @@ private final class GEMMOperands {
     let a: UnsafeMutablePointer<Float>
     let b: UnsafeMutablePointer<Float>
     let c: UnsafeMutablePointer<Float>
+    var packed: [Float] = []
 
     init(product: GEMMProduct, layout: GEMMLayout) {
         self.product = product
@@ -168,12 +182,21 @@ private final class GEMMOperands {
         c.deallocate()
     }
 
-    func multiply(threads: Int) {
+    func packB() {
+        let (n, k) = (Int32(product.n), Int32(product.k))
+        packed = [Float](repeating: 0, count: Int(sk_sgemm_packed_b_size(k, n)))
+        sk_sgemm_pack_b(layout.transB ? 1 : 0, k, n, b, layout.transB ? k : n, &packed)
+    }
+
+    func multiply(threads: Int, prepacked: Bool) {
         let (m, n, k) = (Int32(product.m), Int32(product.n), Int32(product.k))
         let lda = layout.transA ? m : k
         let ldb = layout.transB ? k : n
         let (ta, tb): (Int32, Int32) = (layout.transA ? 1 : 0, layout.transB ? 1 : 0)
-        if threads == 1 {
+        if prepacked {
+            let status = sk_sgemm_packed_b_threaded(Int32(threads), ta, m, n, k, 1, a, lda, packed, 0, c, n)
+            precondition(status == 0, "pre-packed product rejected its buffer")
+        } else if threads == 1 {
             sk_sgemm(ta, tb, m, n, k, 1, a, lda, b, ldb, 0, c, n)
         } else {
             sk_sgemm_threaded(Int32(threads), ta, tb, m, n, k, 1, a, lda, b, ldb, 0, c, n)

@@ -130,10 +130,10 @@ struct GEMMCase: CustomTestStringConvertible {
 
 extension GEMMCase {
     /// Shapes around every blocking boundary of both paths: register tiles (6×16 and 4×8), the K block
-    /// (256, cut evenly), the M block (144 and 128) and the N panel (3072 and 2048).
+    /// (384 and 256, cut evenly), the M block (96 and 128) and the N panel (3072 and 2048).
     static let shapes: [(m: Int, n: Int, k: Int)] = [
         (1, 1, 1), (1, 17, 3), (5, 1, 9), (7, 13, 1), (6, 16, 8), (4, 8, 5), (12, 32, 16), (13, 19, 31),
-        (23, 37, 300), (150, 20, 10), (3, 3100, 2), (4, 5, 2000), (64, 48, 40),
+        (23, 37, 400), (150, 20, 10), (3, 3100, 2), (4, 5, 2000), (64, 48, 40),
     ]
 
     static let layouts = [(false, false), (false, true), (true, false), (true, true)]
@@ -162,7 +162,7 @@ extension KernelTests {
                 ]
                 for (transA, transB) in GEMMCase.layouts {
                     for scaling in scalings {
-                        for shape in [(7, 21, 9), (13, 16, 300)] {
+                        for shape in [(7, 21, 9), (13, 16, 400)] {
                             let problem = GEMMCase(
                                 m: shape.0, n: shape.1, k: shape.2, transA: transA, transB: transB,
                                 alpha: scaling.alpha, beta: scaling.beta)
@@ -177,7 +177,7 @@ extension KernelTests {
         func subMatrixViewsLeavePaddingAlone(path: KernelPath) {
             path.run {
                 for (transA, transB) in GEMMCase.layouts {
-                    for shape in [(1, 1, 1), (9, 23, 17), (20, 40, 260)] {
+                    for shape in [(1, 1, 1), (9, 23, 17), (20, 40, 390)] {
                         for beta: Float in [0, 1] {
                             let problem = GEMMCase(
                                 m: shape.0, n: shape.1, k: shape.2, transA: transA, transB: transB,
