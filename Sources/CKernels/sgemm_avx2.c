@@ -51,9 +51,9 @@ SK_INLINE_AVX2 void tile(int rows, int64_t kc, const float *a, const float *b, f
     for (int64_t k = 0; k < kc; k++) {
         const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
         __m256 ai;
-#define SK_ROW(r)                                \
-    if (rows > r) {                              \
-        ai = _mm256_broadcast_ss(a + r);         \
+#define SK_ROW(r)                                   \
+    if (rows > r) {                                 \
+        ai = _mm256_broadcast_ss(a + r);            \
         c##r##0 = _mm256_fmadd_ps(ai, b0, c##r##0); \
         c##r##1 = _mm256_fmadd_ps(ai, b1, c##r##1); \
     }
@@ -70,17 +70,60 @@ SK_INLINE_AVX2 void tile(int rows, int64_t kc, const float *a, const float *b, f
     if (rows > 5) store_row(c + 5 * ldc, c50, c51, alpha, beta, n);
 }
 
-#define SK_TILE_FN(rows)                                                                        \
+// One or two rows give only two or four accumulators, fewer than the FMA latency (5 cycles on Zen 1)
+// needs to keep a pipe busy: even and odd k then go to separate accumulators, added at the end. Which
+// variant runs depends only on the tile's rows, which threaded and pre-packed products share with the
+// plain one, so results stay bitwise identical across entry points.
+SK_INLINE_AVX2 void narrow_tile(int rows, int64_t kc, const float *a, const float *b, float *c,
+                                int64_t ldc, float alpha, float beta, int n) {
+    __m256 e00 = _mm256_setzero_ps(), e01 = e00, e10 = e00, e11 = e00;
+    __m256 o00 = e00, o01 = e00, o10 = e00, o11 = e00;
+    int64_t k = 0;
+    for (; k + 2 <= kc; k += 2) {
+        const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+        const __m256 b2 = _mm256_loadu_ps(b + NR), b3 = _mm256_loadu_ps(b + NR + 8);
+        __m256 ai = _mm256_broadcast_ss(a), aj = _mm256_broadcast_ss(a + MR);
+        e00 = _mm256_fmadd_ps(ai, b0, e00);
+        e01 = _mm256_fmadd_ps(ai, b1, e01);
+        o00 = _mm256_fmadd_ps(aj, b2, o00);
+        o01 = _mm256_fmadd_ps(aj, b3, o01);
+        if (rows > 1) {
+            ai = _mm256_broadcast_ss(a + 1);
+            aj = _mm256_broadcast_ss(a + MR + 1);
+            e10 = _mm256_fmadd_ps(ai, b0, e10);
+            e11 = _mm256_fmadd_ps(ai, b1, e11);
+            o10 = _mm256_fmadd_ps(aj, b2, o10);
+            o11 = _mm256_fmadd_ps(aj, b3, o11);
+        }
+        a += 2 * MR;
+        b += 2 * NR;
+    }
+    if (k < kc) {
+        const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+        __m256 ai = _mm256_broadcast_ss(a);
+        e00 = _mm256_fmadd_ps(ai, b0, e00);
+        e01 = _mm256_fmadd_ps(ai, b1, e01);
+        if (rows > 1) {
+            ai = _mm256_broadcast_ss(a + 1);
+            e10 = _mm256_fmadd_ps(ai, b0, e10);
+            e11 = _mm256_fmadd_ps(ai, b1, e11);
+        }
+    }
+    store_row(c, _mm256_add_ps(e00, o00), _mm256_add_ps(e01, o01), alpha, beta, n);
+    if (rows > 1) store_row(c + ldc, _mm256_add_ps(e10, o10), _mm256_add_ps(e11, o11), alpha, beta, n);
+}
+
+#define SK_TILE_FN(rows, body)                                                                  \
     SK_TARGET_AVX2 static void tile_##rows(int64_t kc, const float *a, const float *b, float *c, \
                                            int64_t ldc, float alpha, float beta, int n) {       \
-        tile(rows, kc, a, b, c, ldc, alpha, beta, n);                                           \
+        body(rows, kc, a, b, c, ldc, alpha, beta, n);                                           \
     }
-SK_TILE_FN(1)
-SK_TILE_FN(2)
-SK_TILE_FN(3)
-SK_TILE_FN(4)
-SK_TILE_FN(5)
-SK_TILE_FN(6)
+SK_TILE_FN(1, narrow_tile)
+SK_TILE_FN(2, narrow_tile)
+SK_TILE_FN(3, tile)
+SK_TILE_FN(4, tile)
+SK_TILE_FN(5, tile)
+SK_TILE_FN(6, tile)
 #undef SK_TILE_FN
 
 SK_TARGET_AVX2 static void kernel_avx2(int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
