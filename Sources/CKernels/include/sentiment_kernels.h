@@ -3,7 +3,8 @@
 //
 // Every entry point picks its implementation at run time: an AVX2/FMA path where the CPU has it, a
 // portable C path everywhere else (or when forced, see sk_set_force_portable). All functions are safe
-// to call from several threads at once.
+// to call from several threads at once. The GEMMs keep their packing buffers per calling thread, reused
+// from call to call and freed when the thread exits (under 5 MiB per thread at most).
 #ifndef SENTIMENT_KERNELS_H
 #define SENTIMENT_KERNELS_H
 
@@ -27,7 +28,8 @@ void sk_sgemm(int transA, int transB, int32_t M, int32_t N, int32_t K, float alp
 /// sk_sgemm split over up to `threads` threads (the caller's thread plus a persistent worker pool), by
 /// panels of rows or columns of C. Products too small to gain from threads, and calls made while the pool
 /// is busy with another caller's product, run on the calling thread alone, so concurrent and nested use
-/// cannot deadlock. Results are bitwise identical to sk_sgemm's for the same arguments.
+/// cannot deadlock. Results are bitwise identical to sk_sgemm's for the same arguments (K is blocked the
+/// same way and panels fall on register-tile boundaries).
 void sk_sgemm_threaded(int threads, int transA, int transB, int32_t M, int32_t N, int32_t K,
                        float alpha, const float *A, int32_t lda, const float *B, int32_t ldb,
                        float beta, float *C, int32_t ldc);
@@ -65,13 +67,14 @@ void sk_tanh(const float *x, float *y, int64_t n);
 // MARK: - Vector helpers
 
 /// C[i][j] += bias[j] for i < M, j < N (row stride ldc): adds a bias row to every row of C.
+/// bias must not overlap C.
 void sk_add_bias_rows(float *C, int32_t M, int32_t N, int32_t ldc, const float *bias);
 
 /// y[i] += alpha · x[i] for i < n. x and y must not overlap unless equal.
 void sk_axpy(int64_t n, float alpha, const float *x, float *y);
 
 /// out[j] += Σ_i A[i][j] for i < M, j < N (row stride lda): column sums accumulated into out, as
-/// for the gradient of a bias added to every row.
+/// for the gradient of a bias added to every row. out must not overlap A.
 void sk_sum_rows(int32_t M, int32_t N, const float *A, int32_t lda, float *out);
 
 // MARK: - Dispatch control
