@@ -44,7 +44,19 @@ static int forced_portable(void) {
     return force;
 }
 
-int sk_internal_use_avx2(void) { return sk_cpu_has_avx2_fma() && !forced_portable(); }
+// Per-thread override of the process-wide choice: -1 follows it, 0 takes the AVX2 path where the CPU
+// has it, 1 forces the portable path.
+static _Thread_local int thread_force_portable = -1;
+
+void sk_set_thread_force_portable(int force) { thread_force_portable = force < 0 ? -1 : force ? 1 : 0; }
+
+int sk_internal_thread_force_portable(void) { return thread_force_portable; }
+
+int sk_internal_use_avx2(void) {
+    if (!sk_cpu_has_avx2_fma()) return 0;
+    const int thread_force = thread_force_portable;
+    return thread_force >= 0 ? !thread_force : !forced_portable();
+}
 
 int sk_using_avx2(void) { return sk_internal_use_avx2(); }
 

@@ -28,7 +28,8 @@ typedef struct {
     int32_t panel_unit;  // panel boundaries are multiples of this
     int32_t units;       // panel units in the split dimension
     int parts;
-    atomic_int failed;  // a packed-B panel reported an error
+    int force_portable;  // the caller's path, for the workers: 1 portable, 0 AVX2 where available
+    atomic_int failed;   // a packed-B panel reported an error
 } threaded_gemm_t;
 
 static int32_t panel_start(const threaded_gemm_t *g, int part) {
@@ -38,15 +39,26 @@ static int32_t panel_start(const threaded_gemm_t *g, int part) {
     return start < extent ? start : extent;
 }
 
+static void run_panel_on_callers_path(const threaded_gemm_t *g, int part);
+
 static void run_panel(void *context, int part) {
     const threaded_gemm_t *g = context;
+    // Workers take the caller's path (which may be a per-thread override), so that panel boundaries
+    // match the register tiles of the kernels that compute them.
+    const int saved = sk_internal_thread_force_portable();
+    sk_set_thread_force_portable(g->force_portable);
+    run_panel_on_callers_path(g, part);
+    sk_set_thread_force_portable(saved);
+}
+
+static void run_panel_on_callers_path(const threaded_gemm_t *g, int part) {
     const int32_t start = panel_start(g, part), end = panel_start(g, part + 1);
     if (end <= start) return;
     if (g->packed_b) {
         const float *a = g->transA ? g->A + start : g->A + (int64_t)start * g->lda;
         if (sk_sgemm_packed_b(g->transA, end - start, g->N, g->K, g->alpha, a, g->lda, g->packed_b, g->beta,
                               g->C + (int64_t)start * g->ldc, g->ldc) != 0) {
-            atomic_store(&((threaded_gemm_t *)context)->failed, 1);
+            atomic_store(&((threaded_gemm_t *)g)->failed, 1);
         }
     } else if (g->split_rows) {
         const float *a = g->transA ? g->A + start : g->A + (int64_t)start * g->lda;
@@ -78,7 +90,8 @@ void sk_sgemm_threaded(int threads, int transA, int transB, int32_t M, int32_t N
         return;
     }
     // Panel cuts fall on register-tile boundaries of the path in use: 6×16 (AVX2) or 4×8 (portable).
-    const int32_t row_unit = sk_internal_use_avx2() ? 6 : 4, col_unit = sk_internal_use_avx2() ? 16 : 8;
+    const int use_avx2 = sk_internal_use_avx2();
+    const int32_t row_unit = use_avx2 ? 6 : 4, col_unit = use_avx2 ? 16 : 8;
     const int32_t rows_padded = (M + row_unit - 1) / row_unit * row_unit;
     const int32_t cols_padded = (N + col_unit - 1) / col_unit * col_unit;
     const double by_rows = largest_panel_cost(M, row_unit, cols_padded, threads);
@@ -86,7 +99,7 @@ void sk_sgemm_threaded(int threads, int transA, int transB, int32_t M, int32_t N
 
     threaded_gemm_t g = {
         .transA = transA, .transB = transB, .M = M, .N = N, .K = K, .alpha = alpha, .beta = beta,
-        .A = A, .B = B, .C = C, .lda = lda, .ldb = ldb, .ldc = ldc,
+        .A = A, .B = B, .C = C, .lda = lda, .ldb = ldb, .ldc = ldc, .force_portable = !use_avx2,
     };
     g.split_rows = by_rows <= by_cols;
     g.panel_unit = g.split_rows ? row_unit : col_unit;
@@ -118,6 +131,7 @@ int sk_sgemm_packed_b_threaded(int threads, int transA, int32_t M, int32_t N, in
     threaded_gemm_t g = {
         .transA = transA, .M = M, .N = N, .K = K, .alpha = alpha, .beta = beta,
         .A = A, .packed_b = packed, .C = C, .lda = lda, .ldc = ldc, .split_rows = 1, .panel_unit = row_unit,
+        .force_portable = !sk_internal_use_avx2(),
     };
     run_split(&g, threads, madds);
     return atomic_load(&g.failed) ? -1 : 0;

@@ -13,8 +13,12 @@
 #define SK_HAVE_X86_AVX2 0
 #endif
 
-/// Non-zero when the AVX2/FMA paths should run (CPU support and not forced portable).
+/// Non-zero when the AVX2/FMA paths should run on the calling thread (CPU support and not forced portable
+/// for this thread or, without a thread override, for the process).
 int sk_internal_use_avx2(void);
+
+/// The calling thread's override as last set by sk_set_thread_force_portable (-1, 0 or 1).
+int sk_internal_thread_force_portable(void);
 
 /// Per-thread scratch buffer `slot` (0 or 1) of at least `bytes` bytes, 64-byte aligned, grown on demand
 /// and freed when the thread exits. Returns NULL only when memory is exhausted.

@@ -1,8 +1,9 @@
 import CKernels
 import Testing
 
-/// Every kernel test lives under this suite so they run one at a time: some of them switch the
-/// process-wide portable/AVX2 dispatch, which would otherwise leak into neighbouring tests.
+/// Every kernel test lives under this suite so they run one at a time. Tests pick a path with the
+/// per-thread override, which neither leaks into other test targets running in parallel nor depends on
+/// them.
 @Suite(.serialized) enum KernelTests {}
 
 /// The implementations a test can exercise on this machine.
@@ -17,10 +18,12 @@ enum KernelPath: String, CaseIterable, CustomTestStringConvertible {
         sk_cpu_has_avx2_fma() != 0 ? [.avx2, .portable] : [.portable]
     }
 
-    /// Runs `body` with the dispatch pinned to this path, then restores automatic dispatch.
+    /// Runs `body` with this thread's dispatch pinned to this path (worker threads of the threaded entry
+    /// points follow it), then restores the thread to the process-wide choice.
     func run<T>(_ body: () throws -> T) rethrows -> T {
-        sk_set_force_portable(self == .portable ? 1 : 0)
-        defer { sk_set_force_portable(0) }
+        sk_set_thread_force_portable(self == .portable ? 1 : 0)
+        defer { sk_set_thread_force_portable(-1) }
+        #expect(sk_using_avx2() == (self == .avx2 ? 1 : 0), "dispatch did not switch to \(self)")
         return try body()
     }
 }

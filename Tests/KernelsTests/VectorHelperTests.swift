@@ -55,14 +55,44 @@ extension KernelTests {
     }
 
     @Suite struct Dispatch {
-        @Test func forcingPortableSwitchesAndRestores() {
+        @Test func threadOverrideSwitchesAndRestores() {
             let hasAVX2 = sk_cpu_has_avx2_fma()
             #expect(hasAVX2 == 0 || hasAVX2 == 1)
-            sk_set_force_portable(1)
+            sk_set_thread_force_portable(1)
             #expect(sk_using_avx2() == 0)
             #expect(sk_cpu_has_avx2_fma() == hasAVX2, "forcing does not change what the CPU reports")
-            sk_set_force_portable(0)
+            sk_set_thread_force_portable(0)
             #expect(sk_using_avx2() == hasAVX2)
+            sk_set_thread_force_portable(-1)
+        }
+
+        /// The process-wide switch, and a thread override taking precedence over it. The switch is set
+        /// only for the few instructions between the checks.
+        @Test func processWideSwitchYieldsToThreadOverride() {
+            let hasAVX2 = sk_cpu_has_avx2_fma()
+            sk_set_force_portable(1)
+            let forced = sk_using_avx2()
+            sk_set_thread_force_portable(0)
+            let overridden = sk_using_avx2()
+            sk_set_force_portable(0)
+            sk_set_thread_force_portable(-1)
+            #expect(forced == 0)
+            #expect(overridden == hasAVX2)
+            #expect(sk_using_avx2() == hasAVX2)
+        }
+
+        /// Worker threads compute with the caller's path: on the portable path a threaded product must
+        /// equal the portable single-threaded one bit for bit (AVX2 workers would round differently).
+        @Test func workersFollowTheCallersOverride() {
+            let problem = GEMMCase(m: 150, n: 90, k: 100)
+            let (a, b, original) = problem.makeOperands(seed: 12)
+            KernelPath.portable.run {
+                var single = original
+                var threaded = original
+                problem.callSGEMM(a, b, &single)
+                problem.threaded(2)(a, b, &threaded)
+                #expect(single.storage.elementsEqualBitwise(threaded.storage))
+            }
         }
     }
 }

@@ -84,10 +84,16 @@ int sk_cpu_has_avx2_fma(void);
 
 /// Non-zero forces the portable path in every kernel from now on; zero restores the automatic choice.
 /// The environment variable SENTIMENT_KERNELS=portable, read at first use, sets the same default.
-/// Meant for tests and comparisons; it is a process-wide switch.
+/// A process-wide switch, meant for benchmarks and comparisons; threads with their own override (below)
+/// ignore it.
 void sk_set_force_portable(int force);
 
-/// 1 when kernels currently take the AVX2/FMA path, 0 when they take the portable one.
+/// Per-thread override for tests: 1 forces the portable path on the calling thread, 0 takes the AVX2
+/// path where the CPU has it whatever the process-wide switch says, -1 (the initial state) follows the
+/// process-wide switch. Threaded entry points carry the caller's choice to their worker threads.
+void sk_set_thread_force_portable(int force);
+
+/// 1 when kernels called from this thread take the AVX2/FMA path, 0 when they take the portable one.
 int sk_using_avx2(void);
 
 #ifdef __cplusplus
