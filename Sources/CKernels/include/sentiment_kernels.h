@@ -1,5 +1,10 @@
 // Float32 numeric kernels for the GRU classifier.
 // Row-major storage throughout; `ld*` arguments are row strides in elements.
+//
+// Every entry point picks its implementation at run time: an AVX2/FMA path where the CPU has it, a
+// portable C path everywhere else (or when forced, see sk_set_force_portable). All functions are safe
+// to call from several threads at once. The GEMMs keep their packing buffers per calling thread, reused
+// from call to call and freed when the thread exits (under 5 MiB per thread at most).
 #ifndef SENTIMENT_KERNELS_H
 #define SENTIMENT_KERNELS_H
 
@@ -9,18 +14,87 @@
 extern "C" {
 #endif
 
-/// C[M×N] = alpha · op(A) · op(B) + beta · C, where op(X) is X or Xᵀ.
-/// A is M×K (or K×M when transA), B is K×N (or N×K when transB). Single-threaded.
-/// When beta == 0, C is not read (it may hold NaN).
+// MARK: - Matrix products
+
+/// C[M×N] = alpha · op(A) · op(B) + beta · C, where op(X) is X (flag 0) or Xᵀ (flag non-zero).
+/// op(A) is M×K: A is stored M×K (row stride lda ≥ K), or K×M when transA (lda ≥ M).
+/// op(B) is K×N: B is stored K×N (ldb ≥ N), or N×K when transB (ldb ≥ K). ldc ≥ N.
+/// When beta == 0, C is not read (it may hold NaN). K == 0 gives C = beta · C.
+/// Single-threaded: callers parallelise across batch shards with their own threads.
 void sk_sgemm(int transA, int transB, int32_t M, int32_t N, int32_t K, float alpha,
               const float *A, int32_t lda, const float *B, int32_t ldb, float beta,
               float *C, int32_t ldc);
 
+/// sk_sgemm split over up to `threads` threads (the caller's thread plus a persistent worker pool), by
+/// panels of rows or columns of C. Products too small to gain from threads, and calls made while the pool
+/// is busy with another caller's product, run on the calling thread alone, so concurrent and nested use
+/// cannot deadlock. Results are bitwise identical to sk_sgemm's for the same arguments (K is blocked the
+/// same way and panels fall on register-tile boundaries).
+void sk_sgemm_threaded(int threads, int transA, int transB, int32_t M, int32_t N, int32_t K,
+                       float alpha, const float *A, int32_t lda, const float *B, int32_t ldb,
+                       float beta, float *C, int32_t ldc);
+
+/// Floats needed for a buffer holding op(B) (K×N) packed by sk_sgemm_pack_b.
+int64_t sk_sgemm_packed_b_size(int32_t K, int32_t N);
+
+/// Packs op(B) (K×N; B stored K×N, or N×K when transB) into `packed`, which holds
+/// sk_sgemm_packed_b_size(K, N) floats (any alignment; 64 bytes is fastest), for repeated use by
+/// sk_sgemm_packed_b: a weight matrix multiplied at every time step is then packed once per update.
+/// The layout is private to the kernels and to the path (AVX2 or portable) in use when packing.
+void sk_sgemm_pack_b(int transB, int32_t K, int32_t N, const float *B, int32_t ldb, float *packed);
+
+/// sk_sgemm with op(B) taken from a buffer filled by sk_sgemm_pack_b for the same K and N; the result is
+/// bitwise identical to sk_sgemm's. Returns 0, or -1 (C untouched) when the buffer was not packed for
+/// K×N or scratch memory cannot be had. Single-threaded.
+int sk_sgemm_packed_b(int transA, int32_t M, int32_t N, int32_t K, float alpha, const float *A, int32_t lda,
+                      const float *packed, float beta, float *C, int32_t ldc);
+
+/// sk_sgemm_packed_b split by panels of rows over up to `threads` threads, as sk_sgemm_threaded does.
+int sk_sgemm_packed_b_threaded(int threads, int transA, int32_t M, int32_t N, int32_t K, float alpha,
+                               const float *A, int32_t lda, const float *packed, float beta, float *C,
+                               int32_t ldc);
+
+// MARK: - Activations
+
 /// y[i] = 1 / (1 + exp(-x[i])) for i < n; x and y may be the same buffer.
+/// Absolute error ≤ 1e-6 over all floats; ±inf give 1 and 0; NaN gives NaN.
 void sk_sigmoid(const float *x, float *y, int64_t n);
 
 /// y[i] = tanh(x[i]) for i < n; x and y may be the same buffer.
+/// Absolute error ≤ 1e-6 over all floats; ±inf give ±1; NaN gives NaN.
 void sk_tanh(const float *x, float *y, int64_t n);
+
+// MARK: - Vector helpers
+
+/// C[i][j] += bias[j] for i < M, j < N (row stride ldc): adds a bias row to every row of C.
+/// bias must not overlap C.
+void sk_add_bias_rows(float *C, int32_t M, int32_t N, int32_t ldc, const float *bias);
+
+/// y[i] += alpha · x[i] for i < n. x and y must not overlap unless equal.
+void sk_axpy(int64_t n, float alpha, const float *x, float *y);
+
+/// out[j] += Σ_i A[i][j] for i < M, j < N (row stride lda): column sums accumulated into out, as
+/// for the gradient of a bias added to every row. out must not overlap A.
+void sk_sum_rows(int32_t M, int32_t N, const float *A, int32_t lda, float *out);
+
+// MARK: - Dispatch control
+
+/// 1 when the CPU (and OS) support AVX2 and FMA, else 0. Independent of any forcing.
+int sk_cpu_has_avx2_fma(void);
+
+/// Non-zero forces the portable path in every kernel from now on; zero restores the automatic choice.
+/// The environment variable SENTIMENT_KERNELS=portable, read at first use, sets the same default.
+/// A process-wide switch, meant for benchmarks and comparisons; threads with their own override (below)
+/// ignore it.
+void sk_set_force_portable(int force);
+
+/// Per-thread override for tests: 1 forces the portable path on the calling thread, 0 takes the AVX2
+/// path where the CPU has it whatever the process-wide switch says, -1 (the initial state) follows the
+/// process-wide switch. Threaded entry points carry the caller's choice to their worker threads.
+void sk_set_thread_force_portable(int force);
+
+/// 1 when kernels called from this thread take the AVX2/FMA path, 0 when they take the portable one.
+int sk_using_avx2(void);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,104 @@
+// Run-time choice between the AVX2/FMA and portable kernels, and per-thread scratch memory.
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sentiment_kernels.h"
+#include "sk_internal.h"
+
+// -1: not decided yet; 0: automatic; 1: forced portable.
+static atomic_int force_portable = -1;
+// -1: not probed yet; else 0 or 1.
+static atomic_int cpu_has_avx2_fma = -1;
+
+int sk_cpu_has_avx2_fma(void) {
+    int has = atomic_load_explicit(&cpu_has_avx2_fma, memory_order_relaxed);
+    if (has < 0) {
+#if SK_HAVE_X86_AVX2
+        // The compiler runtime's probe also checks that the OS saves the YMM registers (XCR0).
+        __builtin_cpu_init();
+        has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+        has = 0;
+#endif
+        atomic_store_explicit(&cpu_has_avx2_fma, has, memory_order_relaxed);
+    }
+    return has;
+}
+
+void sk_set_force_portable(int force) {
+    atomic_store_explicit(&force_portable, force ? 1 : 0, memory_order_relaxed);
+}
+
+static int forced_portable(void) {
+    int force = atomic_load_explicit(&force_portable, memory_order_relaxed);
+    if (force < 0) {
+        const char *env = getenv("SENTIMENT_KERNELS");
+        int from_env = (env != NULL && strcmp(env, "portable") == 0) ? 1 : 0;
+        // Only the first reader installs the environment's default; an explicit setter wins a race.
+        int expected = -1;
+        atomic_compare_exchange_strong(&force_portable, &expected, from_env);
+        force = atomic_load_explicit(&force_portable, memory_order_relaxed);
+    }
+    return force;
+}
+
+// Per-thread override of the process-wide choice: -1 follows it, 0 takes the AVX2 path where the CPU
+// has it, 1 forces the portable path.
+static _Thread_local int thread_force_portable = -1;
+
+void sk_set_thread_force_portable(int force) { thread_force_portable = force < 0 ? -1 : force ? 1 : 0; }
+
+int sk_internal_thread_force_portable(void) { return thread_force_portable; }
+
+int sk_internal_use_avx2(void) {
+    if (!sk_cpu_has_avx2_fma()) return 0;
+    const int thread_force = thread_force_portable;
+    return thread_force >= 0 ? !thread_force : !forced_portable();
+}
+
+int sk_using_avx2(void) { return sk_internal_use_avx2(); }
+
+// MARK: - Per-thread scratch
+
+typedef struct {
+    void *buffer[2];
+    size_t capacity[2];
+} scratch_t;
+
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void scratch_free(void *p) {
+    scratch_t *s = p;
+    free(s->buffer[0]);
+    free(s->buffer[1]);
+    free(s);
+}
+
+static void scratch_key_init(void) { (void)pthread_key_create(&scratch_key, scratch_free); }
+
+float *sk_internal_scratch(int slot, size_t bytes) {
+    pthread_once(&scratch_once, scratch_key_init);
+    scratch_t *s = pthread_getspecific(scratch_key);
+    if (s == NULL) {
+        s = calloc(1, sizeof *s);
+        if (s == NULL) return NULL;
+        if (pthread_setspecific(scratch_key, s) != 0) {
+            free(s);
+            return NULL;
+        }
+    }
+    if (s->capacity[slot] < bytes) {
+        free(s->buffer[slot]);
+        s->buffer[slot] = NULL;
+        s->capacity[slot] = 0;
+        size_t rounded = (bytes + 4095) & ~(size_t)4095;
+        void *p = NULL;
+        if (posix_memalign(&p, 64, rounded) != 0) return NULL;
+        s->buffer[slot] = p;
+        s->capacity[slot] = rounded;
+    }
+    return s->buffer[slot];
+}

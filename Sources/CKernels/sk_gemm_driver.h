@@ -1,0 +1,46 @@
+// The blocked GEMM driver shared by the AVX2 and portable paths: only the register-tile size, the
+// micro-kernel and the packing routines differ between them.
+#ifndef SK_GEMM_DRIVER_H
+#define SK_GEMM_DRIVER_H
+
+#include <stdint.h>
+
+#include "sk_internal.h"
+
+/// Computes an mr×nr tile C = alpha · Apanel · Bpanel + beta · C over kc steps, writing only the first
+/// m rows and n columns (m ≤ mr, n ≤ nr). beta == 0 means C is not read.
+typedef void (*sk_microkernel_fn)(int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
+                                  float alpha, float beta, int m, int n);
+
+/// Packs the mc×kc block of op(A) starting at `a` into mr-row slivers, zero-padding the last one.
+typedef void (*sk_pack_a_fn)(int trans, const float *a, int64_t lda, int mc, int kc, float *dst);
+
+/// Packs the kc×nc block of op(B) starting at `b` into nr-column slivers, zero-padding the last one.
+typedef void (*sk_pack_b_fn)(int trans, const float *b, int64_t ldb, int kc, int nc, float *dst);
+
+typedef struct {
+    int mr, nr;      // register tile
+    int mc, kc, nc;  // cache blocks: A block mc×kc stays in L2, B sliver kc×nr in L1, B panel kc×nc in L3
+    sk_microkernel_fn kernel;
+    sk_pack_a_fn pack_a;
+    sk_pack_b_fn pack_b;
+} sk_gemm_impl;
+
+/// The blocked product. With b_prepacked non-NULL, B and ldb are ignored and op(B) is read from a buffer
+/// filled by sk_gemm_pack_b_all with the same impl, K and N. Returns 0, or -1 when scratch memory could
+/// not be had with b_prepacked (without it, an unblocked product is computed instead).
+int sk_gemm_run(const sk_gemm_impl *impl, int transA, int transB, int32_t M, int32_t N, int32_t K,
+                 float alpha, const float *A, int32_t lda, const float *B, int32_t ldb, float beta,
+                 float *C, int32_t ldc, const float *b_prepacked);
+
+/// Packs all of op(B) (K×N) in the order sk_gemm_run reads it: N panels of impl->nc columns, then K
+/// blocks, each kc × (nc rounded up to nr) floats. Fills K × round_up(N, nr) floats.
+void sk_gemm_pack_b_all(const sk_gemm_impl *impl, int transB, int32_t K, int32_t N, const float *B,
+                        int32_t ldb, float *dst);
+
+const sk_gemm_impl *sk_gemm_portable_impl(void);
+#if SK_HAVE_X86_AVX2
+const sk_gemm_impl *sk_gemm_avx2_impl(void);
+#endif
+
+#endif

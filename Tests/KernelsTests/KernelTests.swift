@@ -1,0 +1,53 @@
+import CKernels
+import Testing
+
+/// Every kernel test lives under this suite so they run one at a time. Tests pick a path with the
+/// per-thread override, which neither leaks into other test targets running in parallel nor depends on
+/// them.
+@Suite(.serialized) enum KernelTests {}
+
+/// The implementations a test can exercise on this machine.
+enum KernelPath: String, CaseIterable, CustomTestStringConvertible {
+    case avx2
+    case portable
+
+    var testDescription: String { rawValue }
+
+    /// The AVX2 path only where the CPU has it (the portable one always).
+    static var available: [KernelPath] {
+        sk_cpu_has_avx2_fma() != 0 ? [.avx2, .portable] : [.portable]
+    }
+
+    /// Runs `body` with this thread's dispatch pinned to this path (worker threads of the threaded entry
+    /// points follow it), then restores the thread to the process-wide choice.
+    func run<T>(_ body: () throws -> T) rethrows -> T {
+        sk_set_thread_force_portable(self == .portable ? 1 : 0)
+        defer { sk_set_thread_force_portable(-1) }
+        #expect(sk_using_avx2() == (self == .avx2 ? 1 : 0), "dispatch did not switch to \(self)")
+        return try body()
+    }
+}
+
+/// Deterministic pseudo-random floats (SplitMix64), so failures reproduce.
+struct SeededGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in [-1, 1).
+    mutating func nextFloat() -> Float {
+        Float(next() >> 40) / Float(1 << 23) - 1
+    }
+
+    mutating func floats(_ count: Int) -> [Float] {
+        (0..<count).map { _ in nextFloat() }
+    }
+}
