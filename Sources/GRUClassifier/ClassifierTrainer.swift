@@ -53,7 +53,8 @@ public struct EpochSummary: Sendable {
     public var validation: BinaryClassificationMetrics?
     public var seconds: Double
     public var tokensPerSecond: Double
-    /// True when the epoch's validation accuracy is the best so far (always true without validation).
+    /// True when the epoch's validation score is the best so far (accuracy, ties broken by lower loss;
+    /// always true without validation).
     public var isBest: Bool
 }
 
@@ -97,7 +98,7 @@ public final class ClassifierTrainer {
         var generator = SplitMix64(seed: options.seed)
         let lengths = training.map(\.ids.count)
         let epochTokens = lengths.reduce(0) { $0 + max($1, 1) }
-        var stopping = EarlyStopping(patience: validation.isEmpty ? 0 : options.patience)
+        var stopping = EarlyStopping<ValidationScore>(patience: validation.isEmpty ? 0 : options.patience)
         var best: (epoch: Int, validation: BinaryClassificationMetrics?, parameters: [String: Tensor])?
         var epochsRun = 0
         var batchIDs: [[Int32]] = []
@@ -130,7 +131,9 @@ public final class ClassifierTrainer {
             let trainingSeconds = Date().timeIntervalSince(epochStart)
             epochsRun = epoch
             let metrics = validation.isEmpty ? nil : try classifier.metrics(on: validation)
-            let isBest = stopping.record(score: metrics?.accuracy ?? Double(epoch), epoch: epoch)
+            // Without validation every epoch counts as the best so far, so the last one is kept.
+            let score = metrics.map(ValidationScore.init) ?? ValidationScore(accuracy: Double(epoch), logLoss: 0)
+            let isBest = stopping.record(score: score, epoch: epoch)
             if isBest { best = (epoch, metrics, namedParameterDictionary()) }
             try onEvent(
                 .epochFinished(

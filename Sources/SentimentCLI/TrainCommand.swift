@@ -17,7 +17,8 @@ struct TrainCommand: ParsableCommand {
 
             The vocabulary is built from the training documents. A validation set (--valid, or a \
             stratified --valid-split of the training files) is scored after each epoch; training stops \
-            after --patience epochs without a better validation accuracy, and the best epoch's parameters \
+            after --patience epochs without a better validation accuracy (ties broken by lower validation \
+            loss), and the best epoch's parameters \
             are kept. The model file is rewritten (atomically) each time validation improves, so an \
             interrupted run still leaves its best model so far.
 
