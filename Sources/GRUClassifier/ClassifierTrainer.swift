@@ -28,8 +28,15 @@ public struct TrainingOptions: Sendable, Equatable {
     public var learningRate: Float = 2e-3
     /// Global gradient-norm bound; nil disables clipping.
     public var clipNorm: Float? = 5
-    /// Seed of the batch order (dropout masks follow the classifier's own `dropoutSeed`).
+    /// Seed of the batch order and word dropout (dropout masks follow the classifier's own
+    /// `dropoutSeed`).
     public var seed: UInt64 = 1
+    /// Probability that a training token is replaced by `<unk>` (id 1) in a step: regularises the model
+    /// and teaches it what to do with unknown words. 0 disables.
+    public var wordDropout: Float = 0
+    /// Decay of the exponential moving average of the parameters that is evaluated and kept instead
+    /// of the last iterate (e.g. 0.999); nil disables averaging.
+    public var averageDecay: Float?
 
     public init() {}
 }
@@ -75,10 +82,14 @@ public struct TrainingOutcome: Sendable {
 public final class ClassifierTrainer {
     public let classifier: BiGRUClassifier
     public let options: TrainingOptions
+    /// The parameters of the best epoch so far (averaged when averaging is on), set before the
+    /// `.epochFinished` event that reports it.
+    public private(set) var bestParameters: [String: Tensor]?
     private let optimizer: any ClassifierOptimizer
 
     public init(classifier: BiGRUClassifier, options: TrainingOptions) {
         precondition(options.epochs >= 1 && options.batchSize >= 1 && options.patience >= 0)
+        precondition(options.wordDropout >= 0 && options.wordDropout < 1)
         self.classifier = classifier
         self.options = options
         switch options.optimizer {
@@ -96,10 +107,12 @@ public final class ClassifierTrainer {
         precondition(!training.isEmpty, "no training examples")
         let start = Date()
         var generator = SplitMix64(seed: options.seed)
+        var wordDropoutGenerator = SplitMix64(seed: SplitMix64.mix(options.seed ^ 0x57_6F72_6444_726F))
+        let average = options.averageDecay.map { ParameterAverage(of: classifier, decay: $0) }
         let lengths = training.map(\.ids.count)
         let epochTokens = lengths.reduce(0) { $0 + max($1, 1) }
         var stopping = EarlyStopping<ValidationScore>(patience: validation.isEmpty ? 0 : options.patience)
-        var best: (epoch: Int, validation: BinaryClassificationMetrics?, parameters: [String: Tensor])?
+        var best: (epoch: Int, validation: BinaryClassificationMetrics?)?
         var epochsRun = 0
         var batchIDs: [[Int32]] = []
         var batchLabels: [Float] = []
@@ -130,11 +143,21 @@ public final class ClassifierTrainer {
             }
             let trainingSeconds = Date().timeIntervalSince(epochStart)
             epochsRun = epoch
-            let metrics = validation.isEmpty ? nil : try classifier.metrics(on: validation)
+            let parameters = average?.parameters(layoutOf: classifier)
+            let evaluated =
+                try parameters.map {
+                    try BiGRUClassifier(
+                        configuration: classifier.configuration, parameters: $0,
+                        threadCount: classifier.threadCount)
+                } ?? classifier
+            let metrics = validation.isEmpty ? nil : try evaluated.metrics(on: validation)
             // Without validation every epoch counts as the best so far, so the last one is kept.
             let score = metrics.map(ValidationScore.init) ?? ValidationScore(accuracy: Double(epoch), logLoss: 0)
             let isBest = stopping.record(score: score, epoch: epoch)
-            if isBest { best = (epoch, metrics, namedParameterDictionary()) }
+            if isBest {
+                best = (epoch, metrics)
+                bestParameters = parameters ?? Self.parameterDictionary(of: classifier)
+            }
             try onEvent(
                 .epochFinished(
                     EpochSummary(
@@ -143,14 +166,19 @@ public final class ClassifierTrainer {
                         tokensPerSecond: Double(epochTokens) / max(trainingSeconds, 1e-9), isBest: isBest)))
             if stopping.shouldStop { break }
         }
-        let kept = best ?? (epochsRun, nil, namedParameterDictionary())
         return TrainingOutcome(
-            epochsRun: epochsRun, bestEpoch: kept.epoch, bestValidation: kept.validation,
-            bestParameters: kept.parameters, seconds: Date().timeIntervalSince(start))
+            epochsRun: epochsRun, bestEpoch: best?.epoch ?? epochsRun, bestValidation: best?.validation,
+            bestParameters: bestParameters ?? Self.parameterDictionary(of: classifier),
+            seconds: Date().timeIntervalSince(start))
     }
 
-    private func namedParameterDictionary() -> [String: Tensor] {
+    static func parameterDictionary(of classifier: BiGRUClassifier) -> [String: Tensor] {
         Dictionary(uniqueKeysWithValues: classifier.namedParameters().map { ($0.name, $0.tensor) })
+    }
+
+    /// `ids` with each id replaced by `<unk>` (1) with probability `rate`.
+    static func dropWords(_ ids: [Int32], rate: Float, using generator: inout SplitMix64) -> [Int32] {
+        ids.map { generator.nextUnitFloat() < rate ? 1 : $0 }
     }
 }
 

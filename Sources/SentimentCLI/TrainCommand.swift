@@ -83,6 +83,20 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Dropout between layers and before the output layer (default: 0.3, or the --init model's).")
     var dropout: Float?
 
+    @Option(
+        help: """
+            Probability of replacing a training token by <unk> in each step (default: \(defaultWordDropout[.adam]!) \
+            with adam, 0 with sgd).
+            """)
+    var wordDropout: Float?
+
+    @Option(
+        help: """
+            Decay of the moving average of the parameters that is validated and kept instead of the last \
+            step's (default: \(defaultAverageDecay[.adam]!) with adam, 0 with sgd); 0 disables.
+            """)
+    var ema: Float?
+
     @Option(help: "Clip the global gradient norm to this value; 0 disables.")
     var clip: Float = 5
 
@@ -102,6 +116,8 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup(title: "Input") var corpusOptions: CorpusOptions
 
     static let defaultDropout: Float = 0.3
+    static let defaultWordDropout: [OptimizerKind: Float] = [.adam: 0, .sgd: 0]
+    static let defaultAverageDecay: [OptimizerKind: Float] = [.adam: 0, .sgd: 0]
     static let defaultLearningRates: [OptimizerKind: Float] = [.adam: 2e-3, .sgd: 0.1]
 
     func validate() throws {
@@ -118,6 +134,10 @@ struct TrainCommand: ParsableCommand {
         if maxVocab < 3 { throw ValidationError("--max-vocab must be at least 3 (<pad>, <unk> and a token)") }
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
         if let dropout, !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1)") }
+        if let wordDropout, !(wordDropout >= 0 && wordDropout < 1) {
+            throw ValidationError("--word-dropout must be in [0, 1)")
+        }
+        if let ema, !(ema >= 0 && ema < 1) { throw ValidationError("--ema must be in [0, 1)") }
         if !(clip >= 0 && clip.isFinite) { throw ValidationError("--clip must be 0 or a positive number") }
     }
 
@@ -194,6 +214,9 @@ struct TrainCommand: ParsableCommand {
         options.learningRate = lr ?? Self.defaultLearningRates[optimizer]!
         options.clipNorm = clip > 0 ? clip : nil
         options.seed = seed
+        options.wordDropout = wordDropout ?? Self.defaultWordDropout[optimizer]!
+        let averageDecay = ema ?? Self.defaultAverageDecay[optimizer]!
+        options.averageDecay = averageDecay > 0 ? averageDecay : nil
 
         var record = TrainingRecord()
         record.programVersion = SentimentCommand.version
@@ -205,7 +228,8 @@ struct TrainCommand: ParsableCommand {
         record.options = [
             "epochs": "\(epochs)", "patience": "\(patience)", "batch": "\(batch)",
             "lr": "\(options.learningRate)",
-            "optimizer": optimizer.rawValue, "dropout": "\(classifier.configuration.dropout)", "clip": "\(clip)", "seed": "\(seed)",
+            "optimizer": optimizer.rawValue, "word_dropout": "\(options.wordDropout)",
+            "ema": "\(averageDecay)", "dropout": "\(classifier.configuration.dropout)", "clip": "\(clip)", "seed": "\(seed)",
             "min_count": "\(minCount)", "max_vocab": "\(maxVocab)",
             "valid_split": valid.isEmpty ? "\(validSplit)" : "0",
         ]
@@ -234,16 +258,20 @@ struct TrainCommand: ParsableCommand {
 
         let progress = TrainingProgress(epochs: epochs)
         let trainer = ClassifierTrainer(classifier: classifier, options: options)
+        func network(_ parameters: [String: Tensor]) throws -> BiGRUClassifier {
+            try BiGRUClassifier(configuration: classifier.configuration, parameters: parameters, threadCount: threads)
+        }
         let outcome = try trainer.train(training: training, validation: validation) { event in
             progress.handle(event)
-            if case .epochFinished(let summary) = event, summary.isBest, summary.validation != nil {
-                try save(
-                    classifier, epochsRun: summary.epoch, best: summary.epoch, metrics: summary.validation)
+            if case .epochFinished(let summary) = event, summary.isBest, summary.validation != nil,
+                let parameters = trainer.bestParameters
+            {
+                try save(network(parameters), epochsRun: summary.epoch, best: summary.epoch, metrics: summary.validation)
             }
         }
-        let best = try BiGRUClassifier(
-            configuration: classifier.configuration, parameters: outcome.bestParameters, threadCount: threads)
-        try save(best, epochsRun: outcome.epochsRun, best: outcome.bestEpoch, metrics: outcome.bestValidation)
+        try save(
+            network(outcome.bestParameters), epochsRun: outcome.epochsRun, best: outcome.bestEpoch,
+            metrics: outcome.bestValidation)
 
         var summary = "trained \(outcome.epochsRun) epoch\(outcome.epochsRun == 1 ? "" : "s") in "
         summary += TrainingProgress.duration(Date().timeIntervalSince(start))
