@@ -127,12 +127,16 @@ public final class ClassifierTrainer {
                 batchIDs.removeAll(keepingCapacity: true)
                 batchLabels.removeAll(keepingCapacity: true)
                 for index in batch {
-                    batchIDs.append(training[index].ids)
+                    let ids = training[index].ids
+                    batchIDs.append(
+                        options.wordDropout > 0
+                            ? Self.dropWords(ids, rate: options.wordDropout, using: &wordDropoutGenerator) : ids)
                     batchLabels.append(training[index].label)
-                    tokens += max(training[index].ids.count, 1)
+                    tokens += max(ids.count, 1)
                 }
                 let loss = try classifier.trainStep(
                     batch: batchIDs, labels: batchLabels, optimizer: optimizer)
+                average?.update(from: classifier)
                 lossSum += Double(loss) * Double(batch.count)
                 seen += batch.count
                 try onEvent(
