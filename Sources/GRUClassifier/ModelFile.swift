@@ -117,11 +117,18 @@ extension SentimentModel {
         guard let configurationJSON = file.metadata[Self.configurationKey] else {
             throw ModelFileError.invalid("no \"config\" metadata: not a sentiment model file")
         }
-        let tokens: [String]
-        do {
-            tokens = try JSONDecoder().decode([String].self, from: Data(vocabularyJSON.utf8))
-        } catch {
+        // The header's own strict JSON parser: several times faster than JSONDecoder on a 30,000-token
+        // array, which matters for the start-up time of `sentiment score`.
+        guard case .array(let elements)? = try? HeaderJSONParser.parse(Array(vocabularyJSON.utf8)) else {
             throw ModelFileError.invalid("the \"vocab\" metadata is not a JSON array of strings")
+        }
+        var tokens: [String] = []
+        tokens.reserveCapacity(elements.count)
+        for element in elements {
+            guard case .string(let token) = element else {
+                throw ModelFileError.invalid("the \"vocab\" metadata is not a JSON array of strings")
+            }
+            tokens.append(token)
         }
         let configuration: ModelFileConfiguration
         do {

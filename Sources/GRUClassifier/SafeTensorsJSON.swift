@@ -189,7 +189,16 @@ struct HeaderJSONParser {
 
     private mutating func parseString() throws(HeaderJSONSyntaxError) -> String {
         position += 1
-        var utf8: [UInt8] = []
+        // Fast path for the common string without escapes: one String built straight from the bytes.
+        let start = position
+        while let byte = current, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\"), byte >= 0x20 {
+            position += 1
+        }
+        if current == UInt8(ascii: "\"") {
+            position += 1
+            return String(decoding: bytes[start..<position - 1], as: UTF8.self)
+        }
+        var utf8 = Array(bytes[start..<position])
         while true {
             guard let byte = current else { throw error("unterminated string") }
             switch byte {
@@ -199,7 +208,7 @@ struct HeaderJSONParser {
                 return String(decoding: utf8, as: UTF8.self)
             case UInt8(ascii: "\\"):
                 position += 1
-                utf8.append(contentsOf: try parseEscape())
+                try appendEscape(to: &utf8)
             case 0..<0x20:
                 throw error("unescaped control character in a string")
             default:
@@ -209,17 +218,17 @@ struct HeaderJSONParser {
         }
     }
 
-    /// Decodes one escape sequence (after the backslash) to UTF-8.
-    private mutating func parseEscape() throws(HeaderJSONSyntaxError) -> [UInt8] {
+    /// Decodes one escape sequence (after the backslash) and appends its UTF-8 to `utf8`.
+    private mutating func appendEscape(to utf8: inout [UInt8]) throws(HeaderJSONSyntaxError) {
         guard let byte = current else { throw error("unterminated escape") }
         position += 1
         switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): return [byte]
-        case UInt8(ascii: "b"): return [0x08]
-        case UInt8(ascii: "f"): return [0x0C]
-        case UInt8(ascii: "n"): return [0x0A]
-        case UInt8(ascii: "r"): return [0x0D]
-        case UInt8(ascii: "t"): return [0x09]
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(byte)
+        case UInt8(ascii: "b"): utf8.append(0x08)
+        case UInt8(ascii: "f"): utf8.append(0x0C)
+        case UInt8(ascii: "n"): utf8.append(0x0A)
+        case UInt8(ascii: "r"): utf8.append(0x0D)
+        case UInt8(ascii: "t"): utf8.append(0x09)
         case UInt8(ascii: "u"):
             var value = try parseHexQuad()
             if (0xD800..<0xDC00).contains(value) {
@@ -236,7 +245,7 @@ struct HeaderJSONParser {
                 throw error("lone low surrogate in a \\u escape")
             }
             guard let scalar = Unicode.Scalar(value) else { throw error("invalid \\u escape") }
-            return Array(String(Character(scalar)).utf8)
+            utf8.append(contentsOf: String(Character(scalar)).utf8)
         default:
             throw error("invalid escape character")
         }
