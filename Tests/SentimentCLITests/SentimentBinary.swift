@@ -24,13 +24,18 @@ enum SentimentBinary {
         var standardOutputBytes: [UInt8]
     }
 
-    /// Runs `sentiment` with `arguments`, feeding it `input` on standard input.
-    static func run(_ arguments: [String], input: [UInt8] = [], in directory: URL? = nil) throws -> Result {
+    /// Runs `sentiment` with `arguments`, feeding it `input` on standard input. `environment` replaces the
+    /// test process's environment when given.
+    static func run(
+        _ arguments: [String], input: [UInt8] = [], in directory: URL? = nil,
+        environment: [String: String]? = nil
+    ) throws -> Result {
         guard let url else { throw NotFound() }
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
+        if let environment { process.environment = environment }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
             "sentiment-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
@@ -64,7 +69,7 @@ enum SentimentBinary {
     }
 }
 
-/// The shared data folder (../shared beside the repository, or $SENTIMENT_SHARED), if present.
+/// The shared folder (../shared beside the repository, or $SENTIMENT_SHARED), if present.
 enum SharedData {
     static let directory: URL? = {
         if let path = ProcessInfo.processInfo.environment["SENTIMENT_SHARED"],
@@ -75,7 +80,9 @@ enum SharedData {
         var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         while directory.path != "/" {
             let candidate = directory.appendingPathComponent("shared")
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("data").path) {
+            if ["data", "golden"].contains(where: {
+                FileManager.default.fileExists(atPath: candidate.appendingPathComponent($0).path)
+            }) {
                 return candidate
             }
             directory = directory.deletingLastPathComponent()
