@@ -19,8 +19,8 @@ private struct ModelFileParts {
         let vocabularyJSON = String(decoding: try JSONEncoder().encode(vocabulary), as: UTF8.self)
         metadata = [
             "vocab": vocabularyJSON,
-            "config":
-                "{\"embedding_dim\": \(embedding), \"hidden\": \(hidden), \"layers\": 1, \"cell\": \"\(cell.rawValue)\"}",
+            "config": #"{"embedding_dim": \#(embedding), "hidden": \#(hidden), "layers": 1, "#
+                + #""cell": "\#(cell.rawValue)"}"#,
         ]
     }
 
@@ -139,7 +139,8 @@ private func bits(_ tensor: Tensor) -> [UInt32] { tensor.values.map(\.bitPattern
         var metadata = parts.metadata
         metadata["format"] = "pt"
         metadata["config"] =
-            "{\"vocab_size\": 4, \"embedding_dim\": 4, \"hidden\": 3, \"layers\": 1, \"cell\": \"reset_after\", \"dropout\": 0.3, \"max_len\": 7, \"threshold\": 0.4, \"tokenizer\": {\"keep_case\": true}}"
+            #"{"vocab_size": 4, "embedding_dim": 4, "hidden": 3, "layers": 1, "cell": "reset_after", "#
+            + #""dropout": 0.3, "max_len": 7, "threshold": 0.4, "tokenizer": {"keep_case": true}}"#
         let bytes = try SafeTensorsFile(
             tensors: expectedNames.map { ($0, parts.tensors[$0]!) }, metadata: metadata
         ).serialized()
@@ -170,7 +171,9 @@ private func bits(_ tensor: Tensor) -> [UInt32] { tensor.values.map(\.bitPattern
                 "format": "pt",
                 "vocab": String(decoding: try JSONEncoder().encode(tokens), as: UTF8.self),
                 "config":
-                    "{\"embedding_dim\":\(golden.configuration.embeddingDim),\"hidden\":\(golden.configuration.hidden),\"layers\":1,\"cell\":\"\(golden.variant.rawValue)\"}",
+                    #"{"embedding_dim":\#(golden.configuration.embeddingDim),"#
+                    + #""hidden":\#(golden.configuration.hidden),"layers":1,"#
+                    + #""cell":"\#(golden.variant.rawValue)"}"#,
             ]
             try SafeTensorsFile(tensors: golden.parameters.map { ($0.key, $0.value) }, metadata: metadata)
                 .write(to: url)
@@ -239,7 +242,7 @@ private func bits(_ tensor: Tensor) -> [UInt32] { tensor.values.map(\.bitPattern
         // Sizes far beyond the tensors must be refused before anything of that size is allocated.
         let huge = try error {
             $0.metadata["config"] =
-                "{\"embedding_dim\": 16777216, \"hidden\": 16777216, \"layers\": 1024, \"cell\": \"reset_after\"}"
+                #"{"embedding_dim": 16777216, "hidden": 16777216, "layers": 1024, "cell": "reset_after"}"#
         }
         #expect(huge.contains("embedding.weight"), "\(huge)")
     }

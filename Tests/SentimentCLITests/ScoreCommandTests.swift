@@ -87,7 +87,9 @@ private func expectClose(
 
     @Test func jsonLinesParseWithANumericProbabilityAndTheText() throws {
         let model = try trainedModel()
-        let texts = ["plain", "quote \" and backslash \\ and tab \t here", "control \u{01} 😀 日本語", ""]
+        let texts = [
+            "plain", "quote \" and backslash \\ and tab \t here", "control \u{01} 😀 日本語", "",
+        ]
         let input = Array((texts.joined(separator: "\n") + "\n").utf8)
         let result = try SentimentBinary.run(
             ["score", "-m", model.path, "--format", "jsonl", "--with-text"], input: input)

@@ -151,8 +151,8 @@ private func directoryContents(_ directory: URL) throws -> [String] {
             #expect(result.standardOutput == "")
             #expect(
                 result.standardError.contains(
-                    "\(data.path):3: label \"maybe\" is not one of 0/1, neg/pos, negative/positive, false/true"
-                ),
+                    "\(data.path):3: label \"maybe\" is not one of "
+                        + "0/1, neg/pos, negative/positive, false/true"),
                 "\(result.standardError)")
             #expect(try directoryContents(directory) == ["bad.tsv"])
         }
