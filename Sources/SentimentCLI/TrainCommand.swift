@@ -154,7 +154,7 @@ struct TrainCommand: ParsableCommand {
 
         var trainingDocuments = try readCorpora(files, options: readerOptions)
         guard !trainingDocuments.isEmpty else {
-            throw ValidationError("the training files hold no documents")
+            throw CommandFailure("\(files.joined(separator: ", ")): no documents to train on")
         }
         var validationDocuments = try readCorpora(valid, options: readerOptions)
         var generator = SplitMix64(seed: seed)

@@ -2,25 +2,6 @@ import Foundation
 import GRUClassifier
 import Testing
 
-/// A fresh empty directory per test, removed afterwards.
-private final class ScratchDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("atomic-file-tests-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: url)
-    }
-
-    func contents() throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
-    }
-}
-
 @Suite struct AtomicFileTests {
     @Test func oneShotWriteCreatesTheFileAndLeavesNoTemporaryFile() throws {
         let scratch = try ScratchDirectory()

@@ -1,0 +1,224 @@
+import Foundation
+import GRUClassifier
+import Testing
+
+private func trainedModel() throws -> URL { try TestModelFiles.trained.get() }
+
+private func jsonObject(_ text: String) throws -> [String: Any] {
+    try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text)")
+}
+
+/// What `eval --format json` prints. Decoded with JSONDecoder, which reads numbers exactly (Linux
+/// Foundation's JSONSerialization can be off in the last digit).
+private struct EvalReport: Decodable {
+    var model: String
+    var files: [String]
+    var metrics: BinaryClassificationMetrics
+}
+
+private func evalReport(_ text: String) throws -> EvalReport {
+    try JSONDecoder().decode(EvalReport.self, from: Data(text.utf8))
+}
+
+/// The labels of corpora/en.tsv, in order (the header skipped).
+private func englishLabels() throws -> [Bool] {
+    let text = try String(contentsOf: TestModelFiles.englishCorpus, encoding: .utf8)
+    return outputLines(text).dropFirst().map { $0.hasPrefix("1\t") }
+}
+
+/// The value after `name` on the table line that starts with it.
+private func tableValue(_ table: String, _ name: String) -> String? {
+    outputLines(table).first { $0.hasPrefix(name + " ") }.map {
+        String($0.dropFirst(name.count).trimmingCharacters(in: .whitespaces))
+    }
+}
+
+@Suite struct EvalCommandTests {
+    private let corpus = TestModelFiles.englishCorpus.path
+
+    @Test func jsonAccuracyEqualsTheAccuracyOfScoresOutput() throws {
+        let model = try trainedModel()
+        let eval = try SentimentBinary.run(["eval", "-m", model.path, "--format", "json", corpus])
+        #expect(eval.status == 0, "\(eval.standardError)")
+        #expect(eval.standardError == "")
+        let report = try evalReport(eval.standardOutput)
+        #expect(report.model == model.path)
+        #expect(report.files == [corpus])
+        let metrics = report.metrics
+        #expect(metrics.count == 400)
+        #expect(metrics.threshold == 0.5)
+        let accuracy = try #require(metrics.accuracy)
+
+        // The same file scored line by line: its header row is kept as a header, the rest are scored.
+        let score = try SentimentBinary.run(["score", "-m", model.path, "--text-column", "2", corpus])
+        #expect(score.status == 0)
+        let lines = outputLines(score.standardOutput)
+        #expect(lines.first == "probability\tlabel")
+        let predictions = lines.dropFirst().map { $0.hasSuffix("\tpositive") }
+        let labels = try englishLabels()
+        #expect(predictions.count == labels.count)
+        let correct = zip(predictions, labels).filter { $0 == $1 }.count
+        #expect(accuracy == Double(correct) / Double(labels.count))
+        // The shared model has learned something, so this is not a coin's accuracy.
+        #expect(accuracy > 0.7)
+
+        let matrix = metrics.confusionMatrix
+        #expect(matrix.actualPositives == 200 && matrix.actualNegatives == 200)
+        #expect(matrix.truePositives + matrix.trueNegatives == correct)
+        #expect(matrix.truePositives + matrix.falsePositives == predictions.filter { $0 }.count)
+        #expect(metrics.precision != nil && metrics.recall != nil && metrics.f1 != nil)
+        #expect(metrics.rocAUC != nil && metrics.logLoss != nil)
+        // Every field is present in the JSON, under these names.
+        let object = try #require(try jsonObject(eval.standardOutput)["metrics"] as? [String: Any])
+        #expect(
+            Set(object.keys) == [
+                "count", "threshold", "confusionMatrix", "accuracy", "precision", "recall", "f1", "rocAUC",
+                "logLoss",
+            ])
+    }
+
+    @Test func tableShowsTheSameFigures() throws {
+        let model = try trainedModel()
+        let table = try SentimentBinary.run(["eval", "-m", model.path, corpus])
+        let json = try SentimentBinary.run(["eval", "-m", model.path, "--format", "json", corpus])
+        #expect(table.status == 0 && json.status == 0)
+        let metrics = try evalReport(json.standardOutput).metrics
+        let text = table.standardOutput
+        #expect(tableValue(text, "documents") == "400  (\(corpus))")
+        #expect(tableValue(text, "threshold") == "0.5")
+        for (row, value) in [
+            ("accuracy", metrics.accuracy), ("precision", metrics.precision), ("recall", metrics.recall),
+            ("F1", metrics.f1), ("ROC-AUC", metrics.rocAUC), ("log loss", metrics.logLoss),
+        ] {
+            #expect(tableValue(text, row) == String(format: "%.4f", try #require(value)), "\(row)")
+        }
+        let matrix = metrics.confusionMatrix
+        let negativeRow = try #require(outputLines(text).first { $0.contains("actual negative") })
+        let positiveRow = try #require(outputLines(text).first { $0.contains("actual positive") })
+        #expect(
+            negativeRow.split(separator: " ").suffix(2) == [
+                "\(matrix.trueNegatives)", "\(matrix.falsePositives)",
+            ])
+        #expect(
+            positiveRow.split(separator: " ").suffix(2) == [
+                "\(matrix.falseNegatives)", "\(matrix.truePositives)",
+            ])
+        #expect(text.contains("pred neg") && text.contains("pred pos"))
+    }
+
+    @Test func thresholdChangesThePredictions() throws {
+        let model = try trainedModel()
+        let eval = try SentimentBinary.run([
+            "eval", "-m", model.path, "--format", "json", "--threshold", "0.9", corpus,
+        ])
+        #expect(eval.status == 0)
+        let metrics = try evalReport(eval.standardOutput).metrics
+        #expect(metrics.threshold == Double(Float(0.9)))
+        let matrix = metrics.confusionMatrix
+        let score = try SentimentBinary.run(
+            ["score", "-m", model.path, "--text-column", "2", "--threshold", "0.9", corpus])
+        let positives = outputLines(score.standardOutput).filter { $0.hasSuffix("\tpositive") }.count
+        #expect(matrix.truePositives + matrix.falsePositives == positives)
+    }
+
+    @Test func badInputIsNamed() throws {
+        let model = try trainedModel()
+        try withTemporaryDirectory { directory in
+            let bad = directory.appendingPathComponent("bad.tsv")
+            try Data("label\ttext\n1\tgood\nperhaps\tmeh\n".utf8).write(to: bad)
+            let result = try SentimentBinary.run(["eval", "-m", model.path, bad.path])
+            #expect(result.status != 0)
+            #expect(result.standardOutput == "")
+            #expect(
+                result.standardError.contains("\(bad.path):3: label \"perhaps\""), "\(result.standardError)")
+            let missing = try SentimentBinary.run([
+                "eval", "-m", model.path, directory.appendingPathComponent("x.tsv").path,
+            ])
+            #expect(missing.status != 0)
+            #expect(missing.standardError.contains("x.tsv: cannot open: No such file or directory"))
+            let noModel = try SentimentBinary.run(
+                ["eval", corpus], in: directory, environment: environment())
+            #expect(noModel.status != 0)
+            #expect(noModel.standardError.contains("no model"))
+        }
+    }
+}
+
+@Suite struct InfoCommandTests {
+    @Test func textDescribesTheTrainedModel() throws {
+        let path = try trainedModel()
+        let model = try SentimentModel(contentsOf: path)
+        let result = try SentimentBinary.run(["info", "-m", path.path])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError == "")
+        let text = result.standardOutput
+        // V·E embedding + two directions of (3H·E + 3H·H + 6H) + 2H + 1 output weights.
+        let (v, e, h) = (model.vocabulary.count, 8, 8)
+        let parameters = v * e + 2 * (3 * h * e + 3 * h * h + 6 * h) + 2 * h + 1
+        #expect(tableValue(text, "model") == path.path)
+        #expect(
+            tableValue(text, "network")
+                == "embedding 8, bidirectional GRU hidden 8 × 1 layer, cell reset_after, dropout 0.3")
+        #expect(tableValue(text, "vocabulary") == "\(v) tokens")
+        #expect(tableValue(text, "parameters") == "\(parameters)")
+        #expect(tableValue(text, "max length") == "400 tokens")
+        #expect(tableValue(text, "threshold") == "0.5")
+        #expect(tableValue(text, "tokenizer") == "locale root, case folded, emoticons on")
+        #expect(text.contains("\ntraining\n"))
+        #expect(tableValue(text, "  training files") == TestModelFiles.englishCorpus.path)
+        #expect(tableValue(text, "  training examples") == "400")
+        #expect(tableValue(text, "  epochs run") == "6")
+        #expect(tableValue(text, "  options")?.contains("lr=0.02") == true)
+    }
+
+    @Test func jsonHoldsTheConfigAndTheTrainingRecord() throws {
+        let path = try trainedModel()
+        let result = try SentimentBinary.run(
+            ["info", "--format", "json"], environment: environment(["SENTIMENT_MODEL": path.path]))
+        #expect(result.status == 0, "\(result.standardError)")
+        let report = try jsonObject(result.standardOutput)
+        let model = try SentimentModel(contentsOf: path)
+        #expect(report["model"] as? String == path.path)
+        #expect(report["vocabulary_size"] as? Int == model.vocabulary.count)
+        #expect(
+            report["parameters"] as? Int
+                == model.classifier.namedParameters().reduce(0) { $0 + $1.tensor.count })
+        let config = try #require(report["config"] as? [String: Any])
+        #expect(config["embedding_dim"] as? Int == 8)
+        #expect(config["hidden"] as? Int == 8)
+        #expect(config["layers"] as? Int == 1)
+        #expect(config["cell"] as? String == "reset_after")
+        #expect(config["max_len"] as? Int == 400)
+        let training = try #require(config["training"] as? [String: Any])
+        #expect(training["epochs_run"] as? Int == 6)
+        #expect(training["training_examples"] as? Int == 400)
+        #expect((training["options"] as? [String: String])?["lr"] == "0.02")
+    }
+
+    @Test func modelWithoutATrainingRecord() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("sentiment.safetensors")
+            try TestModelFiles.writeConstantModel(logit: 0, threshold: 0.25, to: path)
+            let text = try SentimentBinary.run(["info"], in: directory, environment: environment())
+            #expect(text.status == 0, "\(text.standardError)")
+            #expect(tableValue(text.standardOutput, "model") == "sentiment.safetensors")
+            #expect(tableValue(text.standardOutput, "threshold") == "0.25")
+            #expect(text.standardOutput.contains("training       (no record: not trained by sentiment)"))
+            let json = try SentimentBinary.run(["info", "--format", "json", "-m", path.path])
+            let config = try #require(try jsonObject(json.standardOutput)["config"] as? [String: Any])
+            #expect(config["training"] == nil)
+            #expect(config["threshold"] as? Double == 0.25)
+        }
+    }
+
+    @Test func corruptModelIsNamed() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("broken.safetensors")
+            try Data([1, 0, 0, 0, 0, 0, 0, 0, 0x7B]).write(to: path)
+            let result = try SentimentBinary.run(["info", "-m", path.path])
+            #expect(result.status != 0)
+            #expect(result.standardOutput == "")
+            #expect(result.standardError.hasPrefix("Error: \(path.path): not a usable model file: "))
+        }
+    }
+}

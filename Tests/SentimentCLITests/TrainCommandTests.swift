@@ -1,0 +1,239 @@
+import Foundation
+import GRUClassifier
+import Testing
+
+/// The stderr lines of a training run that report an epoch ("epoch 2/3: loss …").
+private func epochLines(_ standardError: String) -> [Substring] {
+    outputLines(standardError).filter { $0.hasPrefix("epoch ") }
+}
+
+private func directoryContents(_ directory: URL) throws -> [String] {
+    try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+}
+
+@Suite struct TrainCommandTests {
+    private let corpus = TestModelFiles.englishCorpus.path
+
+    @Test func writesTheModelAtomicallyAndReportsOneLinePerEpochOnStandardError() throws {
+        try withTemporaryDirectory { directory in
+            let model = directory.appendingPathComponent("film.safetensors")
+            try Data("an older model".utf8).write(to: model)
+            let result = try SentimentBinary.run(
+                ["train", corpus, "--model", model.path, "--epochs", "2", "--patience", "0"]
+                    + TestModelFiles.tinyNetwork, in: directory)
+            #expect(result.status == 0, "\(result.standardError)")
+            #expect(result.standardOutput == "")
+            // Not a terminal: plain lines, no progress bar redrawn with carriage returns or escapes.
+            #expect(!result.standardError.contains("\r") && !result.standardError.contains("\u{1B}"))
+            let lines = outputLines(result.standardError)
+            #expect(
+                lines.first?.hasPrefix("train: 360 training and 40 validation documents, vocabulary ") == true
+            )
+            let epochs = epochLines(result.standardError)
+            #expect(epochs.count == 2)
+            #expect(epochs.first?.hasPrefix("epoch 1/2: loss ") == true)
+            #expect(epochs.last?.hasPrefix("epoch 2/2: loss ") == true)
+            #expect(epochs.allSatisfy { $0.contains("valid accuracy") && $0.contains("tokens/s") })
+            #expect(lines.last?.hasPrefix("trained 2 epochs in ") == true)
+            #expect(lines.last?.hasSuffix("model written to \(model.path)") == true)
+            #expect(lines.count == 4)
+            // The old file was replaced and no temporary file is left beside it.
+            #expect(try directoryContents(directory) == ["film.safetensors"])
+
+            let trained = try SentimentModel(contentsOf: model)
+            #expect(trained.classifier.configuration.embeddingDim == 8)
+            #expect(trained.classifier.configuration.hidden == 8)
+            #expect(trained.classifier.configuration.dropout == 0.3)
+            let record = try #require(trained.trainingRecord)
+            #expect(record.trainingFiles == [corpus])
+            #expect(record.trainingExamples == 360)
+            #expect(record.validationExamples == 40)
+            #expect(record.epochsRun == 2)
+            #expect(record.validationAccuracy != nil)
+            let vocabularyLine = try #require(lines.first)
+            #expect(vocabularyLine.contains("vocabulary \(trained.vocabulary.count) tokens"))
+        }
+    }
+
+    @Test func validSplitZeroTrainsOnEverythingAndRunsEveryEpoch() throws {
+        try withTemporaryDirectory { directory in
+            let model = directory.appendingPathComponent("m.safetensors")
+            let result = try SentimentBinary.run(
+                ["train", corpus, "--valid-split", "0", "--epochs", "3", "--model", model.path]
+                    + TestModelFiles.tinyNetwork)
+            #expect(result.status == 0, "\(result.standardError)")
+            #expect(result.standardError.hasPrefix("train: 400 training and 0 validation documents"))
+            let epochs = epochLines(result.standardError)
+            #expect(epochs.count == 3)
+            #expect(epochs.allSatisfy { !$0.contains("valid") })
+            let record = try #require(try SentimentModel(contentsOf: model).trainingRecord)
+            #expect(record.validationExamples == 0)
+            #expect(record.epochsRun == 3)
+            #expect(record.bestEpoch == 3)
+            #expect(record.validationAccuracy == nil)
+        }
+    }
+
+    @Test func validFileReplacesTheSplit() throws {
+        try withTemporaryDirectory { directory in
+            let valid = directory.appendingPathComponent("dev.tsv")
+            try Data("text\tlabel\nwhat a great film\tpos\nawful and boring\tneg\nlovely\tpositive\n".utf8)
+                .write(
+                    to: valid)
+            let model = directory.appendingPathComponent("m.safetensors")
+            let result = try SentimentBinary.run(
+                [
+                    "train", corpus, "--valid", valid.path, "--epochs", "2", "--patience", "0", "--model",
+                    model.path,
+                ]
+                    + TestModelFiles.tinyNetwork)
+            #expect(result.status == 0, "\(result.standardError)")
+            #expect(result.standardError.hasPrefix("train: 400 training and 3 validation documents"))
+            #expect(epochLines(result.standardError).allSatisfy { $0.contains("valid accuracy") })
+            let record = try #require(try SentimentModel(contentsOf: model).trainingRecord)
+            #expect(record.validationFiles == [valid.path])
+            #expect(record.validationExamples == 3)
+        }
+    }
+
+    @Test func initFineTunesKeepingVocabularyTokenizerAndShape() throws {
+        let base = try TestModelFiles.trained.get()
+        let original = try SentimentModel(contentsOf: base)
+        try withTemporaryDirectory { directory in
+            // Words the base vocabulary has never seen, and options --init must ignore.
+            let more = directory.appendingPathComponent("more.tsv")
+            try Data(
+                "1\tzyzzyva splendiferous\n0\tquixotic blunderbuss\n1\tsplendiferous\n0\tblunderbuss\n".utf8
+            )
+            .write(to: more)
+            let tuned = directory.appendingPathComponent("tuned.safetensors")
+            let result = try SentimentBinary.run([
+                "train", more.path, "--init", base.path, "--model", tuned.path, "--epochs", "2",
+                "--valid-split", "0",
+                "--hidden", "16", "--embedding-dim", "4", "--keep-case", "--dropout", "0.1",
+            ])
+            #expect(result.status == 0, "\(result.standardError)")
+            let model = try SentimentModel(contentsOf: tuned)
+            #expect(model.vocabulary == original.vocabulary)
+            #expect(model.tokenizerSettings == original.tokenizerSettings)
+            #expect(model.maxLength == original.maxLength)
+            var expectedConfiguration = original.classifier.configuration
+            expectedConfiguration.dropout = 0.1
+            #expect(model.classifier.configuration == expectedConfiguration)
+            #expect(model.trainingRecord?.initializedFrom == base.path)
+            #expect(model.trainingRecord?.trainingExamples == 4)
+            let before = original.classifier.namedParameters()
+            let after = model.classifier.namedParameters()
+            #expect(after.map(\.name) == before.map(\.name))
+            #expect(after.map(\.tensor.shape) == before.map(\.tensor.shape))
+            #expect(after.map(\.tensor) != before.map(\.tensor), "fine-tuning changed nothing")
+            // Without --dropout the base model's dropout is kept.
+            let kept = directory.appendingPathComponent("kept.safetensors")
+            let again = try SentimentBinary.run([
+                "train", more.path, "--init", base.path, "--model", kept.path, "--epochs", "1",
+                "--valid-split", "0",
+            ])
+            #expect(again.status == 0, "\(again.standardError)")
+            #expect(
+                try SentimentModel(contentsOf: kept).classifier.configuration
+                    == original.classifier.configuration)
+        }
+    }
+
+    @Test func badLabelStopsTheRunNamingFileAndLine() throws {
+        try withTemporaryDirectory { directory in
+            let data = directory.appendingPathComponent("bad.tsv")
+            try Data("label\ttext\n1\tgood film\nmaybe\tso-so\n0\tbad film\n".utf8).write(to: data)
+            let model = directory.appendingPathComponent("m.safetensors")
+            let result = try SentimentBinary.run(
+                ["train", data.path, "--model", model.path] + TestModelFiles.tinyNetwork)
+            #expect(result.status != 0)
+            #expect(result.standardOutput == "")
+            #expect(
+                result.standardError.contains(
+                    "\(data.path):3: label \"maybe\" is not one of "
+                        + "0/1, neg/pos, negative/positive, false/true"),
+                "\(result.standardError)")
+            #expect(try directoryContents(directory) == ["bad.tsv"])
+        }
+    }
+
+    @Test func skipBadLinesReportsTheCountAndTrains() throws {
+        try withTemporaryDirectory { directory in
+            let data = directory.appendingPathComponent("bad.tsv")
+            try Data("label\ttext\n1\tgood film\nmaybe\tso-so\n0\tbad film\n1\tgreat\n2\tworse\n".utf8).write(
+                to: data)
+            let model = directory.appendingPathComponent("m.safetensors")
+            let result = try SentimentBinary.run(
+                [
+                    "train", data.path, "--model", model.path, "--skip-bad-lines", "--epochs", "1",
+                    "--valid-split", "0",
+                ]
+                    + TestModelFiles.tinyNetwork)
+            #expect(result.status == 0, "\(result.standardError)")
+            #expect(
+                result.standardError.contains("\(data.path): skipped 2 bad lines"), "\(result.standardError)")
+            #expect(result.standardError.contains("\(data.path):3: label \"maybe\""))
+            #expect(result.standardError.contains("\(data.path):6: label \"2\""))
+            #expect(result.standardError.contains("train: 3 training and 0 validation documents"))
+            #expect(try SentimentModel(contentsOf: model).trainingRecord?.trainingExamples == 3)
+        }
+    }
+
+    @Test func missingFilesAreNamed() throws {
+        try withTemporaryDirectory { directory in
+            let missing = directory.appendingPathComponent("nothere.tsv").path
+            let result = try SentimentBinary.run(["train", missing], in: directory)
+            #expect(result.status != 0)
+            #expect(result.standardError == "Error: \(missing): cannot open: No such file or directory\n")
+            let missingValid = try SentimentBinary.run(
+                ["train", corpus, "--valid", missing] + TestModelFiles.tinyNetwork, in: directory)
+            #expect(missingValid.status != 0)
+            #expect(missingValid.standardError.contains("\(missing): cannot open"))
+            let missingInit = try SentimentBinary.run(
+                ["train", corpus, "--init", directory.appendingPathComponent("none.safetensors").path],
+                in: directory)
+            #expect(missingInit.status != 0)
+            #expect(missingInit.standardError.contains("none.safetensors: no such model file"))
+            #expect(try directoryContents(directory).isEmpty)
+        }
+    }
+
+    @Test func filesWithoutDocumentsAreADataErrorNamingThem() throws {
+        try withTemporaryDirectory { directory in
+            let headerOnly = directory.appendingPathComponent("header.tsv")
+            try Data("label\ttext\n".utf8).write(to: headerOnly)
+            let empty = directory.appendingPathComponent("empty.tsv")
+            try Data().write(to: empty)
+            let result = try SentimentBinary.run(["train", headerOnly.path, empty.path], in: directory)
+            #expect(result.status == 1, "a data problem, not a usage error (64)")
+            #expect(
+                result.standardError == "Error: \(headerOnly.path), \(empty.path): no documents to train on\n"
+            )
+            #expect(try directoryContents(directory) == ["empty.tsv", "header.tsv"])
+        }
+    }
+
+    @Test(arguments: [
+        (["--epochs", "0"], "--epochs must be at least 1"),
+        (["--dropout", "1"], "--dropout must be in [0, 1)"),
+        (["--dropout=-0.1"], "--dropout must be in [0, 1)"),
+        (["--valid-split", "1"], "--valid-split must be in [0, 1)"),
+        (["--lr", "0"], "--lr must be a positive number"),
+        (["--batch", "0"], "--batch must be at least 1"),
+        (["--hidden", "0"], "--hidden must be at least 1"),
+        (["--clip=-1"], "--clip must be 0 or a positive number"),
+        (["--patience=-1"], "--patience must be at least 0"),
+        (["--max-vocab", "2"], "--max-vocab must be at least 3"),
+        (["--optimizer", "rmsprop"], "--optimizer"),
+    ])
+    func invalidOptionsAreUsageErrors(options: [String], message: String) throws {
+        try withTemporaryDirectory { directory in
+            let result = try SentimentBinary.run(["train", corpus] + options, in: directory)
+            #expect(result.status == 64, "\(result.standardError)")  // EX_USAGE
+            #expect(result.standardError.contains(message), "\(result.standardError)")
+            #expect(result.standardError.contains("Usage: sentiment train"))
+            #expect(try directoryContents(directory).isEmpty)
+        }
+    }
+}
