@@ -18,6 +18,12 @@ public struct ConfusionMatrix: Codable, Sendable, Equatable, Hashable {
     public var actualPositives: Int { truePositives + falseNegatives }
     /// Examples whose true label is negative.
     public var actualNegatives: Int { trueNegatives + falsePositives }
+
+    /// snake_case in JSON, like the model file's config.
+    private enum CodingKeys: String, CodingKey {
+        case truePositives = "true_positives", falsePositives = "false_positives"
+        case trueNegatives = "true_negatives", falseNegatives = "false_negatives"
+    }
 }
 
 /// Why metrics could not be computed.
@@ -201,8 +207,10 @@ public struct BinaryClassificationMetrics: Codable, Sendable, Equatable {
         return Double(twiceU) / (2 * Double(positiveScores.count) * Double(negativeScores.count))
     }
 
+    /// snake_case in JSON, like the model file's config.
     private enum CodingKeys: String, CodingKey {
-        case count, threshold, confusionMatrix, accuracy, precision, recall, f1, rocAUC, logLoss
+        case count, threshold, accuracy, precision, recall, f1
+        case confusionMatrix = "confusion_matrix", rocAUC = "roc_auc", logLoss = "log_loss"
     }
 
     /// Encodes every key, undefined metrics as `null`, so JSON consumers see a fixed set of fields.

@@ -21,7 +21,8 @@ struct ScoreCommand: ParsableCommand {
 
             With --text-column N each line is a TSV row and its N-th column is scored; a first row whose \
             N-th column is a header name (text, review, sentence, …) is a header: TSV output gives it a \
-            header row too, JSON Lines output skips it.
+            header row too, JSON Lines output skips it. An empty line is scored as empty text; a non-empty \
+            line without an N-th column stops the run with its file and line.
 
             Examples:
               echo "great film" | sentiment score
@@ -137,7 +138,8 @@ struct LineScorer {
         texts.reserveCapacity(lines.count)
         var isHeader = [Bool](repeating: false, count: lines.count)
         for (index, line) in lines.enumerated() {
-            guard let textColumn else {
+            // Without --text-column the whole line is the text; an empty line is empty text either way.
+            guard let textColumn, !line.bytes.isEmpty else {
                 texts.append(line.bytes[...])
                 continue
             }

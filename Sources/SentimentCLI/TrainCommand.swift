@@ -133,7 +133,9 @@ struct TrainCommand: ParsableCommand {
         if patience < 0 { throw ValidationError("--patience must be at least 0") }
         if maxVocab < 3 { throw ValidationError("--max-vocab must be at least 3 (<pad>, <unk> and a token)") }
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
-        if let dropout, !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1)") }
+        if let dropout, !(dropout >= 0 && dropout < 1) {
+            throw ValidationError("--dropout must be in [0, 1)")
+        }
         if let wordDropout, !(wordDropout >= 0 && wordDropout < 1) {
             throw ValidationError("--word-dropout must be in [0, 1)")
         }
@@ -157,6 +159,9 @@ struct TrainCommand: ParsableCommand {
             throw CommandFailure("\(files.joined(separator: ", ")): no documents to train on")
         }
         var validationDocuments = try readCorpora(valid, options: readerOptions)
+        if !valid.isEmpty && validationDocuments.isEmpty {
+            throw CommandFailure("\(valid.joined(separator: ", ")): no documents to validate on")
+        }
         var generator = SplitMix64(seed: seed)
         if valid.isEmpty && validSplit > 0 {
             let split = stratifiedSplit(
@@ -229,7 +234,8 @@ struct TrainCommand: ParsableCommand {
             "epochs": "\(epochs)", "patience": "\(patience)", "batch": "\(batch)",
             "lr": "\(options.learningRate)",
             "optimizer": optimizer.rawValue, "word_dropout": "\(options.wordDropout)",
-            "ema": "\(averageDecay)", "dropout": "\(classifier.configuration.dropout)", "clip": "\(clip)", "seed": "\(seed)",
+            "ema": "\(averageDecay)", "dropout": "\(classifier.configuration.dropout)", "clip": "\(clip)",
+            "seed": "\(seed)",
             "min_count": "\(minCount)", "max_vocab": "\(maxVocab)",
             "valid_split": valid.isEmpty ? "\(validSplit)" : "0",
         ]
@@ -259,14 +265,17 @@ struct TrainCommand: ParsableCommand {
         let progress = TrainingProgress(epochs: epochs)
         let trainer = ClassifierTrainer(classifier: classifier, options: options)
         func network(_ parameters: [String: Tensor]) throws -> BiGRUClassifier {
-            try BiGRUClassifier(configuration: classifier.configuration, parameters: parameters, threadCount: threads)
+            try BiGRUClassifier(
+                configuration: classifier.configuration, parameters: parameters, threadCount: threads)
         }
         let outcome = try trainer.train(training: training, validation: validation) { event in
             progress.handle(event)
             if case .epochFinished(let summary) = event, summary.isBest, summary.validation != nil,
                 let parameters = trainer.bestParameters
             {
-                try save(network(parameters), epochsRun: summary.epoch, best: summary.epoch, metrics: summary.validation)
+                try save(
+                    network(parameters), epochsRun: summary.epoch, best: summary.epoch,
+                    metrics: summary.validation)
             }
         }
         try save(

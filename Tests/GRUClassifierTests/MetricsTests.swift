@@ -198,15 +198,15 @@ import Testing
         #expect(
             Set(object.keys)
                 == [
-                    "count", "threshold", "confusionMatrix", "accuracy", "precision", "recall", "f1",
-                    "rocAUC", "logLoss",
+                    "count", "threshold", "confusion_matrix", "accuracy", "precision", "recall", "f1",
+                    "roc_auc", "log_loss",
                 ])
-        #expect(object["rocAUC"] is NSNull)
+        #expect(object["roc_auc"] is NSNull)
         #expect(object["recall"] is NSNull)
         #expect(object["precision"] as? Double == 0)
-        let confusion = try #require(object["confusionMatrix"] as? [String: Int])
+        let confusion = try #require(object["confusion_matrix"] as? [String: Int])
         #expect(
-            confusion == ["truePositives": 0, "falsePositives": 1, "trueNegatives": 1, "falseNegatives": 0])
+            confusion == ["true_positives": 0, "false_positives": 1, "true_negatives": 1, "false_negatives": 0])
         #expect(try JSONDecoder().decode(BinaryClassificationMetrics.self, from: data) == metrics)
     }
 }

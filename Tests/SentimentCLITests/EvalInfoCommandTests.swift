@@ -72,8 +72,8 @@ private func tableValue(_ table: String, _ name: String) -> String? {
         let object = try #require(try jsonObject(eval.standardOutput)["metrics"] as? [String: Any])
         #expect(
             Set(object.keys) == [
-                "count", "threshold", "confusionMatrix", "accuracy", "precision", "recall", "f1", "rocAUC",
-                "logLoss",
+                "count", "threshold", "confusion_matrix", "accuracy", "precision", "recall", "f1", "roc_auc",
+                "log_loss",
             ])
     }
 

@@ -221,6 +221,30 @@ private func expectClose(
         }
     }
 
+    @Test func textColumnScoresEmptyLinesAndStopsAtARowWithoutTheColumn() throws {
+        let model = try trainedModel()
+        try withTemporaryDirectory { directory in
+            let table = directory.appendingPathComponent("gaps.tsv")
+            try Data("1\tA heavenly tiramisu\n\n0\tRude staff\n".utf8).write(to: table)
+            let scored = try SentimentBinary.run([
+                "score", "-m", model.path, "--text-column", "2", table.path,
+            ])
+            #expect(scored.status == 0, "\(scored.standardError)")
+            let probabilities = scoreLines(scored.standardOutput).map(\.probability)
+            expectClose(
+                probabilities,
+                try referenceProbabilities(["A heavenly tiramisu", "", "Rude staff"], model: model))
+
+            let ragged = directory.appendingPathComponent("ragged.tsv")
+            try Data("1\tA heavenly tiramisu\nno tab here\n".utf8).write(to: ragged)
+            let failed = try SentimentBinary.run([
+                "score", "-m", model.path, "--text-column", "2", ragged.path,
+            ])
+            #expect(failed.status != 0)
+            #expect(failed.standardError.contains("\(ragged.path):2:"), "\(failed.standardError)")
+        }
+    }
+
     @Test func thresholdOptionAndTheModelsThreshold() throws {
         try withTemporaryDirectory { directory in
             // σ(1) ≈ 0.731 for every text.

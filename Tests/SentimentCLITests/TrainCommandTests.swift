@@ -214,6 +214,19 @@ private func directoryContents(_ directory: URL) throws -> [String] {
         }
     }
 
+    @Test func aValidationFileWithoutDocumentsIsAnErrorNamingIt() throws {
+        try withTemporaryDirectory { directory in
+            let empty = directory.appendingPathComponent("valid.tsv")
+            try Data("label\ttext\n".utf8).write(to: empty)
+            let result = try SentimentBinary.run(
+                ["train", TestModelFiles.englishCorpus.path, "--valid", empty.path, "--epochs", "1"],
+                in: directory)
+            #expect(result.status == 1)
+            #expect(result.standardError == "Error: \(empty.path): no documents to validate on\n")
+            #expect(try directoryContents(directory) == ["valid.tsv"])
+        }
+    }
+
     @Test(arguments: [
         (["--epochs", "0"], "--epochs must be at least 1"),
         (["--dropout", "1"], "--dropout must be in [0, 1)"),
