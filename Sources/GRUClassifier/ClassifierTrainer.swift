@@ -1,3 +1,4 @@
+import Embedding
 import Foundation
 
 /// A document as the network sees it: token ids and its label (0 negative, 1 positive).
@@ -37,6 +38,9 @@ public struct TrainingOptions: Sendable, Equatable {
     /// Decay of the exponential moving average of the parameters that is evaluated and kept instead
     /// of the last iterate (e.g. 0.999); nil disables averaging.
     public var averageDecay: Float?
+    /// How Adam updates embedding rows: `.dense` exactly as `torch.optim.Adam` (every row every step),
+    /// `.lazy` only the rows a batch used (like `torch.optim.SparseAdam`; much cheaper on short texts).
+    public var embeddingAdamMode = EmbeddingAdamMode.dense
 
     public init() {}
 }
@@ -93,7 +97,10 @@ public final class ClassifierTrainer {
         self.classifier = classifier
         self.options = options
         switch options.optimizer {
-        case .adam: optimizer = AdamOptimizer(learningRate: options.learningRate, clipNorm: options.clipNorm)
+        case .adam:
+            optimizer = AdamOptimizer(
+                learningRate: options.learningRate, clipNorm: options.clipNorm,
+                embeddingMode: options.embeddingAdamMode)
         case .sgd: optimizer = SGDOptimizer(learningRate: options.learningRate, clipNorm: options.clipNorm)
         }
     }

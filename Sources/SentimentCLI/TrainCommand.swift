@@ -97,6 +97,13 @@ struct TrainCommand: ParsableCommand {
             """)
     var ema: Float?
 
+    @Flag(
+        help: """
+            With adam, update only the embedding rows a batch uses (like torch.optim.SparseAdam) instead \
+            of every row every step; much faster on short texts, a different trajectory from dense Adam.
+            """)
+    var lazyAdam = false
+
     @Option(help: "Clip the global gradient norm to this value; 0 disables.")
     var clip: Float = 5
 
@@ -219,6 +226,7 @@ struct TrainCommand: ParsableCommand {
         options.learningRate = lr ?? Self.defaultLearningRates[optimizer]!
         options.clipNorm = clip > 0 ? clip : nil
         options.seed = seed
+        options.embeddingAdamMode = lazyAdam ? .lazy : .dense
         options.wordDropout = wordDropout ?? Self.defaultWordDropout[optimizer]!
         let averageDecay = ema ?? Self.defaultAverageDecay[optimizer]!
         options.averageDecay = averageDecay > 0 ? averageDecay : nil
@@ -233,7 +241,7 @@ struct TrainCommand: ParsableCommand {
         record.options = [
             "epochs": "\(epochs)", "patience": "\(patience)", "batch": "\(batch)",
             "lr": "\(options.learningRate)",
-            "optimizer": optimizer.rawValue, "word_dropout": "\(options.wordDropout)",
+            "optimizer": optimizer.rawValue, "lazy_adam": "\(lazyAdam)", "word_dropout": "\(options.wordDropout)",
             "ema": "\(averageDecay)", "dropout": "\(classifier.configuration.dropout)", "clip": "\(clip)",
             "seed": "\(seed)",
             "min_count": "\(minCount)", "max_vocab": "\(maxVocab)",
