@@ -74,6 +74,27 @@ private func directoryContents(_ directory: URL) throws -> [String] {
         }
     }
 
+    @Test func lazyAdamIsRecordedAndTakesADifferentTrajectory() throws {
+        try withTemporaryDirectory { directory in
+            func train(_ name: String, _ options: [String]) throws -> SentimentModel {
+                let model = directory.appendingPathComponent(name)
+                let result = try SentimentBinary.run(
+                    ["train", corpus, "--valid-split", "0", "--epochs", "2", "--model", model.path]
+                        + TestModelFiles.tinyNetwork + options)
+                #expect(result.status == 0, "\(result.standardError)")
+                return try SentimentModel(contentsOf: model)
+            }
+            let dense = try train("dense.safetensors", [])
+            let lazy = try train("lazy.safetensors", ["--lazy-adam"])
+            #expect(dense.trainingRecord?.options?["lazy_adam"] == "false")
+            #expect(lazy.trainingRecord?.options?["lazy_adam"] == "true")
+            // Dense Adam keeps moving rows used in earlier steps; lazy Adam leaves them until reused.
+            let denseRows = dense.classifier.namedParameters()[0].tensor.values
+            let lazyRows = lazy.classifier.namedParameters()[0].tensor.values
+            #expect(denseRows != lazyRows)
+        }
+    }
+
     @Test func validFileReplacesTheSplit() throws {
         try withTemporaryDirectory { directory in
             let valid = directory.appendingPathComponent("dev.tsv")
