@@ -137,7 +137,8 @@ public final class ClassifierTrainer {
                     let ids = training[index].ids
                     batchIDs.append(
                         options.wordDropout > 0
-                            ? Self.dropWords(ids, rate: options.wordDropout, using: &wordDropoutGenerator) : ids)
+                            ? Self.dropWords(ids, rate: options.wordDropout, using: &wordDropoutGenerator)
+                            : ids)
                     batchLabels.append(training[index].label)
                     tokens += max(ids.count, 1)
                 }
@@ -163,7 +164,8 @@ public final class ClassifierTrainer {
                 } ?? classifier
             let metrics = validation.isEmpty ? nil : try evaluated.metrics(on: validation)
             // Without validation every epoch counts as the best so far, so the last one is kept.
-            let score = metrics.map(ValidationScore.init) ?? ValidationScore(accuracy: Double(epoch), logLoss: 0)
+            let score =
+                metrics.map(ValidationScore.init) ?? ValidationScore(accuracy: Double(epoch), logLoss: 0)
             let isBest = stopping.record(score: score, epoch: epoch)
             if isBest {
                 best = (epoch, metrics)

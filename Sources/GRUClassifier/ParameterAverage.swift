@@ -30,11 +30,13 @@ final class ParameterAverage {
     func parameters(layoutOf classifier: BiGRUClassifier) -> [String: Tensor] {
         var result = [
             ParameterLayout.embeddingName: Tensor(
-                shape: [classifier.embedding.vocabularySize, classifier.embedding.dimension], values: embedding)
+                shape: [classifier.embedding.vocabularySize, classifier.embedding.dimension],
+                values: embedding)
         ]
         for entry in classifier.layout.denseEntries {
             let count = entry.shape.reduce(1, *)
-            result[entry.name] = Tensor(shape: entry.shape, values: Array(dense[entry.offset..<entry.offset + count]))
+            result[entry.name] = Tensor(
+                shape: entry.shape, values: Array(dense[entry.offset..<entry.offset + count]))
         }
         return result
     }

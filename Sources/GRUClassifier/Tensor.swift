@@ -7,7 +7,8 @@ public struct Tensor: Sendable, Equatable {
     public var values: [Float]
 
     public init(shape: [Int], values: [Float]) {
-        precondition(shape.reduce(1, *) == values.count, "tensor shape \(shape) does not match \(values.count) values")
+        precondition(
+            shape.reduce(1, *) == values.count, "tensor shape \(shape) does not match \(values.count) values")
         self.shape = shape
         self.values = values
     }

@@ -241,7 +241,8 @@ struct TrainCommand: ParsableCommand {
         record.options = [
             "epochs": "\(epochs)", "patience": "\(patience)", "batch": "\(batch)",
             "lr": "\(options.learningRate)",
-            "optimizer": optimizer.rawValue, "lazy_adam": "\(lazyAdam)", "word_dropout": "\(options.wordDropout)",
+            "optimizer": optimizer.rawValue, "lazy_adam": "\(lazyAdam)",
+            "word_dropout": "\(options.wordDropout)",
             "ema": "\(averageDecay)", "dropout": "\(classifier.configuration.dropout)", "clip": "\(clip)",
             "seed": "\(seed)",
             "min_count": "\(minCount)", "max_vocab": "\(maxVocab)",

@@ -206,7 +206,9 @@ import Testing
         #expect(object["precision"] as? Double == 0)
         let confusion = try #require(object["confusion_matrix"] as? [String: Int])
         #expect(
-            confusion == ["true_positives": 0, "false_positives": 1, "true_negatives": 1, "false_negatives": 0])
+            confusion == [
+                "true_positives": 0, "false_positives": 1, "true_negatives": 1, "false_negatives": 0,
+            ])
         #expect(try JSONDecoder().decode(BinaryClassificationMetrics.self, from: data) == metrics)
     }
 }

@@ -199,7 +199,8 @@ import Testing
 
 @Suite struct HeaderDetectionTests {
     @Test func aDataLineWhoseTextIsAHeaderWordIsData() throws {
-        #expect(pairs(try documents("1\treview\n0\ttext\n", name: "a.tsv")) == [p("review", 1), p("text", 0)])
+        #expect(
+            pairs(try documents("1\treview\n0\ttext\n", name: "a.tsv")) == [p("review", 1), p("text", 0)])
     }
 
     @Test func jsonLinesRejectColumnNumbers() throws {

@@ -20,7 +20,8 @@ import Testing
     @Test func absentKeysTakeDefaults() throws {
         let decoded = try JSONDecoder().decode(TokenizerSettings.self, from: Data("{}".utf8))
         #expect(decoded == TokenizerSettings())
-        let partial = try JSONDecoder().decode(TokenizerSettings.self, from: Data(#"{"keep_case":true}"#.utf8))
+        let partial = try JSONDecoder().decode(
+            TokenizerSettings.self, from: Data(#"{"keep_case":true}"#.utf8))
         #expect(partial == TokenizerSettings(keepCase: true))
     }
 

@@ -166,10 +166,12 @@ final class CorpusReader {
             throw bad(line.number, "expected a JSON object")
         }
         if case .index = options.textColumn {
-            throw InputError.badFile(file: fileName, message: "JSON Lines has no column numbers: give the text key's name")
+            throw InputError.badFile(
+                file: fileName, message: "JSON Lines has no column numbers: give the text key's name")
         }
         if case .index = options.labelColumn {
-            throw InputError.badFile(file: fileName, message: "JSON Lines has no column numbers: give the label key's name")
+            throw InputError.badFile(
+                file: fileName, message: "JSON Lines has no column numbers: give the label key's name")
         }
         let textKey = key(options.textColumn, default: "text", alternatives: ColumnNames.text, in: dictionary)
         guard let textKey, let text = dictionary[textKey] as? String else {
