@@ -56,6 +56,12 @@ public final class SentimentModel {
 
     /// Maps tokens to ids and cuts the sequence to `maxLength`.
     public func encode(_ tokens: [String]) -> [Int32] {
+        Self.encode(tokens, vocabulary: vocabulary, maxLength: maxLength)
+    }
+
+    /// The ids the network sees for `tokens`: the first `maxLength` tokens mapped through `vocabulary`.
+    /// Training and scoring both cut documents here, so they cannot disagree.
+    public static func encode(_ tokens: [String], vocabulary: Vocabulary, maxLength: Int) -> [Int32] {
         vocabulary.ids(for: tokens.count > maxLength ? Array(tokens[..<maxLength]) : tokens)
     }
 

@@ -48,24 +48,15 @@ struct EvalCommand: ParsableCommand {
         let modelPath = try ModelLocation.resolve(model)
         let sentimentModel = try loadModel(at: modelPath, threads: threadOptions.count)
         let pool = try TokenizerPool(settings: sentimentModel.tokenizerSettings, count: threadOptions.count)
-        var texts: [String] = []
-        var labels: [Float] = []
-        for path in files {
-            let reader = try CorpusReader(
-                path: path, options: corpusOptions.readerOptions(requiresLabels: true))
-            while let document = try reader.next() {
-                texts.append(document.text)
-                labels.append(document.label ?? 0)
-            }
-            reader.reportSkippedAndRepairedLines()
+        let documents = try CorpusReader.readLabelledDocuments(
+            files, options: corpusOptions.readerOptions(requiresLabels: true))
+        guard !documents.isEmpty else {
+            throw CommandFailure("\(files.joined(separator: ", ")): no documents")
         }
-        guard !texts.isEmpty else { throw CommandFailure("\(files.joined(separator: ", ")): no documents") }
-        let workers = min(pool.count, max(1, texts.count / 256))
-        let ids = pool.concurrentMap(workers: workers) { worker, tokenizer in
-            let range = (texts.count * worker / workers)..<(texts.count * (worker + 1) / workers)
-            return texts[range].map { sentimentModel.encode(tokenizer.tokens(in: $0)) }
-        }.flatMap { $0 }
-        let examples = zip(ids, labels).map { EncodedExample(ids: $0, label: $1) }
+        let tokens = pool.tokens(of: documents.map(\.text))
+        let examples = zip(tokens, documents).map {
+            EncodedExample(ids: sentimentModel.encode($0), label: $1.label)
+        }
         let metrics = try sentimentModel.classifier.metrics(
             on: examples, threshold: Double(threshold ?? sentimentModel.threshold))
         switch format {

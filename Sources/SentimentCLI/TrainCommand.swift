@@ -161,11 +161,11 @@ struct TrainCommand: ParsableCommand {
         let settings = initial?.tokenizerSettings ?? tokenizerOptions.settings
         let pool = try TokenizerPool(settings: settings, count: threads)
 
-        var trainingDocuments = try readCorpora(files, options: readerOptions)
+        var trainingDocuments = try CorpusReader.readLabelledDocuments(files, options: readerOptions)
         guard !trainingDocuments.isEmpty else {
             throw CommandFailure("\(files.joined(separator: ", ")): no documents to train on")
         }
-        var validationDocuments = try readCorpora(valid, options: readerOptions)
+        var validationDocuments = try CorpusReader.readLabelledDocuments(valid, options: readerOptions)
         if !valid.isEmpty && validationDocuments.isEmpty {
             throw CommandFailure("\(valid.joined(separator: ", ")): no documents to validate on")
         }
@@ -176,8 +176,8 @@ struct TrainCommand: ParsableCommand {
             validationDocuments = split.validation.map { trainingDocuments[$0] }
             trainingDocuments = split.training.map { trainingDocuments[$0] }
         }
-        let trainingTokens = tokenize(trainingDocuments.map(\.text), pool: pool)
-        let validationTokens = tokenize(validationDocuments.map(\.text), pool: pool)
+        let trainingTokens = pool.tokens(of: trainingDocuments.map(\.text))
+        let validationTokens = pool.tokens(of: validationDocuments.map(\.text))
 
         let vocabulary: Vocabulary
         if let initial {
@@ -191,7 +191,8 @@ struct TrainCommand: ParsableCommand {
         func encode(_ tokens: [[String]], _ documents: [CorpusDocument]) -> [EncodedExample] {
             zip(tokens, documents).map { tokens, document in
                 EncodedExample(
-                    ids: vocabulary.ids(for: Array(tokens.prefix(maxLength))), label: document.label)
+                    ids: SentimentModel.encode(tokens, vocabulary: vocabulary, maxLength: maxLength),
+                    label: document.label)
             }
         }
         let training = encode(trainingTokens, trainingDocuments)
@@ -300,35 +301,6 @@ struct TrainCommand: ParsableCommand {
         summary += "; model written to \(model)"
         FileWriting.printError(summary)
     }
-
-    /// Reads every document of `paths`, reporting skipped and repaired lines.
-    private func readCorpora(_ paths: [String], options: CorpusReaderOptions) throws -> [CorpusDocument] {
-        var documents: [CorpusDocument] = []
-        for path in paths {
-            let reader = try CorpusReader(path: path, options: options)
-            while let document = try reader.next() {
-                // The reader guarantees a label when labels are required.
-                documents.append(CorpusDocument(text: document.text, label: document.label ?? 0))
-            }
-            reader.reportSkippedAndRepairedLines()
-        }
-        return documents
-    }
-
-    private func tokenize(_ texts: [String], pool: TokenizerPool) -> [[String]] {
-        let workers = min(pool.count, max(1, texts.count / 256))
-        let parts = pool.concurrentMap(workers: workers) { worker, tokenizer in
-            let range = (texts.count * worker / workers)..<(texts.count * (worker + 1) / workers)
-            return texts[range].map { tokenizer.tokens(in: $0) }
-        }
-        return Array(parts.joined())
-    }
-}
-
-/// A labelled document as training uses it.
-struct CorpusDocument {
-    var text: String
-    var label: Float
 }
 
 /// `--cell` values.

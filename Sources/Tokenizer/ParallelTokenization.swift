@@ -49,6 +49,20 @@ public final class TokenizerPool {
     }
 }
 
+extension TokenizerPool {
+    /// The tokens of each text, in order, tokenized on the pool's threads in contiguous chunks (one
+    /// thread when there are fewer than `minimumPerWorker` texts per thread, where fan-out costs more
+    /// than it saves).
+    public func tokens(of texts: [String], minimumPerWorker: Int = 256) -> [[String]] {
+        let workers = min(count, max(1, texts.count / max(minimumPerWorker, 1)))
+        let parts = concurrentMap(workers: workers) { worker, tokenizer in
+            let range = (texts.count * worker / workers)..<(texts.count * (worker + 1) / workers)
+            return texts[range].map { tokenizer.tokens(in: $0) }
+        }
+        return Array(parts.joined())
+    }
+}
+
 /// Tokenizes newline-separated UTF-8 text on several threads and keeps the line order: the parallel path
 /// for large inputs (the `tokenize` command, corpus preparation).
 ///

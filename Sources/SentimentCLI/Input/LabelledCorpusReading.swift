@@ -1,0 +1,43 @@
+extension CorpusReader {
+    /// Reports on standard error the lines whose invalid UTF-8 was replaced and the bad lines skipped.
+    func reportSkippedAndRepairedLines() {
+        if documentsWithInvalidUTF8 > 0 {
+            let count = documentsWithInvalidUTF8
+            FileWriting.printError(
+                "\(fileName): \(count) line\(count == 1 ? "" : "s") had invalid UTF-8 (replaced with U+FFFD)"
+            )
+        }
+        if skippedLineCount > 0 {
+            FileWriting.printError("\(fileName): skipped \(skippedLineCount) bad lines:")
+            for message in skippedLineMessages { FileWriting.printError("  \(message)") }
+            if skippedLineCount > skippedLineMessages.count {
+                FileWriting.printError("  ...")
+            }
+        }
+    }
+}
+
+extension CorpusReader {
+    /// Every document of the labelled files at `paths`, in order, reporting skipped and repaired lines of
+    /// each file on standard error.
+    static func readLabelledDocuments(_ paths: [String], options: CorpusReaderOptions) throws
+        -> [CorpusDocument]
+    {
+        var documents: [CorpusDocument] = []
+        for path in paths {
+            let reader = try CorpusReader(path: path, options: options)
+            while let document = try reader.next() {
+                // The reader guarantees a label when labels are required.
+                documents.append(CorpusDocument(text: document.text, label: document.label ?? 0))
+            }
+            reader.reportSkippedAndRepairedLines()
+        }
+        return documents
+    }
+}
+
+/// A labelled document as training uses it.
+struct CorpusDocument {
+    var text: String
+    var label: Float
+}
