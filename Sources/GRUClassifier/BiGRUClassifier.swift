@@ -43,12 +43,17 @@ public final class BiGRUClassifier {
     /// The number of threads used when none is given: the active processor count.
     public static var defaultThreadCount: Int { ProcessInfo.processInfo.activeProcessorCount }
 
-    /// A model with PyTorch's default initialisation drawn from `seed`: `embedding.weight` ~ N(0, 1),
-    /// every GRU tensor ~ U(−1/√H, 1/√H), `out.weight` and `out.bias` ~ U(−1/√(2H), 1/√(2H)). Each tensor
-    /// has its own stream derived from the seed and its name, so equal seeds give equal models.
-    public convenience init(configuration: ClassifierConfiguration, seed: UInt64, threadCount: Int? = nil)
-        throws
-    {
+    /// A model with PyTorch's default initialisation drawn from `seed`: `embedding.weight` ~ N(0, σ²)
+    /// with σ = `embeddingStandardDeviation` (PyTorch's `nn.Embedding` uses 1), every GRU tensor
+    /// ~ U(−1/√H, 1/√H), `out.weight` and `out.bias` ~ U(−1/√(2H), 1/√(2H)). Each tensor has its own
+    /// stream derived from the seed and its name, so equal seeds give equal models.
+    public convenience init(
+        configuration: ClassifierConfiguration, seed: UInt64, embeddingStandardDeviation: Float = 1,
+        threadCount: Int? = nil
+    ) throws {
+        precondition(
+            embeddingStandardDeviation > 0 && embeddingStandardDeviation.isFinite,
+            "the embedding's standard deviation must be positive")
         try configuration.validate()
         let layout = ParameterLayout(configuration)
         var tensors: [String: Tensor] = [:]
@@ -57,7 +62,7 @@ public final class BiGRUClassifier {
             let count = shape.reduce(1, *)
             let values: [Float]
             if name == ParameterLayout.embeddingName {
-                values = (0..<count).map { _ in generator.nextStandardNormal() }
+                values = (0..<count).map { _ in generator.nextStandardNormal() * embeddingStandardDeviation }
             } else {
                 let fanIn = name.hasPrefix("out.") ? 2 * configuration.hidden : configuration.hidden
                 let bound = 1 / Float(fanIn).squareRoot()

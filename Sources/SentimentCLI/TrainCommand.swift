@@ -104,6 +104,14 @@ struct TrainCommand: ParsableCommand {
             """)
     var lazyAdam = false
 
+    @Option(
+        help: """
+            Standard deviation of the normal distribution the embedding starts from (PyTorch's \
+            nn.Embedding uses 1; smaller starts let rare words' random vectors matter less). Ignored with \
+            --init.
+            """)
+    var embeddingInitStd: Float = TrainCommand.defaultEmbeddingInitStd
+
     @Option(help: "Clip the global gradient norm to this value; 0 disables.")
     var clip: Float = 5
 
@@ -123,6 +131,7 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup(title: "Input") var corpusOptions: CorpusOptions
 
     static let defaultDropout: Float = 0.3
+    static let defaultEmbeddingInitStd: Float = 0.1
     static let defaultWordDropout: [OptimizerKind: Float] = [.adam: 0, .sgd: 0]
     static let defaultAverageDecay: [OptimizerKind: Float] = [.adam: 0, .sgd: 0]
     static let defaultLearningRates: [OptimizerKind: Float] = [.adam: 2e-3, .sgd: 0.1]
@@ -147,6 +156,9 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--word-dropout must be in [0, 1)")
         }
         if let ema, !(ema >= 0 && ema < 1) { throw ValidationError("--ema must be in [0, 1)") }
+        if !(embeddingInitStd > 0 && embeddingInitStd.isFinite) {
+            throw ValidationError("--embedding-init-std must be a positive number")
+        }
         if !(clip >= 0 && clip.isFinite) { throw ValidationError("--clip must be 0 or a positive number") }
     }
 
@@ -217,7 +229,7 @@ struct TrainCommand: ParsableCommand {
                 configuration: ClassifierConfiguration(
                     vocabularySize: vocabulary.count, embeddingDim: embeddingDim, hidden: hidden,
                     layers: layers, cell: cell.variant, dropout: dropout ?? Self.defaultDropout),
-                seed: seed, threadCount: threads)
+                seed: seed, embeddingStandardDeviation: embeddingInitStd, threadCount: threads)
         }
         var options = TrainingOptions()
         options.epochs = epochs
@@ -245,7 +257,7 @@ struct TrainCommand: ParsableCommand {
             "optimizer": optimizer.rawValue, "lazy_adam": "\(lazyAdam)",
             "word_dropout": "\(options.wordDropout)",
             "ema": "\(averageDecay)", "dropout": "\(classifier.configuration.dropout)", "clip": "\(clip)",
-            "seed": "\(seed)",
+            "seed": "\(seed)", "embedding_init_std": initModel == nil ? "\(embeddingInitStd)" : "from --init",
             "min_count": "\(minCount)", "max_vocab": "\(maxVocab)",
             "valid_split": valid.isEmpty ? "\(validSplit)" : "0",
         ]

@@ -57,6 +57,22 @@ struct InitializationTests {
         }
     }
 
+    @Test("the embedding's standard deviation scales only the embedding, draw for draw")
+    func embeddingScale() throws {
+        let unit = try BiGRUClassifier(configuration: configuration, seed: 7).namedParameters()
+        let scaled = try BiGRUClassifier(
+            configuration: configuration, seed: 7, embeddingStandardDeviation: 0.1
+        )
+        .namedParameters()
+        for (a, b) in zip(unit, scaled) {
+            if a.name == "embedding.weight" {
+                #expect(b.tensor.values == a.tensor.values.map { $0 * 0.1 })
+            } else {
+                #expect(a.tensor == b.tensor, "\(a.name) changed with the embedding's scale")
+            }
+        }
+    }
+
     @Test("loading checks every name and shape")
     func loadingValidates() throws {
         let model = try BiGRUClassifier(configuration: configuration, seed: 1)
