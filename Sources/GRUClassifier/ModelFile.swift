@@ -16,6 +16,9 @@ public struct ModelFileConfiguration: Codable, Sendable, Equatable {
     public var dropout: Float
     /// Tokens kept per document.
     public var maxLen: Int
+    /// Of the `maxLen` tokens kept from a longer document, how many come from its start (the rest from
+    /// its end); absent: the first `maxLen`.
+    public var headLen: Int?
     /// Decision threshold on the probability.
     public var threshold: Float
     /// How text was tokenized.
@@ -24,13 +27,14 @@ public struct ModelFileConfiguration: Codable, Sendable, Equatable {
     public var training: TrainingRecord?
 
     private enum CodingKeys: String, CodingKey {
-        case embeddingDim = "embedding_dim", hidden, layers, cell, dropout, maxLen = "max_len", threshold,
+        case embeddingDim = "embedding_dim", hidden, layers, cell, dropout, maxLen = "max_len", headLen =
+            "head_len", threshold,
             tokenizer, training
     }
 
     public init(
         embeddingDim: Int, hidden: Int, layers: Int, cell: GRUCellVariant, dropout: Float = 0,
-        maxLen: Int = defaultMaxLength, threshold: Float = defaultThreshold,
+        maxLen: Int = defaultMaxLength, headLen: Int? = nil, threshold: Float = defaultThreshold,
         tokenizer: TokenizerSettings = TokenizerSettings(), training: TrainingRecord? = nil
     ) {
         self.embeddingDim = embeddingDim
@@ -39,6 +43,7 @@ public struct ModelFileConfiguration: Codable, Sendable, Equatable {
         self.cell = cell
         self.dropout = dropout
         self.maxLen = maxLen
+        self.headLen = headLen
         self.threshold = threshold
         self.tokenizer = tokenizer
         self.training = training
@@ -52,6 +57,7 @@ public struct ModelFileConfiguration: Codable, Sendable, Equatable {
         cell = try container.decode(GRUCellVariant.self, forKey: .cell)
         dropout = try container.decodeIfPresent(Float.self, forKey: .dropout) ?? 0
         maxLen = try container.decodeIfPresent(Int.self, forKey: .maxLen) ?? Self.defaultMaxLength
+        headLen = try container.decodeIfPresent(Int.self, forKey: .headLen)
         threshold = try container.decodeIfPresent(Float.self, forKey: .threshold) ?? Self.defaultThreshold
         tokenizer =
             try container.decodeIfPresent(TokenizerSettings.self, forKey: .tokenizer) ?? TokenizerSettings()
@@ -158,7 +164,8 @@ extension SentimentModel {
         }
         try self.init(
             tokenizerSettings: configuration.tokenizer, vocabulary: vocabulary, classifier: classifier,
-            maxLength: configuration.maxLen, threshold: configuration.threshold,
+            maxLength: configuration.maxLen, headLength: configuration.headLen,
+            threshold: configuration.threshold,
             trainingRecord: configuration.training)
     }
 
@@ -167,7 +174,8 @@ extension SentimentModel {
         let network = classifier.configuration
         return ModelFileConfiguration(
             embeddingDim: network.embeddingDim, hidden: network.hidden, layers: network.layers,
-            cell: network.cell, dropout: network.dropout, maxLen: maxLength, threshold: threshold,
+            cell: network.cell, dropout: network.dropout, maxLen: maxLength, headLen: headLength,
+            threshold: threshold,
             tokenizer: tokenizerSettings, training: trainingRecord)
     }
 

@@ -13,8 +13,11 @@ public final class SentimentModel {
     public let vocabulary: Vocabulary
     /// The network.
     public let classifier: BiGRUClassifier
-    /// Tokens kept per document (the first `maxLength`); longer documents are cut.
+    /// Tokens kept per document; longer documents are cut (see `headLength`).
     public var maxLength: Int
+    /// How many of the `maxLength` tokens kept from a longer document come from its start; the rest come
+    /// from its end. `nil` keeps the first `maxLength` tokens.
+    public var headLength: Int?
     /// Probability at or above which a document is labelled positive.
     public var threshold: Float
     /// How the model was trained, when it was trained by `sentiment`.
@@ -25,7 +28,7 @@ public final class SentimentModel {
     /// A model from its parts. The classifier's vocabulary size must equal the vocabulary's count.
     public init(
         tokenizerSettings: TokenizerSettings, vocabulary: Vocabulary, classifier: BiGRUClassifier,
-        maxLength: Int = ModelFileConfiguration.defaultMaxLength,
+        maxLength: Int = ModelFileConfiguration.defaultMaxLength, headLength: Int? = nil,
         threshold: Float = ModelFileConfiguration.defaultThreshold, trainingRecord: TrainingRecord? = nil
     ) throws {
         guard classifier.configuration.vocabularySize == vocabulary.count else {
@@ -36,6 +39,10 @@ public final class SentimentModel {
         guard maxLength >= 1 else {
             throw ModelFileError.invalid("max_len must be at least 1, got \(maxLength)")
         }
+        if let headLength, !(0...maxLength).contains(headLength) {
+            throw ModelFileError.invalid(
+                "head_len must lie in [0, max_len = \(maxLength)], got \(headLength)")
+        }
         guard threshold >= 0 && threshold <= 1 else {
             throw ModelFileError.invalid("threshold must lie in [0, 1], got \(threshold)")
         }
@@ -43,6 +50,7 @@ public final class SentimentModel {
         self.vocabulary = vocabulary
         self.classifier = classifier
         self.maxLength = maxLength
+        self.headLength = headLength
         self.threshold = threshold
         self.trainingRecord = trainingRecord
         tokenizer = try Tokenizer(settings: tokenizerSettings)
@@ -56,13 +64,19 @@ public final class SentimentModel {
 
     /// Maps tokens to ids and cuts the sequence to `maxLength`.
     public func encode(_ tokens: [String]) -> [Int32] {
-        Self.encode(tokens, vocabulary: vocabulary, maxLength: maxLength)
+        Self.encode(tokens, vocabulary: vocabulary, maxLength: maxLength, headLength: headLength)
     }
 
-    /// The ids the network sees for `tokens`: the first `maxLength` tokens mapped through `vocabulary`.
-    /// Training and scoring both cut documents here, so they cannot disagree.
-    public static func encode(_ tokens: [String], vocabulary: Vocabulary, maxLength: Int) -> [Int32] {
-        vocabulary.ids(for: tokens.count > maxLength ? Array(tokens[..<maxLength]) : tokens)
+    /// The ids the network sees for `tokens`, mapped through `vocabulary`: all of them when there are at
+    /// most `maxLength`, else the first `headLength` and the last `maxLength − headLength` (the first
+    /// `maxLength` when `headLength` is nil). Training and scoring both cut documents here, so they
+    /// cannot disagree.
+    public static func encode(
+        _ tokens: [String], vocabulary: Vocabulary, maxLength: Int, headLength: Int? = nil
+    ) -> [Int32] {
+        guard tokens.count > maxLength else { return vocabulary.ids(for: tokens) }
+        let head = min(headLength ?? maxLength, maxLength)
+        return vocabulary.ids(for: Array(tokens[..<head] + tokens[(tokens.count - (maxLength - head))...]))
     }
 
     /// The probability that each text is positive, in order.

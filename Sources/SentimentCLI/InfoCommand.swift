@@ -40,7 +40,7 @@ struct InfoCommand: ParsableCommand {
                 "network        embedding \(configuration.embeddingDim), bidirectional GRU hidden \(configuration.hidden) × \(configuration.layers) layer\(configuration.layers == 1 ? "" : "s"), cell \(configuration.cell.rawValue), dropout \(configuration.dropout)",
                 "vocabulary     \(sentimentModel.vocabulary.count) tokens",
                 "parameters     \(parameterCount)",
-                "max length     \(configuration.maxLen) tokens",
+                "max length     \(configuration.maxLen) tokens" + Self.truncation(configuration),
                 "threshold      \(configuration.threshold)",
                 "tokenizer      locale \(configuration.tokenizer.locale), \(configuration.tokenizer.keepCase ? "case kept" : "case folded"), emoticons \(configuration.tokenizer.recognizesEmoticons ? "on" : "off")",
             ]
@@ -72,6 +72,16 @@ struct InfoCommand: ParsableCommand {
             }
             try FileWriting.writeToStandardOutput(Array((lines.joined(separator: "\n") + "\n").utf8))
         }
+    }
+}
+
+extension InfoCommand {
+    /// How longer documents are cut, e.g. " (longer documents: first 100 + last 300)".
+    static func truncation(_ configuration: ModelFileConfiguration) -> String {
+        guard let head = configuration.headLen, head < configuration.maxLen else {
+            return " (longer documents: the first \(configuration.maxLen))"
+        }
+        return " (longer documents: first \(head) + last \(configuration.maxLen - head))"
     }
 }
 

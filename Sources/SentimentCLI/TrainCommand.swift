@@ -62,8 +62,16 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "GRU cell: reset-after (PyTorch nn.GRU) or reset-before (Cho et al. 2014).")
     var cell: CellOption = .resetAfter
 
-    @Option(help: "Tokens kept per document (the first ones).")
+    @Option(help: "Tokens kept per document (see --head-len for which ones).")
     var maxLen = 400
+
+    @Option(
+        help: """
+            Of the --max-len tokens kept from a longer document, how many come from its start; the rest \
+            come from its end, where reviews tend to give their verdict (default: a quarter of --max-len; \
+            --head-len equal to --max-len keeps only the start).
+            """)
+    var headLen: Int?
 
     @Option(help: "Keep tokens seen at least this many times in the training documents.")
     var minCount = 2
@@ -146,6 +154,9 @@ struct TrainCommand: ParsableCommand {
         ] where value < 1 {
             throw ValidationError("\(name) must be at least 1")
         }
+        if let headLen, !(0...maxLen).contains(headLen) {
+            throw ValidationError("--head-len must lie between 0 and --max-len (\(maxLen))")
+        }
         if patience < 0 { throw ValidationError("--patience must be at least 0") }
         if maxVocab < 3 { throw ValidationError("--max-vocab must be at least 3 (<pad>, <unk> and a token)") }
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
@@ -200,10 +211,12 @@ struct TrainCommand: ParsableCommand {
             vocabulary = builder.build(minCount: minCount, maxSize: maxVocab)
         }
         let maxLength = initial?.maxLength ?? maxLen
+        let headLength = initial.map(\.headLength) ?? (headLen ?? maxLen / 4)
         func encode(_ tokens: [[String]], _ documents: [CorpusDocument]) -> [EncodedExample] {
             zip(tokens, documents).map { tokens, document in
                 EncodedExample(
-                    ids: SentimentModel.encode(tokens, vocabulary: vocabulary, maxLength: maxLength),
+                    ids: SentimentModel.encode(
+                        tokens, vocabulary: vocabulary, maxLength: maxLength, headLength: headLength),
                     label: document.label)
             }
         }
@@ -274,7 +287,7 @@ struct TrainCommand: ParsableCommand {
             record.finishedAt = ISO8601DateFormatter().string(from: Date())
             let sentimentModel = try SentimentModel(
                 tokenizerSettings: settings, vocabulary: vocabulary, classifier: network,
-                maxLength: maxLength,
+                maxLength: maxLength, headLength: headLength,
                 threshold: initial?.threshold ?? ModelFileConfiguration.defaultThreshold,
                 trainingRecord: record)
             do {

@@ -71,7 +71,7 @@ private func bits(_ tensor: Tensor) -> [UInt32] { tensor.values.map(\.bitPattern
         let model = try SentimentModel(
             tokenizerSettings: settings,
             vocabulary: try Vocabulary(tokens: ["<pad>", "<unk>", "a", "b", "ç", "😀"]),
-            classifier: classifier, maxLength: 123, threshold: 0.375, trainingRecord: record)
+            classifier: classifier, maxLength: 123, headLength: 23, threshold: 0.375, trainingRecord: record)
         try model.write(to: url)
         #expect(try scratch.contents() == ["model.safetensors"])
 
@@ -79,6 +79,7 @@ private func bits(_ tensor: Tensor) -> [UInt32] { tensor.values.map(\.bitPattern
         #expect(loaded.vocabulary.tokens == ["<pad>", "<unk>", "a", "b", "ç", "😀"])
         #expect(loaded.tokenizerSettings == settings)
         #expect(loaded.maxLength == 123)
+        #expect(loaded.headLength == 23)
         #expect(loaded.threshold == 0.375)
         #expect(loaded.trainingRecord == record)
         #expect(loaded.classifier.configuration == configuration)
@@ -104,6 +105,7 @@ private func bits(_ tensor: Tensor) -> [UInt32] { tensor.values.map(\.bitPattern
 
         let model = try SentimentModel(contentsOf: url, threadCount: 1)
         #expect(model.maxLength == 400)
+        #expect(model.headLength == nil)
         #expect(model.threshold == 0.5)
         #expect(model.tokenizerSettings == TokenizerSettings())
         #expect(model.trainingRecord == nil)
@@ -232,6 +234,10 @@ private func bits(_ tensor: Tensor) -> [UInt32] { tensor.values.map(\.bitPattern
             "{\"embedding_dim\": 3, \"hidden\": 2, \"layers\": 1, \"cell\": \"reset_after\", \(extra)}"
         }
         #expect(try error { $0.metadata["config"] = config("\"max_len\": 0") }.contains("max_len"))
+        #expect(
+            try error { $0.metadata["config"] = config("\"max_len\": 5, \"head_len\": 6") }.contains(
+                "head_len"))
+        #expect(try error { $0.metadata["config"] = config("\"head_len\": -1") }.contains("head_len"))
         #expect(try error { $0.metadata["config"] = config("\"threshold\": 1.5") }.contains("threshold"))
         #expect(try error { $0.metadata["config"] = config("\"dropout\": 1") }.contains("dropout"))
         let zeroLayers = try error {
@@ -299,5 +305,47 @@ private func bits(_ tensor: Tensor) -> [UInt32] { tensor.values.map(\.bitPattern
         let text = scratch.url.appendingPathComponent("text.safetensors")
         try Data("label\ttext\n1\tnot a model\n".utf8).write(to: text)
         #expect(loadingError(text) != nil)
+    }
+}
+
+@Suite("Cutting long documents")
+struct TruncationTests {
+    let vocabulary = try! Vocabulary(tokens: ["<pad>", "<unk>"] + (0..<10).map { "t\($0)" })
+    let tokens = (0..<10).map { "t\($0)" }
+
+    func ids(_ tokens: [String], maxLength: Int, headLength: Int?) -> [String] {
+        SentimentModel.encode(tokens, vocabulary: vocabulary, maxLength: maxLength, headLength: headLength)
+            .map { vocabulary.token(for: $0)! }
+    }
+
+    @Test func keepsTheHeadAndTheTail() {
+        #expect(ids(tokens, maxLength: 4, headLength: 1) == ["t0", "t7", "t8", "t9"])
+        #expect(ids(tokens, maxLength: 4, headLength: 3) == ["t0", "t1", "t2", "t9"])
+        #expect(ids(tokens, maxLength: 4, headLength: 0) == ["t6", "t7", "t8", "t9"])
+        #expect(ids(tokens, maxLength: 4, headLength: 4) == ["t0", "t1", "t2", "t3"])
+        #expect(ids(tokens, maxLength: 4, headLength: nil) == ["t0", "t1", "t2", "t3"])
+    }
+
+    @Test func shortDocumentsAreWhole() {
+        #expect(ids(tokens, maxLength: 10, headLength: 2) == tokens)
+        #expect(ids(Array(tokens[..<3]), maxLength: 4, headLength: 1) == ["t0", "t1", "t2"])
+        #expect(ids([], maxLength: 4, headLength: 1) == [])
+    }
+
+    @Test func aModelCutsAsItsFileSays() throws {
+        let classifier = try BiGRUClassifier(
+            configuration: TestModels.configuration(
+                cell: .resetAfter, layers: 1, vocabulary: vocabulary.count, embedding: 4, hidden: 3),
+            seed: 1)
+        let model = try SentimentModel(
+            tokenizerSettings: TokenizerSettings(), vocabulary: vocabulary, classifier: classifier,
+            maxLength: 3, headLength: 1)
+        #expect(
+            model.tokenIDs(for: "t0 t1 t2 t3 t4").map { vocabulary.token(for: $0)! } == ["t0", "t3", "t4"])
+        #expect(throws: ModelFileError.self) {
+            try SentimentModel(
+                tokenizerSettings: TokenizerSettings(), vocabulary: vocabulary, classifier: classifier,
+                maxLength: 3, headLength: 4)
+        }
     }
 }

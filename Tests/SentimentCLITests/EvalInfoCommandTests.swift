@@ -161,7 +161,8 @@ private func tableValue(_ table: String, _ name: String) -> String? {
                 == "embedding 8, bidirectional GRU hidden 8 × 1 layer, cell reset_after, dropout 0.3")
         #expect(tableValue(text, "vocabulary") == "\(v) tokens")
         #expect(tableValue(text, "parameters") == "\(parameters)")
-        #expect(tableValue(text, "max length") == "400 tokens")
+        // The default --head-len is a quarter of --max-len.
+        #expect(tableValue(text, "max length") == "400 tokens (longer documents: first 100 + last 300)")
         #expect(tableValue(text, "threshold") == "0.5")
         #expect(tableValue(text, "tokenizer") == "locale root, case folded, emoticons on")
         #expect(text.contains("\ntraining\n"))
@@ -189,6 +190,7 @@ private func tableValue(_ table: String, _ name: String) -> String? {
         #expect(config["layers"] as? Int == 1)
         #expect(config["cell"] as? String == "reset_after")
         #expect(config["max_len"] as? Int == 400)
+        #expect(config["head_len"] as? Int == 100)
         let training = try #require(config["training"] as? [String: Any])
         #expect(training["epochs_run"] as? Int == 6)
         #expect(training["training_examples"] as? Int == 400)

@@ -259,6 +259,8 @@ private func directoryContents(_ directory: URL) throws -> [String] {
         (["--clip=-1"], "--clip must be 0 or a positive number"),
         (["--patience=-1"], "--patience must be at least 0"),
         (["--max-vocab", "2"], "--max-vocab must be at least 3"),
+        (["--max-len", "50", "--head-len", "51"], "--head-len must lie between 0 and --max-len (50)"),
+        (["--embedding-init-std", "0"], "--embedding-init-std must be a positive number"),
         (["--optimizer", "rmsprop"], "--optimizer"),
     ])
     func invalidOptionsAreUsageErrors(options: [String], message: String) throws {
