@@ -27,6 +27,8 @@ public struct TrainingOptions: Sendable, Equatable {
     public var batchSize = 64
     public var optimizer = OptimizerKind.adam
     public var learningRate: Float = 2e-3
+    /// Factor applied to the learning rate after each epoch (1: constant).
+    public var learningRateDecay: Float = 1
     /// Global gradient-norm bound; nil disables clipping.
     public var clipNorm: Float? = 5
     /// Seed of the batch order and word dropout (dropout masks follow the classifier's own
@@ -64,6 +66,8 @@ public struct EpochSummary: Sendable {
     public var validation: BinaryClassificationMetrics?
     public var seconds: Double
     public var tokensPerSecond: Double
+    /// The learning rate this epoch's steps used.
+    public var learningRate: Float
     /// True when the epoch's validation score is the best so far (accuracy, ties broken by lower loss;
     /// always true without validation).
     public var isBest: Bool
@@ -94,6 +98,7 @@ public final class ClassifierTrainer {
     public init(classifier: BiGRUClassifier, options: TrainingOptions) {
         precondition(options.epochs >= 1 && options.batchSize >= 1 && options.patience >= 0)
         precondition(options.wordDropout >= 0 && options.wordDropout < 1)
+        precondition(options.learningRateDecay > 0 && options.learningRateDecay <= 1)
         self.classifier = classifier
         self.options = options
         switch options.optimizer {
@@ -176,8 +181,10 @@ public final class ClassifierTrainer {
                     EpochSummary(
                         epoch: epoch, trainingLoss: lossSum / Double(max(seen, 1)), validation: metrics,
                         seconds: Date().timeIntervalSince(epochStart),
-                        tokensPerSecond: Double(epochTokens) / max(trainingSeconds, 1e-9), isBest: isBest)))
+                        tokensPerSecond: Double(epochTokens) / max(trainingSeconds, 1e-9),
+                        learningRate: optimizer.learningRate, isBest: isBest)))
             if stopping.shouldStop { break }
+            optimizer.learningRate *= options.learningRateDecay
         }
         return TrainingOutcome(
             epochsRun: epochsRun, bestEpoch: best?.epoch ?? epochsRun, bestValidation: best?.validation,

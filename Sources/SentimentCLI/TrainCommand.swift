@@ -85,6 +85,13 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Learning rate (default: 0.002 for adam, 0.1 for sgd).")
     var lr: Float?
 
+    @Option(
+        help: """
+            Factor applied to the learning rate after each epoch, in (0, 1] (default: \
+            \(defaultLearningRateDecay[.adam]!) with adam, 1 with sgd).
+            """)
+    var lrDecay: Float?
+
     @Option(help: "Optimizer: adam or sgd (plain, no momentum).")
     var optimizer: OptimizerKind = .adam
 
@@ -143,6 +150,7 @@ struct TrainCommand: ParsableCommand {
     static let defaultWordDropout: [OptimizerKind: Float] = [.adam: 0, .sgd: 0]
     static let defaultAverageDecay: [OptimizerKind: Float] = [.adam: 0, .sgd: 0]
     static let defaultLearningRates: [OptimizerKind: Float] = [.adam: 2e-3, .sgd: 0.1]
+    static let defaultLearningRateDecay: [OptimizerKind: Float] = [.adam: 1, .sgd: 1]
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one training file") }
@@ -165,6 +173,9 @@ struct TrainCommand: ParsableCommand {
         }
         if let wordDropout, !(wordDropout >= 0 && wordDropout < 1) {
             throw ValidationError("--word-dropout must be in [0, 1)")
+        }
+        if let lrDecay, !(lrDecay > 0 && lrDecay <= 1) {
+            throw ValidationError("--lr-decay must be in (0, 1]")
         }
         if let ema, !(ema >= 0 && ema < 1) { throw ValidationError("--ema must be in [0, 1)") }
         if !(embeddingInitStd > 0 && embeddingInitStd.isFinite) {
@@ -250,6 +261,7 @@ struct TrainCommand: ParsableCommand {
         options.batchSize = batch
         options.optimizer = optimizer
         options.learningRate = lr ?? Self.defaultLearningRates[optimizer]!
+        options.learningRateDecay = lrDecay ?? Self.defaultLearningRateDecay[optimizer]!
         options.clipNorm = clip > 0 ? clip : nil
         options.seed = seed
         options.embeddingAdamMode = lazyAdam ? .lazy : .dense
@@ -266,7 +278,7 @@ struct TrainCommand: ParsableCommand {
         record.initializedFrom = initModel
         record.options = [
             "epochs": "\(epochs)", "patience": "\(patience)", "batch": "\(batch)",
-            "lr": "\(options.learningRate)",
+            "lr": "\(options.learningRate)", "lr_decay": "\(options.learningRateDecay)",
             "optimizer": optimizer.rawValue, "lazy_adam": "\(lazyAdam)",
             "word_dropout": "\(options.wordDropout)",
             "ema": "\(averageDecay)", "dropout": "\(classifier.configuration.dropout)", "clip": "\(clip)",

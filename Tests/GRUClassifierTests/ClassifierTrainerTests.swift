@@ -52,6 +52,24 @@ private func summaries(_ events: [TrainingEvent]) -> [EpochSummary] {
 }
 
 @Suite struct ClassifierTrainerTests {
+    @Test func theLearningRateDecaysAfterEachEpoch() throws {
+        let training = markerExamples(count: 64, seed: 1)
+        func run(epochs: Int, decay: Float) throws -> (parameters: [Tensor], rates: [Float]) {
+            var runOptions = options(epochs: epochs, patience: 0)
+            runOptions.optimizer = .sgd
+            runOptions.learningRateDecay = decay
+            let classifier = try tinyClassifier()
+            let (_, events) = try train(classifier, runOptions, training: training, validation: [])
+            return (classifier.namedParameters().map(\.tensor), summaries(events).map(\.learningRate))
+        }
+        let decayed = try run(epochs: 3, decay: 0.5)
+        #expect(decayed.rates == [0.05, 0.025, 0.0125])
+        #expect(try run(epochs: 3, decay: 1).rates == [0.05, 0.05, 0.05])
+        // The first epoch is the same with or without decay; the second is not.
+        #expect(try run(epochs: 1, decay: 0.5).parameters == run(epochs: 1, decay: 1).parameters)
+        #expect(try run(epochs: 2, decay: 0.5).parameters != run(epochs: 2, decay: 1).parameters)
+    }
+
     @Test func learnsTheMarkerTaskAndTheLossFalls() throws {
         let training = markerExamples(count: 160, seed: 1)
         let validation = markerExamples(count: 40, seed: 2)

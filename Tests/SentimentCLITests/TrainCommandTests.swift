@@ -261,6 +261,7 @@ private func directoryContents(_ directory: URL) throws -> [String] {
         (["--max-vocab", "2"], "--max-vocab must be at least 3"),
         (["--max-len", "50", "--head-len", "51"], "--head-len must lie between 0 and --max-len (50)"),
         (["--embedding-init-std", "0"], "--embedding-init-std must be a positive number"),
+        (["--lr-decay", "1.5"], "--lr-decay must be in (0, 1]"),
         (["--optimizer", "rmsprop"], "--optimizer"),
     ])
     func invalidOptionsAreUsageErrors(options: [String], message: String) throws {
