@@ -23,12 +23,16 @@ public struct ClassifierConfiguration: Codable, Sendable, Equatable {
     /// Inverted-dropout probability between layers and before the output layer, in `[0, 1)`; applied only
     /// when training.
     public var dropout: Float
+    /// Inverted-dropout probability on the embedding rows a training step reads, in `[0, 1)`: in each
+    /// step every distinct token of the batch gets one mask over its row, shared by all its occurrences
+    /// (so the mask does not depend on how the batch is split across threads). Applied only when training.
+    public var embeddingDropout: Float
 
     /// A configuration; `validate()` checks the values.
     public init(
         vocabularySize: Int, embeddingDim: Int, hidden: Int, layers: Int = 1,
         cell: GRUCellVariant = .resetAfter,
-        dropout: Float = 0
+        dropout: Float = 0, embeddingDropout: Float = 0
     ) {
         self.vocabularySize = vocabularySize
         self.embeddingDim = embeddingDim
@@ -36,10 +40,30 @@ public struct ClassifierConfiguration: Codable, Sendable, Equatable {
         self.layers = layers
         self.cell = cell
         self.dropout = dropout
+        self.embeddingDropout = embeddingDropout
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case vocabularySize, embeddingDim, hidden, layers, cell, dropout, embeddingDropout
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        vocabularySize = try container.decode(Int.self, forKey: .vocabularySize)
+        embeddingDim = try container.decode(Int.self, forKey: .embeddingDim)
+        hidden = try container.decode(Int.self, forKey: .hidden)
+        layers = try container.decode(Int.self, forKey: .layers)
+        cell = try container.decode(GRUCellVariant.self, forKey: .cell)
+        dropout = try container.decode(Float.self, forKey: .dropout)
+        // Absent in configurations written before embedding dropout existed.
+        embeddingDropout = try container.decodeIfPresent(Float.self, forKey: .embeddingDropout) ?? 0
+    }
+
+    /// Whether a training pass draws any dropout masks.
+    var usesDropout: Bool { dropout > 0 || embeddingDropout > 0 }
+
     /// Throws `ClassifierError.invalidConfiguration` unless every size is positive, the sizes are small
-    /// enough for 32-bit matrix dimensions and `dropout` lies in `[0, 1)`.
+    /// enough for 32-bit matrix dimensions and both dropout probabilities lie in `[0, 1)`.
     public func validate() throws {
         func fail(_ message: String) -> ClassifierError { .invalidConfiguration(message) }
         guard vocabularySize >= 1 else {
@@ -49,6 +73,9 @@ public struct ClassifierConfiguration: Codable, Sendable, Equatable {
         guard hidden >= 1 else { throw fail("hidden must be at least 1, got \(hidden)") }
         guard layers >= 1 else { throw fail("layers must be at least 1, got \(layers)") }
         guard dropout >= 0 && dropout < 1 else { throw fail("dropout must lie in [0, 1), got \(dropout)") }
+        guard embeddingDropout >= 0 && embeddingDropout < 1 else {
+            throw fail("embeddingDropout must lie in [0, 1), got \(embeddingDropout)")
+        }
         let limit = 1 << 24
         guard vocabularySize <= Int(Int32.max), embeddingDim <= limit, hidden <= limit, layers <= 1024 else {
             throw fail(

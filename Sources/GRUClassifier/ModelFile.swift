@@ -14,6 +14,8 @@ public struct ModelFileConfiguration: Codable, Sendable, Equatable {
     public var cell: GRUCellVariant
     /// Dropout used in training (informational at inference).
     public var dropout: Float
+    /// Embedding dropout used in training (informational at inference).
+    public var embeddingDropout: Float
     /// Tokens kept per document.
     public var maxLen: Int
     /// Of the `maxLen` tokens kept from a longer document, how many come from its start (the rest from
@@ -27,14 +29,15 @@ public struct ModelFileConfiguration: Codable, Sendable, Equatable {
     public var training: TrainingRecord?
 
     private enum CodingKeys: String, CodingKey {
-        case embeddingDim = "embedding_dim", hidden, layers, cell, dropout, maxLen = "max_len", headLen =
-            "head_len", threshold,
+        case embeddingDim = "embedding_dim", hidden, layers, cell, dropout,
+            embeddingDropout = "embedding_dropout", maxLen = "max_len", headLen = "head_len", threshold,
             tokenizer, training
     }
 
     public init(
         embeddingDim: Int, hidden: Int, layers: Int, cell: GRUCellVariant, dropout: Float = 0,
-        maxLen: Int = defaultMaxLength, headLen: Int? = nil, threshold: Float = defaultThreshold,
+        embeddingDropout: Float = 0, maxLen: Int = defaultMaxLength, headLen: Int? = nil,
+        threshold: Float = defaultThreshold,
         tokenizer: TokenizerSettings = TokenizerSettings(), training: TrainingRecord? = nil
     ) {
         self.embeddingDim = embeddingDim
@@ -42,6 +45,7 @@ public struct ModelFileConfiguration: Codable, Sendable, Equatable {
         self.layers = layers
         self.cell = cell
         self.dropout = dropout
+        self.embeddingDropout = embeddingDropout
         self.maxLen = maxLen
         self.headLen = headLen
         self.threshold = threshold
@@ -56,6 +60,7 @@ public struct ModelFileConfiguration: Codable, Sendable, Equatable {
         layers = try container.decode(Int.self, forKey: .layers)
         cell = try container.decode(GRUCellVariant.self, forKey: .cell)
         dropout = try container.decodeIfPresent(Float.self, forKey: .dropout) ?? 0
+        embeddingDropout = try container.decodeIfPresent(Float.self, forKey: .embeddingDropout) ?? 0
         maxLen = try container.decodeIfPresent(Int.self, forKey: .maxLen) ?? Self.defaultMaxLength
         headLen = try container.decodeIfPresent(Int.self, forKey: .headLen)
         threshold = try container.decodeIfPresent(Float.self, forKey: .threshold) ?? Self.defaultThreshold
@@ -154,7 +159,7 @@ extension SentimentModel {
         let classifierConfiguration = ClassifierConfiguration(
             vocabularySize: vocabulary.count, embeddingDim: configuration.embeddingDim,
             hidden: configuration.hidden, layers: configuration.layers, cell: configuration.cell,
-            dropout: configuration.dropout)
+            dropout: configuration.dropout, embeddingDropout: configuration.embeddingDropout)
         let classifier: BiGRUClassifier
         do {
             classifier = try BiGRUClassifier(
@@ -174,7 +179,8 @@ extension SentimentModel {
         let network = classifier.configuration
         return ModelFileConfiguration(
             embeddingDim: network.embeddingDim, hidden: network.hidden, layers: network.layers,
-            cell: network.cell, dropout: network.dropout, maxLen: maxLength, headLen: headLength,
+            cell: network.cell, dropout: network.dropout, embeddingDropout: network.embeddingDropout,
+            maxLen: maxLength, headLen: headLength,
             threshold: threshold,
             tokenizer: tokenizerSettings, training: trainingRecord)
     }

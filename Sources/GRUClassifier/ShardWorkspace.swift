@@ -54,6 +54,9 @@ final class ShardWorkspace: @unchecked Sendable {
     /// Final states of the top layer, `[B × 2H]` (forward half, then reverse half), in shard order.
     let finals = ScratchBuffer<Float>()
     let headMask = ScratchBuffer<Float>()  // [B × 2H]
+    let embeddingMask = ScratchBuffer<Float>()  // [U × E]
+    /// Dropout site of the embedding masks, apart from the layer sites 0...layers (at most 1025).
+    static let embeddingDropoutSite = 1 << 20
     let headInput = ScratchBuffer<Float>()  // [B × 2H], finals after dropout
     /// Logits in shard order.
     let logits = ScratchBuffer<Float>()
@@ -93,7 +96,7 @@ final class ShardWorkspace: @unchecked Sendable {
     ) {
         shard.rebuild(batch: batch, members: members)
         collectDistinctTokens()
-        let dropoutSeed = layout.configuration.dropout > 0 ? options.dropoutSeed : nil
+        let dropoutSeed = layout.configuration.usesDropout ? options.dropoutSeed : nil
         runForward(model: model, recording: options.computeGradients, dropoutSeed: dropoutSeed)
         runOutputLayer(model: model, labels: labels, dropoutSeed: dropoutSeed)
         guard options.computeGradients, let labels else { return }
@@ -113,6 +116,18 @@ final class ShardWorkspace: @unchecked Sendable {
         for (slot, id) in UnsafeBufferPointer(start: distinctTokens.pointer, count: distinct).enumerated() {
             (embedded + slot * embeddingDim).update(
                 from: model.embedding + Int(id) * embeddingDim, count: embeddingDim)
+        }
+        if let dropoutSeed, configuration.embeddingDropout > 0 {
+            // One mask per distinct token, drawn from the token id: the same in every shard.
+            let mask = embeddingMask.reserve(distinct * embeddingDim)
+            for (slot, id) in UnsafeBufferPointer(start: distinctTokens.pointer, count: distinct).enumerated()
+            {
+                DropoutMask.fill(
+                    mask + slot * embeddingDim, count: embeddingDim,
+                    probability: configuration.embeddingDropout,
+                    seed: dropoutSeed, site: Self.embeddingDropoutSite, sequence: Int(id), position: 0)
+            }
+            for index in 0..<distinct * embeddingDim { embedded[index] *= mask[index] }
         }
         let projections = projections.reserve(max(tokenCount, distinct) * 3 * h)
         let foldedBias = foldedBias.reserve(3 * h)
@@ -290,6 +305,10 @@ final class ShardWorkspace: @unchecked Sendable {
                         biasGradient: gradient + slots.biasIH, inputGradient: inputGradient,
                         beta: reverse ? 1 : 0)
                 }
+            }
+            if layer == 0, dropoutSeed != nil, configuration.embeddingDropout > 0 {
+                let mask = embeddingMask.pointer
+                for index in 0..<distinct * configuration.embeddingDim { inputGradient[index] *= mask[index] }
             }
             if layer > 0 {
                 if dropoutSeed != nil {

@@ -37,7 +37,7 @@ struct InfoCommand: ParsableCommand {
         case .text:
             var lines = [
                 "model          \(path)",
-                "network        embedding \(configuration.embeddingDim), bidirectional GRU hidden \(configuration.hidden) × \(configuration.layers) layer\(configuration.layers == 1 ? "" : "s"), cell \(configuration.cell.rawValue), dropout \(configuration.dropout)",
+                "network        embedding \(configuration.embeddingDim), bidirectional GRU hidden \(configuration.hidden) × \(configuration.layers) layer\(configuration.layers == 1 ? "" : "s"), cell \(configuration.cell.rawValue), dropout \(configuration.dropout), embedding dropout \(configuration.embeddingDropout)",
                 "vocabulary     \(sentimentModel.vocabulary.count) tokens",
                 "parameters     \(parameterCount)",
                 "max length     \(configuration.maxLen) tokens" + Self.truncation(configuration),

@@ -100,6 +100,13 @@ struct TrainCommand: ParsableCommand {
 
     @Option(
         help: """
+            Dropout on the embedding rows a training step reads: each distinct token of a batch gets one \
+            mask over its row (default: \(defaultEmbeddingDropout[.adam]!) with adam, 0 with sgd).
+            """)
+    var embeddingDropout: Float?
+
+    @Option(
+        help: """
             Probability of replacing a training token by <unk> in each step (default: \(defaultWordDropout[.adam]!) \
             with adam, 0 with sgd).
             """)
@@ -147,6 +154,7 @@ struct TrainCommand: ParsableCommand {
 
     static let defaultDropout: Float = 0.3
     static let defaultEmbeddingInitStd: Float = 0.1
+    static let defaultEmbeddingDropout: [OptimizerKind: Float] = [.adam: 0.3, .sgd: 0]
     static let defaultWordDropout: [OptimizerKind: Float] = [.adam: 0, .sgd: 0]
     static let defaultAverageDecay: [OptimizerKind: Float] = [.adam: 0, .sgd: 0]
     static let defaultLearningRates: [OptimizerKind: Float] = [.adam: 2e-3, .sgd: 0.1]
@@ -170,6 +178,9 @@ struct TrainCommand: ParsableCommand {
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
         if let dropout, !(dropout >= 0 && dropout < 1) {
             throw ValidationError("--dropout must be in [0, 1)")
+        }
+        if let embeddingDropout, !(embeddingDropout >= 0 && embeddingDropout < 1) {
+            throw ValidationError("--embedding-dropout must be in [0, 1)")
         }
         if let wordDropout, !(wordDropout >= 0 && wordDropout < 1) {
             throw ValidationError("--word-dropout must be in [0, 1)")
@@ -242,6 +253,7 @@ struct TrainCommand: ParsableCommand {
             // The --init model's shape and parameters, with this run's dropout when one is given.
             var configuration = initial.classifier.configuration
             configuration.dropout = dropout ?? configuration.dropout
+            configuration.embeddingDropout = embeddingDropout ?? Self.defaultEmbeddingDropout[optimizer]!
             classifier = try BiGRUClassifier(
                 configuration: configuration,
                 parameters: Dictionary(
@@ -252,7 +264,8 @@ struct TrainCommand: ParsableCommand {
             classifier = try BiGRUClassifier(
                 configuration: ClassifierConfiguration(
                     vocabularySize: vocabulary.count, embeddingDim: embeddingDim, hidden: hidden,
-                    layers: layers, cell: cell.variant, dropout: dropout ?? Self.defaultDropout),
+                    layers: layers, cell: cell.variant, dropout: dropout ?? Self.defaultDropout,
+                    embeddingDropout: embeddingDropout ?? Self.defaultEmbeddingDropout[optimizer]!),
                 seed: seed, embeddingStandardDeviation: embeddingInitStd, threadCount: threads)
         }
         var options = TrainingOptions()
@@ -281,7 +294,8 @@ struct TrainCommand: ParsableCommand {
             "lr": "\(options.learningRate)", "lr_decay": "\(options.learningRateDecay)",
             "optimizer": optimizer.rawValue, "lazy_adam": "\(lazyAdam)",
             "word_dropout": "\(options.wordDropout)",
-            "ema": "\(averageDecay)", "dropout": "\(classifier.configuration.dropout)", "clip": "\(clip)",
+            "ema": "\(averageDecay)", "dropout": "\(classifier.configuration.dropout)",
+            "embedding_dropout": "\(classifier.configuration.embeddingDropout)", "clip": "\(clip)",
             "seed": "\(seed)", "embedding_init_std": initModel == nil ? "\(embeddingInitStd)" : "from --init",
             "min_count": "\(minCount)", "max_vocab": "\(maxVocab)",
             "valid_split": valid.isEmpty ? "\(validSplit)" : "0",

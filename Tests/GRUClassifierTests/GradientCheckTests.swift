@@ -10,8 +10,10 @@ struct GradientCheckTests {
         let layers: Int
         let dropout: Float
         var hidden = 3
+        var embeddingDropout: Float = 0
         var testDescription: String {
-            "\(cell.rawValue), \(layers) layer(s), dropout \(dropout), hidden \(hidden)"
+            "\(cell.rawValue), \(layers) layer(s), dropout \(dropout), embedding dropout \(embeddingDropout), "
+                + "hidden \(hidden)"
         }
     }
 
@@ -20,6 +22,8 @@ struct GradientCheckTests {
         Case(cell: .resetAfter, layers: 2, dropout: 0), Case(cell: .resetBefore, layers: 2, dropout: 0),
         // Dropout with a fixed seed is a fixed function too; the reference draws the same masks.
         Case(cell: .resetAfter, layers: 2, dropout: 0.3),
+        Case(cell: .resetBefore, layers: 1, dropout: 0, embeddingDropout: 0.4),
+        Case(cell: .resetAfter, layers: 2, dropout: 0.3, embeddingDropout: 0.4),
         // Hidden 9: the gate loops' 8-wide vector path plus one scalar element.
         Case(cell: .resetAfter, layers: 1, dropout: 0, hidden: 9),
         Case(cell: .resetBefore, layers: 2, dropout: 0, hidden: 9),
@@ -28,13 +32,14 @@ struct GradientCheckTests {
     @Test("every parameter's gradient matches central differences", arguments: cases)
     func gradientsMatchFiniteDifferences(_ check: Case) throws {
         let configuration = TestModels.configuration(
-            cell: check.cell, layers: check.layers, dropout: check.dropout)
+            cell: check.cell, layers: check.layers, dropout: check.dropout,
+            embeddingDropout: check.embeddingDropout)
         let model = try BiGRUClassifier(configuration: configuration, seed: 11, threadCount: 2)
         // Ragged, unsorted, with a length-1 sequence and a repeated length.
         let batch = TestModels.batch(
             lengths: [4, 1, 5, 2, 4], vocabulary: configuration.vocabularySize, seed: 3)
         let labels = TestModels.labels(count: batch.count, seed: 4)
-        let dropoutSeed: UInt64? = check.dropout > 0 ? 99 : nil
+        let dropoutSeed: UInt64? = check.dropout > 0 || check.embeddingDropout > 0 ? 99 : nil
         let (loss, gradients) = try model.lossAndGradients(
             batch: batch, labels: labels, dropoutSeed: dropoutSeed)
 

@@ -46,7 +46,8 @@ private func bits(_ tensor: Tensor) -> [UInt32] { tensor.values.map(\.bitPattern
         let scratch = try ScratchDirectory()
         let url = scratch.url.appendingPathComponent("model.safetensors")
         let configuration = ClassifierConfiguration(
-            vocabularySize: 6, embeddingDim: 3, hidden: 2, layers: 2, cell: .resetBefore, dropout: 0.25)
+            vocabularySize: 6, embeddingDim: 3, hidden: 2, layers: 2, cell: .resetBefore, dropout: 0.25,
+            embeddingDropout: 0.125)
         var parameters = TestModels.parameters(try BiGRUClassifier(configuration: configuration, seed: 9))
         // Values a lossy path (text, rounding, normalisation of zeros) would not keep.
         parameters["out.weight"]!.values = [-0.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 1e-38]
@@ -110,6 +111,7 @@ private func bits(_ tensor: Tensor) -> [UInt32] { tensor.values.map(\.bitPattern
         #expect(model.tokenizerSettings == TokenizerSettings())
         #expect(model.trainingRecord == nil)
         #expect(model.classifier.configuration.dropout == 0)
+        #expect(model.classifier.configuration.embeddingDropout == 0)
         #expect(model.vocabulary.tokens == ["<pad>", "<unk>", "good", "bad", "film"])
         // Default tokenizer: case folded, so "GOOD" is the token "good" (id 2).
         #expect(model.tokenIDs(for: "GOOD film, zebra") == [2, 4, 1, 1])
@@ -240,6 +242,9 @@ private func bits(_ tensor: Tensor) -> [UInt32] { tensor.values.map(\.bitPattern
         #expect(try error { $0.metadata["config"] = config("\"head_len\": -1") }.contains("head_len"))
         #expect(try error { $0.metadata["config"] = config("\"threshold\": 1.5") }.contains("threshold"))
         #expect(try error { $0.metadata["config"] = config("\"dropout\": 1") }.contains("dropout"))
+        #expect(
+            try error { $0.metadata["config"] = config("\"embedding_dropout\": 1") }.contains(
+                "embeddingDropout"))
         let zeroLayers = try error {
             $0.metadata["config"] =
                 "{\"embedding_dim\": 3, \"hidden\": 2, \"layers\": 0, \"cell\": \"reset_after\"}"

@@ -39,6 +39,19 @@ struct ReferenceBiGRU {
         let embedding = parameters["embedding.weight"]!
         let e = configuration.embeddingDim
         var inputs = tokens.map { Array(embedding[Int($0) * e..<(Int($0) + 1) * e]) }
+        if let dropoutSeed, configuration.embeddingDropout > 0 {
+            // One mask per token id, whatever the position or sequence.
+            for (time, token) in tokens.enumerated() {
+                var mask = [Float](repeating: 0, count: e)
+                mask.withUnsafeMutableBufferPointer {
+                    DropoutMask.fill(
+                        $0.baseAddress!, count: e, probability: configuration.embeddingDropout,
+                        seed: dropoutSeed, site: ShardWorkspace.embeddingDropoutSite, sequence: Int(token),
+                        position: 0)
+                }
+                for column in 0..<e { inputs[time][column] *= Double(mask[column]) }
+            }
+        }
         var finals = [Double](repeating: 0, count: 2 * h)
         for layer in 0..<configuration.layers {
             var outputs = [[Double]](repeating: [Double](repeating: 0, count: 2 * h), count: tokens.count)

@@ -4,11 +4,11 @@ import GRUClassifier
 enum TestModels {
     static func configuration(
         cell: GRUCellVariant = .resetAfter, layers: Int = 1, dropout: Float = 0, vocabulary: Int = 9,
-        embedding: Int = 3, hidden: Int = 3
+        embedding: Int = 3, hidden: Int = 3, embeddingDropout: Float = 0
     ) -> ClassifierConfiguration {
         ClassifierConfiguration(
             vocabularySize: vocabulary, embeddingDim: embedding, hidden: hidden, layers: layers, cell: cell,
-            dropout: dropout)
+            dropout: dropout, embeddingDropout: embeddingDropout)
     }
 
     /// A batch with the given lengths and ids drawn from `seed`; ids repeat so embedding rows collect

@@ -158,7 +158,8 @@ private func tableValue(_ table: String, _ name: String) -> String? {
         #expect(tableValue(text, "model") == path.path)
         #expect(
             tableValue(text, "network")
-                == "embedding 8, bidirectional GRU hidden 8 × 1 layer, cell reset_after, dropout 0.3")
+                == "embedding 8, bidirectional GRU hidden 8 × 1 layer, cell reset_after, dropout 0.3, "
+                + "embedding dropout 0.3")
         #expect(tableValue(text, "vocabulary") == "\(v) tokens")
         #expect(tableValue(text, "parameters") == "\(parameters)")
         // The default --head-len is a quarter of --max-len.
