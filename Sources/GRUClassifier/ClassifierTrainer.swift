@@ -91,11 +91,8 @@ public final class ClassifierTrainer {
     public private(set) var bestParameters: [String: Tensor]?
     private let optimizer: any ClassifierOptimizer
 
-    public init(classifier: BiGRUClassifier, options: TrainingOptions) {
-        precondition(options.epochs >= 1 && options.batchSize >= 1 && options.patience >= 0)
-        precondition(options.wordDropout >= 0 && options.wordDropout < 1)
-        self.classifier = classifier
-        self.options = options
+    public convenience init(classifier: BiGRUClassifier, options: TrainingOptions) {
+        let optimizer: any ClassifierOptimizer
         switch options.optimizer {
         case .adam:
             optimizer = AdamOptimizer(
@@ -103,6 +100,16 @@ public final class ClassifierTrainer {
                 embeddingMode: options.embeddingAdamMode)
         case .sgd: optimizer = SGDOptimizer(learningRate: options.learningRate, clipNorm: options.clipNorm)
         }
+        self.init(classifier: classifier, options: options, optimizer: optimizer)
+    }
+
+    /// A trainer that updates with `optimizer` rather than the one `options` describes (for tests).
+    init(classifier: BiGRUClassifier, options: TrainingOptions, optimizer: any ClassifierOptimizer) {
+        precondition(options.epochs >= 1 && options.batchSize >= 1 && options.patience >= 0)
+        precondition(options.wordDropout >= 0 && options.wordDropout < 1)
+        self.classifier = classifier
+        self.options = options
+        self.optimizer = optimizer
     }
 
     /// Trains on `training`, validating on `validation` (which may be empty), reporting through `onEvent`.
