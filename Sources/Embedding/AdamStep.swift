@@ -35,18 +35,6 @@ public struct AdamStep: Sendable, Equatable {
         biasCorrection2Root = Float(correction2.squareRoot())
     }
 
-    /// The coefficients of `constants` (betas, epsilon) with another step's `stepSize` and
-    /// `biasCorrection2Root`: lets deferred updates keep two floats per step instead of a whole step.
-    init(constants: AdamStep, stepSize: Float, biasCorrection2Root: Float) {
-        beta1 = constants.beta1
-        beta2 = constants.beta2
-        oneMinusBeta1 = constants.oneMinusBeta1
-        oneMinusBeta2 = constants.oneMinusBeta2
-        epsilon = constants.epsilon
-        self.stepSize = stepSize
-        self.biasCorrection2Root = biasCorrection2Root
-    }
-
     /// True when `other` has the same step-independent coefficients (betas and epsilon).
     func hasSameConstants(as other: AdamStep) -> Bool {
         [beta1, beta2, oneMinusBeta1, oneMinusBeta2, epsilon].map(\.bitPattern)

@@ -1,3 +1,4 @@
+import CKernels
 import Dispatch
 
 /// How Adam treats embedding rows that the current batch did not use.
@@ -318,22 +319,19 @@ private struct AdamRows: @unchecked Sendable {
     }
 
     /// Replays the zero-gradient updates that row `row` missed, one step after the other, up to step
-    /// `target`: exactly what the eager walk did to it at each of those steps.
+    /// `target`: exactly what the eager walk did to it at each of those steps. The kernel is C because
+    /// Swift's `Float.squareRoot()` calls libm's `sqrtf` on Linux, which keeps the loop scalar; it performs
+    /// the float operations of `AdamStep.updateWithZeroGradient` in the same order, unfused.
     @inline(__always)
     func catchUp(row: Int, through target: Int) {
         let first = currentStep[row] + 1
         guard first <= target else { return }
         let offset = row * dimension
-        for stepNumber in first...target {
-            let index = stepNumber - recordedBase - 1
-            AdamStep(
-                constants: step, stepSize: stepSizes![index],
-                biasCorrection2Root: biasCorrection2Roots![index]
-            )
-            .updateWithZeroGradient(
-                parameters: parameters + offset, firstMoments: firstMoments + offset,
-                secondMoments: secondMoments + offset, count: dimension)
-        }
+        let index = first - recordedBase - 1
+        sk_adam_zero_gradient_steps(
+            Int64(dimension), parameters + offset, firstMoments + offset, secondMoments + offset,
+            step.oneMinusBeta1, step.beta2, step.epsilon, stepSizes! + index, biasCorrection2Roots! + index,
+            Int64(target - first + 1))
         currentStep[row] = target
     }
 }
