@@ -142,13 +142,13 @@ public final class BiGRUClassifier {
     /// `embedding.weight` with every deferred optimiser update applied: the only way to read the table
     /// outside this file.
     var embedding: EmbeddingTable {
-        synchronizeEmbedding()
+        applyDeferredUpdates()
         return storedEmbedding
     }
 
     /// Runs `body` on the embedding table after every deferred update has been applied.
     func modifyEmbedding<Result>(_ body: (inout EmbeddingTable) throws -> Result) rethrows -> Result {
-        synchronizeEmbedding()
+        applyDeferredUpdates()
         return try body(&storedEmbedding)
     }
 
@@ -159,7 +159,7 @@ public final class BiGRUClassifier {
     func updateEmbedding<Result>(
         deferringTo updates: EmbeddingAdamState, _ body: (inout EmbeddingTable) throws -> Result
     ) rethrows -> Result {
-        if let pending = deferredEmbeddingUpdates, pending !== updates { synchronizeEmbedding() }
+        if let pending = deferredEmbeddingUpdates, pending !== updates { applyDeferredUpdates() }
         defer { if updates.hasDeferredUpdates { deferredEmbeddingUpdates = updates } }
         return try body(&storedEmbedding)
     }
@@ -167,8 +167,10 @@ public final class BiGRUClassifier {
     /// True while some optimiser updates of embedding rows are deferred (for tests and inspection).
     var hasDeferredEmbeddingUpdates: Bool { deferredEmbeddingUpdates?.hasDeferredUpdates ?? false }
 
-    /// Applies every deferred update to the whole table (rows split across `threadCount` threads).
-    func synchronizeEmbedding() {
+    /// Applies every embedding update an optimiser has deferred (see `AdamOptimizer`), split across
+    /// `threadCount` threads. Reads do this by themselves; calling it chooses when the cost is paid (after
+    /// an epoch, before timing reads), and until the next training step reads then leave the model as is.
+    public func applyDeferredUpdates() {
         guard let updates = deferredEmbeddingUpdates else { return }
         updates.catchUpAll(in: &storedEmbedding, threads: threadCount)
         deferredEmbeddingUpdates = nil
@@ -330,7 +332,7 @@ public final class BiGRUClassifier {
         batch: [[Int32]], labels: [Float]?, options: PassOptions, embeddingRows: EmbeddingSynchronization
     ) {
         switch embeddingRows {
-        case .wholeTable: synchronizeEmbedding()
+        case .wholeTable: applyDeferredUpdates()
         case .batchOnly:
             deferredEmbeddingUpdates?.catchUp(
                 rows: batch.joined(), in: &storedEmbedding, threads: threadCount)

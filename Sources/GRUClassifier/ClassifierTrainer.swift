@@ -38,8 +38,9 @@ public struct TrainingOptions: Sendable, Equatable {
     /// Decay of the exponential moving average of the parameters that is evaluated and kept instead
     /// of the last iterate (e.g. 0.999); nil disables averaging.
     public var averageDecay: Float?
-    /// How Adam updates embedding rows: `.dense` exactly as `torch.optim.Adam` (every row every step),
-    /// `.lazy` only the rows a batch used (like `torch.optim.SparseAdam`; much cheaper on short texts).
+    /// How Adam updates embedding rows: `.dense` exactly as `torch.optim.Adam` (every row every step, the
+    /// updates of rows a batch did not use deferred until the row is used or read), `.lazy` only the rows
+    /// a batch used (like `torch.optim.SparseAdam`; a little cheaper on short texts, another trajectory).
     public var embeddingAdamMode = EmbeddingAdamMode.dense
 
     public init() {}

@@ -151,7 +151,7 @@ public final class AdamOptimizer: ClassifierOptimizer {
     ) {
         precondition(
             owner == nil || owner == ObjectIdentifier(model), "an AdamOptimizer updates one model only")
-        model.synchronizeEmbedding()
+        model.applyDeferredUpdates()
         let embedding = embeddingState?.moments
         return (firstMoments, secondMoments, embedding?.first ?? [], embedding?.second ?? [])
     }

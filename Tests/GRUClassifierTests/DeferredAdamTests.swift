@@ -96,6 +96,9 @@ struct DeferredAdamTests {
             #expect(model.hasDeferredEmbeddingUpdates, "step \(step)")
             #expect(!reference.hasDeferredEmbeddingUpdates)
             switch step % 10 {
+            case 1:
+                model.applyDeferredUpdates()
+                #expect(!model.hasDeferredEmbeddingUpdates)
             case 2:
                 let logits = try model.logits(for: probe)
                 #expect(!model.hasDeferredEmbeddingUpdates)
