@@ -7,8 +7,9 @@ import Testing
 /// (`AdamOptimizer(..., defersEmbeddingUpdates: false)`), whatever reads happen in between.
 @Suite("Deferred dense Adam")
 struct DeferredAdamTests {
+    /// Rows of 9 run through both a whole vector of the replay kernel and its tail.
     let configuration = ClassifierConfiguration(
-        vocabularySize: 60, embeddingDim: 5, hidden: 3, layers: 1, cell: .resetAfter, dropout: 0.2)
+        vocabularySize: 60, embeddingDim: 9, hidden: 3, layers: 1, cell: .resetAfter, dropout: 0.2)
 
     /// Adam with clipping tight enough to scale most gradients, deferred or the eager reference.
     static func adam(deferred: Bool, learningRate: Float = 0.02) -> AdamOptimizer {

@@ -44,9 +44,10 @@ struct EmbeddingTests {
         "deferred dense Adam on a table is bit for bit the eager whole-table walk",
         arguments: [1, 2])
     func deferredDenseAdamMatchesEagerWalk(threads: Int) {
-        // 3,000 rows so the eager walk splits into two chunks; rows of length 7 leave a vector tail.
+        // 3,000 rows so the eager walk splits into two chunks; rows of 13 fill whole vectors of the replay
+        // kernel (8 or 4 lanes) and leave a tail.
         let vocabulary = 3000
-        let dimension = 7
+        let dimension = 13
         var generator = SplitMix64(seed: 5)
         let initial = (0..<vocabulary * dimension).map { _ in generator.nextStandardNormal() }
         var eagerTable = EmbeddingTable(vocabularySize: vocabulary, dimension: dimension, weights: initial)
