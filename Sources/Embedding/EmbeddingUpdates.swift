@@ -46,11 +46,12 @@ extension EmbeddingTable {
 /// In `.dense` mode a row that a step's gradient does not touch gets the zero-gradient update
 /// (`AdamStep.updateWithZeroGradient`), whose arithmetic depends only on the row's own parameters and
 /// moments and on that step's two step-dependent coefficients. Instead of walking the whole table every
-/// step (a memory-bound pass over the parameters and both moments), the state records those two floats per
-/// step and, per row, the step up to which the row is current. A row's missed updates are replayed, in
-/// order and with the same float operations, hence bitwise the same values, when the row is next needed:
-/// when a gradient touches it (`apply`), or when the table's owner brings rows up to date before reading
-/// them (`catchUp(rows:in:threads:)`, `catchUpAll(in:threads:)`).
+/// step (parameters and both moments of every row), the state records those two floats per step and, per
+/// row, the step up to which the row is current. A row's missed updates are replayed, in order and with
+/// the same float operations, hence bitwise the same values, when the row is next needed: when a gradient
+/// touches it (`apply`), or when the table's owner brings rows up to date before reading them
+/// (`catchUp(rows:in:threads:)`, `catchUpAll(in:threads:)`). The replay keeps a row in registers across
+/// its missed steps and is vectorised (`sk_adam_zero_gradient_steps`); the walk it replaces was scalar.
 ///
 /// So while `hasDeferredUpdates` is true, rows of the table may be stale: whoever owns the table must
 /// catch up the rows it reads before reading them. `BiGRUClassifier` does this for every read.
@@ -105,8 +106,8 @@ public final class EmbeddingAdamState {
         currentStep = [Int](repeating: 0, count: vocabularySize)
     }
 
-    /// True when some rows of the table and of the moments may lag behind `stepCount` (some steps since
-    /// the last `catchUpAll` left rows out). Always false outside deferred `.dense` mode.
+    /// True when rows of the table and of the moments may lag behind `stepCount`: after any step since
+    /// the last `catchUpAll`. Always false outside deferred `.dense` mode.
     public var hasDeferredUpdates: Bool { defersDenseUpdates && stepCount > recordedBase }
 
     /// The first and second moment estimates, `[vocabularySize × dimension]` each. Every row must be
