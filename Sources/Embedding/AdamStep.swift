@@ -35,6 +35,13 @@ public struct AdamStep: Sendable, Equatable {
         biasCorrection2Root = Float(correction2.squareRoot())
     }
 
+    /// True when `other` has the same step-independent coefficients (betas and epsilon).
+    func hasSameConstants(as other: AdamStep) -> Bool {
+        [beta1, beta2, oneMinusBeta1, oneMinusBeta2, epsilon].map(\.bitPattern)
+            == [other.beta1, other.beta2, other.oneMinusBeta1, other.oneMinusBeta2, other.epsilon].map(
+                \.bitPattern)
+    }
+
     /// Updates `count` parameters and their moments with gradients `gradients × gradientScale` (the
     /// scale is the clipping factor; 1 leaves the gradients exactly as they are).
     @inlinable

@@ -40,8 +40,9 @@ public struct TrainingOptions: Sendable, Equatable {
     /// Decay of the exponential moving average of the parameters that is evaluated and kept instead
     /// of the last iterate (e.g. 0.999); nil disables averaging.
     public var averageDecay: Float?
-    /// How Adam updates embedding rows: `.dense` exactly as `torch.optim.Adam` (every row every step),
-    /// `.lazy` only the rows a batch used (like `torch.optim.SparseAdam`; much cheaper on short texts).
+    /// How Adam updates embedding rows: `.dense` exactly as `torch.optim.Adam` (every row every step, the
+    /// updates of rows a batch did not use deferred until the row is used or read), `.lazy` only the rows
+    /// a batch used (like `torch.optim.SparseAdam`; a little cheaper on short texts, another trajectory).
     public var embeddingAdamMode = EmbeddingAdamMode.dense
 
     public init() {}
@@ -95,12 +96,8 @@ public final class ClassifierTrainer {
     public private(set) var bestParameters: [String: Tensor]?
     private let optimizer: any ClassifierOptimizer
 
-    public init(classifier: BiGRUClassifier, options: TrainingOptions) {
-        precondition(options.epochs >= 1 && options.batchSize >= 1 && options.patience >= 0)
-        precondition(options.wordDropout >= 0 && options.wordDropout < 1)
-        precondition(options.learningRateDecay > 0 && options.learningRateDecay <= 1)
-        self.classifier = classifier
-        self.options = options
+    public convenience init(classifier: BiGRUClassifier, options: TrainingOptions) {
+        let optimizer: any ClassifierOptimizer
         switch options.optimizer {
         case .adam:
             optimizer = AdamOptimizer(
@@ -108,6 +105,17 @@ public final class ClassifierTrainer {
                 embeddingMode: options.embeddingAdamMode)
         case .sgd: optimizer = SGDOptimizer(learningRate: options.learningRate, clipNorm: options.clipNorm)
         }
+        self.init(classifier: classifier, options: options, optimizer: optimizer)
+    }
+
+    /// A trainer that updates with `optimizer` rather than the one `options` describes (for tests).
+    init(classifier: BiGRUClassifier, options: TrainingOptions, optimizer: any ClassifierOptimizer) {
+        precondition(options.epochs >= 1 && options.batchSize >= 1 && options.patience >= 0)
+        precondition(options.wordDropout >= 0 && options.wordDropout < 1)
+        precondition(options.learningRateDecay > 0 && options.learningRateDecay <= 1)
+        self.classifier = classifier
+        self.options = options
+        self.optimizer = optimizer
     }
 
     /// Trains on `training`, validating on `validation` (which may be empty), reporting through `onEvent`.

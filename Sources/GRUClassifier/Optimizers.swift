@@ -43,7 +43,9 @@ public final class SGDOptimizer: ClassifierOptimizer {
                 }
             }
         }
-        model.embedding.applySGD(gradients.embedding, learningRate: learningRate, gradientScale: factor)
+        model.modifyEmbedding {
+            $0.applySGD(gradients.embedding, learningRate: learningRate, gradientScale: factor)
+        }
     }
 }
 
@@ -51,8 +53,9 @@ public final class SGDOptimizer: ClassifierOptimizer {
 /// decay, no AMSGrad), with optional gradient-norm clipping.
 ///
 /// Embedding rows follow `embeddingMode`: `.dense` (the default) reproduces PyTorch's dense Adam on
-/// `nn.Embedding` exactly — every row's moments decay each step and rows used earlier keep moving —
-/// at the cost of one pass over the table per step; `.lazy` touches only the rows the batch used, like
+/// `nn.Embedding` exactly — every row's moments decay each step and rows used earlier keep moving — but
+/// defers the updates of rows a step did not use until the model uses or reads them again (bitwise the
+/// same values, see `EmbeddingAdamState`); `.lazy` touches only the rows the batch used, like
 /// `torch.optim.SparseAdam`.
 ///
 /// The moment estimates belong to the first model updated; use one optimiser per model.
@@ -69,6 +72,9 @@ public final class AdamOptimizer: ClassifierOptimizer {
     public let embeddingMode: EmbeddingAdamMode
     /// Number of updates applied so far (Adam's `t` of the last step).
     public private(set) var stepCount = 0
+    /// False only for the eager reference that tests compare the deferred `.dense` update against: it
+    /// walks the whole embedding table every step.
+    let defersEmbeddingUpdates: Bool
 
     private var owner: ObjectIdentifier?
     private var firstMoments: [Float] = []
@@ -76,9 +82,20 @@ public final class AdamOptimizer: ClassifierOptimizer {
     private var embeddingState: EmbeddingAdamState?
 
     /// Adam with PyTorch's defaults unless given otherwise.
-    public init(
+    public convenience init(
         learningRate: Float = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
         clipNorm: Float? = nil, embeddingMode: EmbeddingAdamMode = .dense
+    ) {
+        self.init(
+            learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, clipNorm: clipNorm,
+            embeddingMode: embeddingMode, defersEmbeddingUpdates: true)
+    }
+
+    /// Adam whose `.dense` embedding update is deferred or, with `defersEmbeddingUpdates` false, the eager
+    /// whole-table walk kept as the reference implementation for tests.
+    init(
+        learningRate: Float, beta1: Double, beta2: Double, epsilon: Double, clipNorm: Float?,
+        embeddingMode: EmbeddingAdamMode, defersEmbeddingUpdates: Bool
     ) {
         self.learningRate = learningRate
         self.beta1 = beta1
@@ -86,6 +103,7 @@ public final class AdamOptimizer: ClassifierOptimizer {
         self.epsilon = epsilon
         self.clipNorm = clipNorm
         self.embeddingMode = embeddingMode
+        self.defersEmbeddingUpdates = defersEmbeddingUpdates
     }
 
     /// One Adam step (step count + 1) on every parameter of `model`.
@@ -97,7 +115,8 @@ public final class AdamOptimizer: ClassifierOptimizer {
             secondMoments = firstMoments
             embeddingState = EmbeddingAdamState(
                 vocabularySize: model.configuration.vocabularySize,
-                dimension: model.configuration.embeddingDim)
+                dimension: model.configuration.embeddingDim, mode: embeddingMode,
+                defersUpdates: defersEmbeddingUpdates)
         }
         precondition(owner == ObjectIdentifier(model), "an AdamOptimizer updates one model only")
         let factor = clipNorm.map { gradients.clippingFactor(maxNorm: $0) } ?? 1
@@ -117,8 +136,23 @@ public final class AdamOptimizer: ClassifierOptimizer {
                 }
             }
         }
-        embeddingState!.apply(
-            gradients.embedding, to: &model.embedding, step: step, mode: embeddingMode, gradientScale: factor,
-            threads: model.threadCount)
+        let state = embeddingState!
+        model.updateEmbedding(deferringTo: state) { table in
+            state.apply(
+                gradients.embedding, to: &table, step: step, gradientScale: factor,
+                threads: model.threadCount)
+        }
+    }
+
+    /// Every moment estimate, with `model`'s deferred embedding updates brought up to date first: the dense
+    /// parameters' (in `ParameterLayout` order) and the embedding table's. For tests.
+    func moments(of model: BiGRUClassifier) -> (
+        first: [Float], second: [Float], embeddingFirst: [Float], embeddingSecond: [Float]
+    ) {
+        precondition(
+            owner == nil || owner == ObjectIdentifier(model), "an AdamOptimizer updates one model only")
+        model.applyDeferredUpdates()
+        let embedding = embeddingState?.moments
+        return (firstMoments, secondMoments, embedding?.first ?? [], embedding?.second ?? [])
     }
 }

@@ -30,7 +30,7 @@ final class ParameterAverage {
     func parameters(layoutOf classifier: BiGRUClassifier) -> [String: Tensor] {
         var result = [
             ParameterLayout.embeddingName: Tensor(
-                shape: [classifier.embedding.vocabularySize, classifier.embedding.dimension],
+                shape: [classifier.configuration.vocabularySize, classifier.configuration.embeddingDim],
                 values: embedding)
         ]
         for entry in classifier.layout.denseEntries {

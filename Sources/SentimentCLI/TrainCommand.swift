@@ -122,7 +122,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(
         help: """
             With adam, update only the embedding rows a batch uses (like torch.optim.SparseAdam) instead \
-            of every row every step; much faster on short texts, a different trajectory from dense Adam.
+            of every row every step; a little faster on short texts, a different trajectory from dense Adam.
             """)
     var lazyAdam = false
 

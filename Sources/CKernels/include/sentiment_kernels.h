@@ -77,6 +77,16 @@ void sk_axpy(int64_t n, float alpha, const float *x, float *y);
 /// for the gradient of a bias added to every row. out must not overlap A.
 void sk_sum_rows(int32_t M, int32_t N, const float *A, int32_t lda, float *out);
 
+// MARK: - Optimiser
+
+/// Replays `steps` Adam updates with a zero gradient on n parameters p and their moments m, v: for
+/// k = 0 ..< steps in order, m ← m − (1−β1)·m, v ← β2·v, p ← p − (stepSizes[k]·m) / (√v / roots[k] + ε).
+/// Every operation is rounded to float on its own (never fused), so the results are bitwise those of
+/// `steps` calls of Swift's AdamStep.updateWithZeroGradient with those coefficients, on either path.
+/// p, m and v must not overlap.
+void sk_adam_zero_gradient_steps(int64_t n, float *p, float *m, float *v, float one_minus_beta1, float beta2,
+                                 float epsilon, const float *step_sizes, const float *roots, int64_t steps);
+
 // MARK: - Dispatch control
 
 /// 1 when the CPU (and OS) support AVX2 and FMA, else 0. Independent of any forcing.

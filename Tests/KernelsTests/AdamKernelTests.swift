@@ -1,0 +1,67 @@
+import CKernels
+import Foundation
+import Testing
+
+extension KernelTests {
+    @Suite struct AdamZeroGradientSteps {
+        /// Swift's `AdamStep.updateWithZeroGradient`, step after step: the reference the kernel must match
+        /// bit for bit.
+        static func reference(
+            p: inout [Float], m: inout [Float], v: inout [Float], oneMinusBeta1: Float, beta2: Float,
+            epsilon: Float, stepSizes: [Float], roots: [Float]
+        ) {
+            for (stepSize, root) in zip(stepSizes, roots) {
+                for index in p.indices {
+                    let first = m[index] - oneMinusBeta1 * m[index]
+                    let second = beta2 * v[index]
+                    m[index] = first
+                    v[index] = second
+                    p[index] -= stepSize * first / (second.squareRoot() / root + epsilon)
+                }
+            }
+        }
+
+        @Test(arguments: KernelPath.available)
+        func matchesSwiftBitForBit(path: KernelPath) {
+            path.run {
+                var generator = SeededGenerator(seed: 21)
+                for count in [0, 1, 3, 4, 7, 8, 9, 16, 131] {
+                    for steps in [0, 1, 6, 900] {
+                        // Moments over many magnitudes, so the 900 steps also run through subnormals; some
+                        // exact zeros of both signs.
+                        var p = (0..<count).map { index in index % 11 == 5 ? -0.0 : generator.nextFloat() }
+                        var m = (0..<count).map { index -> Float in
+                            index % 7 == 3
+                                ? (index % 2 == 0 ? 0 : -0.0)
+                                : generator.nextFloat()
+                                    * Float(
+                                        sign: .plus, exponent: -Int(generator.next() % 40), significand: 1)
+                        }
+                        var v = m.map { $0 * $0 * 10 + (generator.next() % 3 == 0 ? 0 : 1e-30) }
+                        let stepSizes = (0..<steps).map { step in
+                            Float(0.002 / (1 - pow(0.9, Double(step + 1))))
+                        }
+                        let roots = (0..<steps).map { step in
+                            Float((1 - pow(0.999, Double(step + 1))).squareRoot())
+                        }
+                        var (expectedP, expectedM, expectedV) = (p, m, v)
+                        Self.reference(
+                            p: &expectedP, m: &expectedM, v: &expectedV, oneMinusBeta1: 0.1, beta2: 0.999,
+                            epsilon: 1e-8, stepSizes: stepSizes, roots: roots)
+                        sk_adam_zero_gradient_steps(
+                            Int64(count), &p, &m, &v, 0.1, 0.999, 1e-8, stepSizes, roots, Int64(steps))
+                        #expect(
+                            p.map(\.bitPattern) == expectedP.map(\.bitPattern),
+                            "p, n \(count), \(steps) steps")
+                        #expect(
+                            m.map(\.bitPattern) == expectedM.map(\.bitPattern),
+                            "m, n \(count), \(steps) steps")
+                        #expect(
+                            v.map(\.bitPattern) == expectedV.map(\.bitPattern),
+                            "v, n \(count), \(steps) steps")
+                    }
+                }
+            }
+        }
+    }
+}
