@@ -159,7 +159,7 @@ private func tableValue(_ table: String, _ name: String) -> String? {
         #expect(
             tableValue(text, "network")
                 == "embedding 8, bidirectional GRU hidden 8 × 1 layer, cell reset_after, dropout 0.3, "
-                + "embedding dropout 0.3")
+                + "embedding dropout 0.0")
         #expect(tableValue(text, "vocabulary") == "\(v) tokens")
         #expect(tableValue(text, "parameters") == "\(parameters)")
         // The default --head-len is a quarter of --max-len.
