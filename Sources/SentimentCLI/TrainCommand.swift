@@ -87,8 +87,8 @@ struct TrainCommand: ParsableCommand {
 
     @Option(
         help: """
-            Factor applied to the learning rate after each epoch, in (0, 1] (default: \
-            \(defaultLearningRateDecay[.adam]!) with adam, 1 with sgd).
+            Factor applied to the learning rate after each epoch, in (0, 1] (default 1: a constant \
+            rate).
             """)
     var lrDecay: Float?
 
@@ -107,15 +107,14 @@ struct TrainCommand: ParsableCommand {
 
     @Option(
         help: """
-            Probability of replacing a training token by <unk> in each step (default: \(defaultWordDropout[.adam]!) \
-            with adam, 0 with sgd).
+            Probability of replacing a training token by <unk> in each step (default 0).
             """)
     var wordDropout: Float?
 
     @Option(
         help: """
             Decay of the moving average of the parameters that is validated and kept instead of the last \
-            step's (default: \(defaultAverageDecay[.adam]!) with adam, 0 with sgd); 0 disables.
+            step's (default 0: off).
             """)
     var ema: Float?
 
@@ -155,10 +154,10 @@ struct TrainCommand: ParsableCommand {
     static let defaultDropout: Float = 0.3
     static let defaultEmbeddingInitStd: Float = 0.1
     static let defaultEmbeddingDropout: Float = 0
-    static let defaultWordDropout: [OptimizerKind: Float] = [.adam: 0, .sgd: 0]
-    static let defaultAverageDecay: [OptimizerKind: Float] = [.adam: 0, .sgd: 0]
+    static let defaultWordDropout: Float = 0
+    static let defaultAverageDecay: Float = 0
     static let defaultLearningRates: [OptimizerKind: Float] = [.adam: 2e-3, .sgd: 0.1]
-    static let defaultLearningRateDecay: [OptimizerKind: Float] = [.adam: 1, .sgd: 1]
+    static let defaultLearningRateDecay: Float = 1
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one training file") }
@@ -274,12 +273,12 @@ struct TrainCommand: ParsableCommand {
         options.batchSize = batch
         options.optimizer = optimizer
         options.learningRate = lr ?? Self.defaultLearningRates[optimizer]!
-        options.learningRateDecay = lrDecay ?? Self.defaultLearningRateDecay[optimizer]!
+        options.learningRateDecay = lrDecay ?? Self.defaultLearningRateDecay
         options.clipNorm = clip > 0 ? clip : nil
         options.seed = seed
         options.embeddingAdamMode = lazyAdam ? .lazy : .dense
-        options.wordDropout = wordDropout ?? Self.defaultWordDropout[optimizer]!
-        let averageDecay = ema ?? Self.defaultAverageDecay[optimizer]!
+        options.wordDropout = wordDropout ?? Self.defaultWordDropout
+        let averageDecay = ema ?? Self.defaultAverageDecay
         options.averageDecay = averageDecay > 0 ? averageDecay : nil
 
         var record = TrainingRecord()
