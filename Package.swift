@@ -30,7 +30,7 @@ let package = Package(
         .executableTarget(
             name: "SentimentCLI",
             dependencies: [
-                "Tokenizer", "GRUClassifier",
+                "Tokenizer", "Embedding", "GRUClassifier",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

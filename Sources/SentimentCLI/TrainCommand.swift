@@ -133,6 +133,13 @@ struct TrainCommand: ParsableCommand {
             """)
     var embeddingInitStd: Float = TrainCommand.defaultEmbeddingInitStd
 
+    @Option(
+        help: """
+            Epochs of skip-gram pre-training (word2vec) of the embedding on the training texts before \
+            the classifier is trained; 0 starts from random vectors. Ignored with --init.
+            """)
+    var pretrainEpochs = TrainCommand.defaultPretrainEpochs
+
     @Option(help: "Clip the global gradient norm to this value; 0 disables.")
     var clip: Float = 5
 
@@ -153,6 +160,7 @@ struct TrainCommand: ParsableCommand {
 
     static let defaultDropout: Float = 0.3
     static let defaultEmbeddingInitStd: Float = 0.1
+    static let defaultPretrainEpochs = 5
     static let defaultEmbeddingDropout: Float = 0
     static let defaultWordDropout: Float = 0
     static let defaultAverageDecay: Float = 0
@@ -173,6 +181,7 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--head-len must lie between 0 and --max-len (\(maxLen))")
         }
         if patience < 0 { throw ValidationError("--patience must be at least 0") }
+        if pretrainEpochs < 0 { throw ValidationError("--pretrain-epochs must be at least 0") }
         if maxVocab < 3 { throw ValidationError("--max-vocab must be at least 3 (<pad>, <unk> and a token)") }
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
         if let dropout, !(dropout >= 0 && dropout < 1) {
@@ -247,7 +256,7 @@ struct TrainCommand: ParsableCommand {
             "train: \(training.count) training and \(validation.count) validation documents, "
                 + "vocabulary \(vocabulary.count) tokens, \(threads) thread\(threads == 1 ? "" : "s")")
 
-        let classifier: BiGRUClassifier
+        var classifier: BiGRUClassifier
         if let initial {
             // The --init model's shape and parameters, with this run's dropout when one is given.
             var configuration = initial.classifier.configuration
@@ -266,6 +275,11 @@ struct TrainCommand: ParsableCommand {
                     layers: layers, cell: cell.variant, dropout: dropout ?? Self.defaultDropout,
                     embeddingDropout: embeddingDropout ?? Self.defaultEmbeddingDropout),
                 seed: seed, embeddingStandardDeviation: embeddingInitStd, threadCount: threads)
+            if pretrainEpochs > 0 {
+                classifier = try EmbeddingPretraining.pretrained(
+                    classifier, documents: trainingTokens.map { vocabulary.ids(for: $0) },
+                    epochs: pretrainEpochs, seed: seed, standardDeviation: embeddingInitStd, threads: threads)
+            }
         }
         var options = TrainingOptions()
         options.epochs = epochs
@@ -296,6 +310,7 @@ struct TrainCommand: ParsableCommand {
             "ema": "\(averageDecay)", "dropout": "\(classifier.configuration.dropout)",
             "embedding_dropout": "\(classifier.configuration.embeddingDropout)", "clip": "\(clip)",
             "seed": "\(seed)", "embedding_init_std": initModel == nil ? "\(embeddingInitStd)" : "from --init",
+            "pretrain_epochs": initModel == nil ? "\(pretrainEpochs)" : "0",
             "min_count": "\(minCount)", "max_vocab": "\(maxVocab)",
             "valid_split": valid.isEmpty ? "\(validSplit)" : "0",
         ]

@@ -87,6 +87,16 @@ void sk_sum_rows(int32_t M, int32_t N, const float *A, int32_t lda, float *out);
 void sk_adam_zero_gradient_steps(int64_t n, float *p, float *m, float *v, float one_minus_beta1, float beta2,
                                  float epsilon, const float *step_sizes, const float *roots, int64_t steps);
 
+// MARK: - Embedding pre-training
+
+/// One update of skip-gram with negative sampling (word2vec's SGNS) for the vector `input` (n floats)
+/// against `count` output vectors: outputs[0] is the observed context word (label 1), the others are
+/// negative samples (label 0). In order for k < count: g = rate · (label_k − σ(input · outputs[k])),
+/// gradient += g · outputs[k], outputs[k] += g · input; then input += gradient. `gradient` is scratch
+/// space of n floats. outputs may repeat a row; no output row may overlap input or gradient.
+void sk_skipgram_update(int32_t n, float *input, float *const *outputs, int32_t count, float rate,
+                        float *gradient);
+
 // MARK: - Dispatch control
 
 /// 1 when the CPU (and OS) support AVX2 and FMA, else 0. Independent of any forcing.

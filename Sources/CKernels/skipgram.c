@@ -1,0 +1,97 @@
+// The inner update of skip-gram with negative sampling (word2vec's SGNS), used to pre-train the
+// embedding on the training texts. It runs hundreds of millions of times per pre-training, on short
+// vectors (the embedding width), so the dot products and row updates are vectorised by hand: Swift would
+// not vectorise the float reductions without reassociation.
+#include "sentiment_kernels.h"
+#include "sk_internal.h"
+
+#if SK_HAVE_X86_AVX2
+#include <immintrin.h>
+#endif
+
+// σ(x) = 1 / (1 + e^−x): exact enough for a training signal and saturating cleanly at ±inf.
+static inline float logistic(float x) { return 1.0f / (1.0f + __builtin_expf(-x)); }
+
+#if SK_HAVE_X86_AVX2
+SK_TARGET_AVX2 static inline float dot_avx2(int32_t n, const float *a, const float *b) {
+    __m256 sum0 = _mm256_setzero_ps(), sum1 = _mm256_setzero_ps();
+    int32_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        sum0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), sum0);
+        sum1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8), sum1);
+    }
+    for (; i + 8 <= n; i += 8) sum0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), sum0);
+    __m256 sum = _mm256_add_ps(sum0, sum1);
+    __m128 half = _mm_add_ps(_mm256_castps256_ps128(sum), _mm256_extractf128_ps(sum, 1));
+    half = _mm_add_ps(half, _mm_movehl_ps(half, half));
+    half = _mm_add_ss(half, _mm_movehdup_ps(half));
+    float total = _mm_cvtss_f32(half);
+    for (; i < n; i++) total += a[i] * b[i];
+    return total;
+}
+
+// y += alpha · x
+SK_TARGET_AVX2 static inline void axpy_avx2(int32_t n, float alpha, const float *x, float *y) {
+    __m256 a = _mm256_set1_ps(alpha);
+    int32_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_fmadd_ps(a, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
+    for (; i < n; i++) y[i] += alpha * x[i];
+}
+
+SK_TARGET_AVX2 static void skipgram_update_avx2(int32_t n, float *input, float *const *outputs, int32_t count,
+                                                float rate, float *gradient) {
+    for (int32_t i = 0; i < n; i++) gradient[i] = 0;
+    for (int32_t k = 0; k < count; k++) {
+        float *output = outputs[k];
+        float g = rate * ((k == 0 ? 1.0f : 0.0f) - logistic(dot_avx2(n, input, output)));
+        axpy_avx2(n, g, output, gradient);
+        axpy_avx2(n, g, input, output);
+    }
+    axpy_avx2(n, 1.0f, gradient, input);
+}
+#endif
+
+// Portable path: generic 4-lane vectors (SSE2 on x86-64, NEON on ARM).
+typedef float sk_v4f __attribute__((vector_size(16)));
+
+static inline float dot_portable(int32_t n, const float *a, const float *b) {
+    sk_v4f sum = {0, 0, 0, 0};
+    int32_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        sk_v4f x, y;
+        __builtin_memcpy(&x, a + i, sizeof x);
+        __builtin_memcpy(&y, b + i, sizeof y);
+        sum += x * y;
+    }
+    float total = (sum[0] + sum[1]) + (sum[2] + sum[3]);
+    for (; i < n; i++) total += a[i] * b[i];
+    return total;
+}
+
+static inline void axpy_portable(int32_t n, float alpha, const float *x, float *y) {
+    for (int32_t i = 0; i < n; i++) y[i] += alpha * x[i];
+}
+
+static void skipgram_update_portable(int32_t n, float *input, float *const *outputs, int32_t count, float rate,
+                                     float *gradient) {
+    for (int32_t i = 0; i < n; i++) gradient[i] = 0;
+    for (int32_t k = 0; k < count; k++) {
+        float *output = outputs[k];
+        float g = rate * ((k == 0 ? 1.0f : 0.0f) - logistic(dot_portable(n, input, output)));
+        axpy_portable(n, g, output, gradient);
+        axpy_portable(n, g, input, output);
+    }
+    axpy_portable(n, 1.0f, gradient, input);
+}
+
+void sk_skipgram_update(int32_t n, float *input, float *const *outputs, int32_t count, float rate,
+                        float *gradient) {
+    if (n <= 0 || count <= 0) return;
+#if SK_HAVE_X86_AVX2
+    if (sk_internal_use_avx2()) {
+        skipgram_update_avx2(n, input, outputs, count, rate, gradient);
+        return;
+    }
+#endif
+    skipgram_update_portable(n, input, outputs, count, rate, gradient);
+}

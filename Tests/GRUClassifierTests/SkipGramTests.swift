@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+
+@testable import Embedding
+
+@Suite("Skip-gram pre-training of the embedding")
+struct SkipGramTests {
+    /// Two topics of ten words each (ids 2–11 and 12–21); every document uses one topic only. Id 0
+    /// never occurs.
+    static func topicalDocuments(count: Int, seed: UInt64) -> [[Int32]] {
+        var random = Word2VecRandom(seed: seed)
+        return (0..<count).map { index in
+            let first: Int32 = index % 2 == 0 ? 2 : 12
+            return (0..<20).map { _ in first + Int32(random.next() % 10) }
+        }
+    }
+
+    static func cosine(_ vectors: SkipGramVectors, _ a: Int, _ b: Int) -> Double {
+        let d = vectors.dimension
+        let x = vectors.vectors[a * d..<(a + 1) * d].map(Double.init)
+        let y = vectors.vectors[b * d..<(b + 1) * d].map(Double.init)
+        let dot = zip(x, y).reduce(0) { $0 + $1.0 * $1.1 }
+        let norms = (x.reduce(0) { $0 + $1 * $1 } * y.reduce(0) { $0 + $1 * $1 }).squareRoot()
+        return dot / norms
+    }
+
+    @Test("words that share contexts end up closer than words that never do")
+    func topicsSeparate() {
+        var options = SkipGramOptions()
+        options.epochs = 10
+        let vectors = SkipGramVectors(
+            documents: Self.topicalDocuments(count: 400, seed: 3), vocabularySize: 22, dimension: 16,
+            options: options)
+        var within: [Double] = []
+        var across: [Double] = []
+        for a in 2..<22 {
+            for b in (a + 1)..<22 {
+                let sameTopic = (a < 12) == (b < 12)
+                if sameTopic {
+                    within.append(Self.cosine(vectors, a, b))
+                } else {
+                    across.append(Self.cosine(vectors, a, b))
+                }
+            }
+        }
+        let meanWithin = within.reduce(0, +) / Double(within.count)
+        let meanAcross = across.reduce(0, +) / Double(across.count)
+        #expect(meanWithin > 0.5, "mean cosine within a topic \(meanWithin)")
+        #expect(
+            meanAcross < meanWithin - 0.5, "mean cosine across topics \(meanAcross), within \(meanWithin)")
+        #expect(vectors.counts[0] == 0 && vectors.counts[1] == 0)
+        #expect(vectors.counts[2...].reduce(0, +) == 400 * 20)
+    }
+
+    @Test("a seed gives the same vectors every time; another seed other vectors")
+    func deterministic() {
+        let documents = Self.topicalDocuments(count: 50, seed: 1)
+        var options = SkipGramOptions()
+        options.seed = 7
+        let first = SkipGramVectors(documents: documents, vocabularySize: 22, dimension: 8, options: options)
+        let again = SkipGramVectors(documents: documents, vocabularySize: 22, dimension: 8, options: options)
+        options.seed = 8
+        let other = SkipGramVectors(documents: documents, vocabularySize: 22, dimension: 8, options: options)
+        #expect(first.vectors.map(\.bitPattern) == again.vectors.map(\.bitPattern))
+        #expect(first.vectors != other.vectors)
+    }
+
+    @Test("standardised rows are centred at the requested scale; rows never seen keep their values")
+    func standardized() {
+        let vectors = SkipGramVectors(
+            documents: Self.topicalDocuments(count: 60, seed: 2), vocabularySize: 24, dimension: 6)
+        let untouched: [Float] = (0..<24 * 6).map { Float($0) }
+        var table = untouched
+        let written = vectors.copyStandardized(into: &table, standardDeviation: 0.1)
+        #expect(written == 20)
+        // Ids 0, 1, 22 and 23 never occur.
+        for row in [0, 1, 22, 23] {
+            #expect(Array(table[row * 6..<(row + 1) * 6]) == Array(untouched[row * 6..<(row + 1) * 6]))
+        }
+        let trained = (2..<22).flatMap { row in table[row * 6..<(row + 1) * 6].map(Double.init) }
+        for column in 0..<6 {
+            let mean = stride(from: column, to: trained.count, by: 6).map { trained[$0] }.reduce(0, +) / 20
+            #expect(abs(mean) < 1e-6, "column \(column) mean \(mean)")
+        }
+        let deviation = (trained.reduce(0) { $0 + $1 * $1 } / Double(trained.count)).squareRoot()
+        #expect(abs(deviation - 0.1) < 1e-5)
+    }
+
+    @Test("sub-sampling keeps rare words always and frequent words less the more frequent they are")
+    func subsampling() {
+        let keep = SkipGramVectors.keepProbabilities(
+            counts: [0, 1, 100, 10_000], total: 10_101, subsampling: 1e-3)
+        #expect(keep[0] == 1 && keep[1] == 1)
+        #expect(keep[3] < keep[2] && keep[2] <= 1 && keep[3] > 0)
+        // (√(f/s) + 1)·s/f with f = 10,000/10,101 and s = 0.001.
+        let f = 10_000.0 / 10_101
+        #expect(abs(Double(keep[3]) - ((f / 1e-3).squareRoot() + 1) * 1e-3 / f) < 1e-6)
+        let all = SkipGramVectors.keepProbabilities(counts: [3, 10_000], total: 10_003, subsampling: 0)
+        #expect(all == [1, 1])
+    }
+
+    @Test("negative samples follow count^¾ and never draw a token that does not occur")
+    func negativeSampling() {
+        let counts = [0, 16, 0, 81, 1, 256]
+        let sampler = NegativeSampler(counts: counts)
+        var random = Word2VecRandom(seed: 11)
+        var drawn = [Int](repeating: 0, count: counts.count)
+        let draws = 400_000
+        for _ in 0..<draws { drawn[Int(sampler.sample(using: &random))] += 1 }
+        let weights = counts.map { pow(Double($0), 0.75) }
+        let total = weights.reduce(0, +)
+        #expect(drawn[0] == 0 && drawn[2] == 0)
+        for id in counts.indices where counts[id] > 0 {
+            let expected = weights[id] / total
+            let observed = Double(drawn[id]) / Double(draws)
+            #expect(abs(observed - expected) < 0.005, "id \(id): \(observed) drawn, \(expected) expected")
+        }
+    }
+}
