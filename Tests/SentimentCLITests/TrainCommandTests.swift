@@ -36,7 +36,8 @@ private func directoryContents(_ directory: URL) throws -> [String] {
             #expect(epochs.allSatisfy { $0.contains("valid accuracy") && $0.contains("tokens/s") })
             #expect(lines.last?.hasPrefix("trained 2 epochs in ") == true)
             #expect(lines.last?.hasSuffix("model written to \(model.path)") == true)
-            #expect(lines.count == 4)
+            #expect(lines.count == 5)
+            #expect(lines[1].hasPrefix("train: skip-gram pre-training of the embedding: 5 epochs over "))
             // The old file was replaced and no temporary file is left beside it.
             #expect(try directoryContents(directory) == ["film.safetensors"])
 
@@ -95,6 +96,36 @@ private func directoryContents(_ directory: URL) throws -> [String] {
         }
     }
 
+    @Test func pretrainingIsReportedRecordedAndChangesOnlyTheRowsOfTokensInTheTexts() throws {
+        try withTemporaryDirectory { directory in
+            func train(_ name: String, _ options: [String]) throws -> (SentimentModel, String) {
+                let model = directory.appendingPathComponent(name)
+                let result = try SentimentBinary.run(
+                    ["train", corpus, "--valid-split", "0", "--epochs", "1", "--model", model.path]
+                        + TestModelFiles.tinyNetwork + options)
+                #expect(result.status == 0, "\(result.standardError)")
+                return (try SentimentModel(contentsOf: model), result.standardError)
+            }
+            let (pretrained, pretrainedLog) = try train("pretrained.safetensors", [])
+            let (random, randomLog) = try train("random.safetensors", ["--pretrain-epochs", "0"])
+            #expect(pretrainedLog.contains("skip-gram pre-training of the embedding: 5 epochs over "))
+            #expect(!randomLog.contains("skip-gram"))
+            #expect(pretrained.trainingRecord?.options?["pretrain_epochs"] == "5")
+            #expect(random.trainingRecord?.options?["pretrain_epochs"] == "0")
+            let dimension = 8
+            let pretrainedRows = pretrained.classifier.namedParameters()[0].tensor.values
+            let randomRows = random.classifier.namedParameters()[0].tensor.values
+            // <pad> (id 0) never occurs in a text: both runs leave its random row as the seed drew it.
+            #expect(Array(pretrainedRows[0..<dimension]) == Array(randomRows[0..<dimension]))
+            // A word of the corpus starts elsewhere, so it ends elsewhere.
+            let film = Int(pretrained.vocabulary.id(of: "film"))
+            #expect(film > 1)
+            #expect(
+                Array(pretrainedRows[film * dimension..<(film + 1) * dimension])
+                    != Array(randomRows[film * dimension..<(film + 1) * dimension]))
+        }
+    }
+
     @Test func validFileReplacesTheSplit() throws {
         try withTemporaryDirectory { directory in
             let valid = directory.appendingPathComponent("dev.tsv")
@@ -134,6 +165,7 @@ private func directoryContents(_ directory: URL) throws -> [String] {
                 "--hidden", "16", "--embedding-dim", "4", "--keep-case", "--dropout", "0.1",
             ])
             #expect(result.status == 0, "\(result.standardError)")
+            #expect(!result.standardError.contains("skip-gram"), "--init keeps the model's embedding")
             let model = try SentimentModel(contentsOf: tuned)
             #expect(model.vocabulary == original.vocabulary)
             #expect(model.tokenizerSettings == original.tokenizerSettings)
@@ -258,6 +290,7 @@ private func directoryContents(_ directory: URL) throws -> [String] {
         (["--hidden", "0"], "--hidden must be at least 1"),
         (["--clip=-1"], "--clip must be 0 or a positive number"),
         (["--patience=-1"], "--patience must be at least 0"),
+        (["--pretrain-epochs=-1"], "--pretrain-epochs must be at least 0"),
         (["--max-vocab", "2"], "--max-vocab must be at least 3"),
         (["--max-len", "50", "--head-len", "51"], "--head-len must lie between 0 and --max-len (50)"),
         (["--embedding-init-std", "0"], "--embedding-init-std must be a positive number"),
