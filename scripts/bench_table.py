@@ -21,7 +21,7 @@ REFERENCE_TOKEN_PATTERN = r"\w+|[^\w\s]"
 
 # The options that make `sentiment train` train the reference's model (scripts/bench.sh passes them).
 SENTIMENT_ONLY = ("`--valid-split 0 --patience 0 --dropout 0 --embedding-dropout 0 --embedding-init-std 1 "
-                  "--head-len MAX_LEN`")
+                  "--pretrain-epochs 0 --head-len MAX_LEN`")
 
 
 def fail(message):
