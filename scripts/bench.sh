@@ -11,7 +11,8 @@ usage: scripts/bench.sh [DATASET] [options]
 
 Builds sentiment in release mode, then on the same train/test files and options:
   - trains sentiment as the reference model is trained (`sentiment train --valid-split 0 --patience 0
-    --dropout 0 --embedding-dropout 0 --embedding-init-std 1 --pretrain-epochs 0 --head-len MAX_LEN ...`, timed whole-process)
+    --dropout 0 --embedding-dropout 0 --embedding-init-std 1 --pretrain-epochs 0 --head-len MAX_LEN
+    ...`, timed whole-process)
     and the PyTorch reference (which also scores the test file in the same process);
   - scores the test file with `sentiment score --text-column 2` (whole process);
   - times `sentiment tokenize` on the training texts, and the latency of
