@@ -44,6 +44,8 @@ public struct TrainingOptions: Sendable, Equatable {
     /// updates of rows a batch did not use deferred until the row is used or read), `.lazy` only the rows
     /// a batch used (like `torch.optim.SparseAdam`; a little cheaper on short texts, another trajectory).
     public var embeddingAdamMode = EmbeddingAdamMode.dense
+    /// Factor on the learning rate for the embedding table (0 freezes it, keeping pre-trained vectors).
+    public var embeddingLearningRateScale: Float = 1
 
     public init() {}
 }
@@ -105,6 +107,7 @@ public final class ClassifierTrainer {
                 embeddingMode: options.embeddingAdamMode)
         case .sgd: optimizer = SGDOptimizer(learningRate: options.learningRate, clipNorm: options.clipNorm)
         }
+        optimizer.embeddingLearningRateScale = options.embeddingLearningRateScale
         self.init(classifier: classifier, options: options, optimizer: optimizer)
     }
 

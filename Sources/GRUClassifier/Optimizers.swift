@@ -8,6 +8,9 @@ public protocol ClassifierOptimizer: AnyObject {
     /// `torch.nn.utils.clip_grad_norm_(parameters, clipNorm)` does; the gradients passed in are not
     /// modified.
     var clipNorm: Float? { get set }
+    /// Factor on `learningRate` for the embedding table (1: the same rate; 0: the embedding is frozen).
+    /// Set it before the first update.
+    var embeddingLearningRateScale: Float { get set }
     /// Applies one update with `gradients` (from `model.lossAndGradients`) to `model`'s parameters.
     func update(_ model: BiGRUClassifier, with gradients: ClassifierGradients)
 }
@@ -20,6 +23,9 @@ public final class SGDOptimizer: ClassifierOptimizer {
     public var learningRate: Float
     /// Maximum global gradient norm, or `nil` for no clipping.
     public var clipNorm: Float?
+
+    /// Factor on `learningRate` for the embedding table; 0 freezes it.
+    public var embeddingLearningRateScale: Float = 1
 
     /// Plain SGD with step size `learningRate` and optional clipping.
     public init(learningRate: Float, clipNorm: Float? = nil) {
@@ -43,8 +49,10 @@ public final class SGDOptimizer: ClassifierOptimizer {
                 }
             }
         }
+        guard embeddingLearningRateScale != 0 else { return }
+        let embeddingRate = learningRate * embeddingLearningRateScale
         model.modifyEmbedding {
-            $0.applySGD(gradients.embedding, learningRate: learningRate, gradientScale: factor)
+            $0.applySGD(gradients.embedding, learningRate: embeddingRate, gradientScale: factor)
         }
     }
 }
@@ -70,6 +78,8 @@ public final class AdamOptimizer: ClassifierOptimizer {
     public let epsilon: Double
     /// How embedding rows the batch did not use are treated.
     public let embeddingMode: EmbeddingAdamMode
+    /// Factor on `learningRate` for the embedding table; 0 freezes it (no moments are kept for it).
+    public var embeddingLearningRateScale: Float = 1
     /// Number of updates applied so far (Adam's `t` of the last step).
     public private(set) var stepCount = 0
     /// False only for the eager reference that tests compare the deferred `.dense` update against: it
@@ -136,10 +146,17 @@ public final class AdamOptimizer: ClassifierOptimizer {
                 }
             }
         }
+        guard embeddingLearningRateScale != 0 else { return }
+        let embeddingStep =
+            embeddingLearningRateScale == 1
+            ? step
+            : AdamStep(
+                learningRate: learningRate * embeddingLearningRateScale, beta1: beta1, beta2: beta2,
+                epsilon: epsilon, step: stepCount)
         let state = embeddingState!
         model.updateEmbedding(deferringTo: state) { table in
             state.apply(
-                gradients.embedding, to: &table, step: step, gradientScale: factor,
+                gradients.embedding, to: &table, step: embeddingStep, gradientScale: factor,
                 threads: model.threadCount)
         }
     }

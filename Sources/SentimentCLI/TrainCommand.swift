@@ -140,6 +140,13 @@ struct TrainCommand: ParsableCommand {
             """)
     var pretrainEpochs = TrainCommand.defaultPretrainEpochs
 
+    @Option(
+        help: """
+            Factor on the learning rate for the embedding (default 1; 0 freezes it, keeping the \
+            pre-trained vectors as they start).
+            """)
+    var embeddingLrScale: Float?
+
     @Option(help: "Clip the global gradient norm to this value; 0 disables.")
     var clip: Float = 5
 
@@ -161,6 +168,7 @@ struct TrainCommand: ParsableCommand {
     static let defaultDropout: Float = 0.3
     static let defaultEmbeddingInitStd: Float = 0.1
     static let defaultPretrainEpochs = 5
+    static let defaultEmbeddingLearningRateScale: Float = 1
     static let defaultEmbeddingDropout: Float = 0
     static let defaultWordDropout: Float = 0
     static let defaultAverageDecay: Float = 0
@@ -182,6 +190,9 @@ struct TrainCommand: ParsableCommand {
         }
         if patience < 0 { throw ValidationError("--patience must be at least 0") }
         if pretrainEpochs < 0 { throw ValidationError("--pretrain-epochs must be at least 0") }
+        if let embeddingLrScale, !(embeddingLrScale >= 0 && embeddingLrScale.isFinite) {
+            throw ValidationError("--embedding-lr-scale must be 0 or a positive number")
+        }
         if maxVocab < 3 { throw ValidationError("--max-vocab must be at least 3 (<pad>, <unk> and a token)") }
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
         if let dropout, !(dropout >= 0 && dropout < 1) {
@@ -292,6 +303,7 @@ struct TrainCommand: ParsableCommand {
         options.seed = seed
         options.embeddingAdamMode = lazyAdam ? .lazy : .dense
         options.wordDropout = wordDropout ?? Self.defaultWordDropout
+        options.embeddingLearningRateScale = embeddingLrScale ?? Self.defaultEmbeddingLearningRateScale
         let averageDecay = ema ?? Self.defaultAverageDecay
         options.averageDecay = averageDecay > 0 ? averageDecay : nil
 
@@ -311,6 +323,7 @@ struct TrainCommand: ParsableCommand {
             "embedding_dropout": "\(classifier.configuration.embeddingDropout)", "clip": "\(clip)",
             "seed": "\(seed)", "embedding_init_std": initModel == nil ? "\(embeddingInitStd)" : "from --init",
             "pretrain_epochs": initModel == nil ? "\(pretrainEpochs)" : "0",
+            "embedding_lr_scale": "\(options.embeddingLearningRateScale)",
             "min_count": "\(minCount)", "max_vocab": "\(maxVocab)",
             "valid_split": valid.isEmpty ? "\(validSplit)" : "0",
         ]

@@ -291,6 +291,7 @@ private func directoryContents(_ directory: URL) throws -> [String] {
         (["--clip=-1"], "--clip must be 0 or a positive number"),
         (["--patience=-1"], "--patience must be at least 0"),
         (["--pretrain-epochs=-1"], "--pretrain-epochs must be at least 0"),
+        (["--embedding-lr-scale=-0.5"], "--embedding-lr-scale must be 0 or a positive number"),
         (["--max-vocab", "2"], "--max-vocab must be at least 3"),
         (["--max-len", "50", "--head-len", "51"], "--head-len must lie between 0 and --max-len (50)"),
         (["--embedding-init-std", "0"], "--embedding-init-std must be a positive number"),
