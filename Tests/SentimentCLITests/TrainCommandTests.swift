@@ -2,6 +2,8 @@ import Foundation
 import GRUClassifier
 import Testing
 
+@testable import SentimentCLI
+
 /// The stderr lines of a training run that report an epoch ("epoch 2/3: loss …").
 private func epochLines(_ standardError: String) -> [Substring] {
     outputLines(standardError).filter { $0.hasPrefix("epoch ") }
@@ -112,6 +114,8 @@ private func directoryContents(_ directory: URL) throws -> [String] {
             #expect(!randomLog.contains("skip-gram"))
             #expect(pretrained.trainingRecord?.options?["pretrain_epochs"] == "5")
             #expect(random.trainingRecord?.options?["pretrain_epochs"] == "0")
+            // A small corpus's vectors are fine-tuned at the full rate.
+            #expect(pretrained.trainingRecord?.options?["embedding_lr_scale"] == "1.0")
             let dimension = 8
             let pretrainedRows = pretrained.classifier.namedParameters()[0].tensor.values
             let randomRows = random.classifier.namedParameters()[0].tensor.values
@@ -306,5 +310,15 @@ private func directoryContents(_ directory: URL) throws -> [String] {
             #expect(result.standardError.contains("Usage: sentiment train"))
             #expect(try directoryContents(directory).isEmpty)
         }
+    }
+}
+
+@Suite struct EmbeddingLearningRateDefaultTests {
+    @Test func theEmbeddingIsFrozenOnlyWhenPretrainedOnMillionsOfTokens() {
+        #expect(TrainCommand.defaultEmbeddingLearningRateScale(pretrainedTokens: 0) == 1)  // no pre-training
+        #expect(TrainCommand.defaultEmbeddingLearningRateScale(pretrainedTokens: 676_582) == 1)  // SST-2
+        #expect(TrainCommand.defaultEmbeddingLearningRateScale(pretrainedTokens: 1_999_999) == 1)
+        #expect(TrainCommand.defaultEmbeddingLearningRateScale(pretrainedTokens: 2_000_000) == 0)
+        #expect(TrainCommand.defaultEmbeddingLearningRateScale(pretrainedTokens: 6_420_895) == 0)  // IMDB
     }
 }
