@@ -173,8 +173,9 @@ struct TrainCommand: ParsableCommand {
     /// mostly learns the training set's particulars (on IMDB it cost 1.4 points of test accuracy);
     /// vectors from smaller corpora still need the labels' help.
     static func defaultEmbeddingLearningRateScale(pretrainedTokens: Int) -> Float {
-        pretrainedTokens >= 2_000_000 ? 0 : 1
+        pretrainedTokens >= frozenEmbeddingTokenThreshold ? 0 : 1
     }
+    static let frozenEmbeddingTokenThreshold = 2_000_000
     static let defaultEmbeddingDropout: Float = 0
     static let defaultWordDropout: Float = 0
     static let defaultAverageDecay: Float = 0
@@ -314,6 +315,11 @@ struct TrainCommand: ParsableCommand {
         options.wordDropout = wordDropout ?? Self.defaultWordDropout
         options.embeddingLearningRateScale =
             embeddingLrScale ?? Self.defaultEmbeddingLearningRateScale(pretrainedTokens: pretrainedTokens)
+        if embeddingLrScale == nil && options.embeddingLearningRateScale == 0 {
+            FileWriting.printError(
+                "train: the pre-trained embedding stays frozen (pre-trained on \(pretrainedTokens) tokens, at "
+                    + "least \(Self.frozenEmbeddingTokenThreshold)); --embedding-lr-scale 1 fine-tunes it")
+        }
         let averageDecay = ema ?? Self.defaultAverageDecay
         options.averageDecay = averageDecay > 0 ? averageDecay : nil
 
