@@ -12,6 +12,17 @@
 // σ(x) = 1 / (1 + e^−x): exact enough for a training signal and saturating cleanly at ±inf.
 static inline float logistic(float x) { return 1.0f / (1.0f + __builtin_expf(-x)); }
 
+// The update of sk_skipgram_update, compiled once per path with that path's dot and axpy.
+#define SKIPGRAM_UPDATE_BODY(dot, axpy)                                                  \
+    for (int32_t i = 0; i < n; i++) gradient[i] = 0;                                     \
+    for (int32_t k = 0; k < count; k++) {                                                \
+        float *output = outputs[k];                                                      \
+        float g = rate * ((k == 0 ? 1.0f : 0.0f) - logistic(dot(n, input, output)));     \
+        axpy(n, g, output, gradient);                                                    \
+        axpy(n, g, input, output);                                                       \
+    }                                                                                    \
+    axpy(n, 1.0f, gradient, input);
+
 #if SK_HAVE_X86_AVX2
 SK_TARGET_AVX2 static inline float dot_avx2(int32_t n, const float *a, const float *b) {
     __m256 sum0 = _mm256_setzero_ps(), sum1 = _mm256_setzero_ps();
@@ -40,14 +51,7 @@ SK_TARGET_AVX2 static inline void axpy_avx2(int32_t n, float alpha, const float 
 
 SK_TARGET_AVX2 static void skipgram_update_avx2(int32_t n, float *input, float *const *outputs, int32_t count,
                                                 float rate, float *gradient) {
-    for (int32_t i = 0; i < n; i++) gradient[i] = 0;
-    for (int32_t k = 0; k < count; k++) {
-        float *output = outputs[k];
-        float g = rate * ((k == 0 ? 1.0f : 0.0f) - logistic(dot_avx2(n, input, output)));
-        axpy_avx2(n, g, output, gradient);
-        axpy_avx2(n, g, input, output);
-    }
-    axpy_avx2(n, 1.0f, gradient, input);
+    SKIPGRAM_UPDATE_BODY(dot_avx2, axpy_avx2)
 }
 #endif
 
@@ -74,14 +78,7 @@ static inline void axpy_portable(int32_t n, float alpha, const float *x, float *
 
 static void skipgram_update_portable(int32_t n, float *input, float *const *outputs, int32_t count, float rate,
                                      float *gradient) {
-    for (int32_t i = 0; i < n; i++) gradient[i] = 0;
-    for (int32_t k = 0; k < count; k++) {
-        float *output = outputs[k];
-        float g = rate * ((k == 0 ? 1.0f : 0.0f) - logistic(dot_portable(n, input, output)));
-        axpy_portable(n, g, output, gradient);
-        axpy_portable(n, g, input, output);
-    }
-    axpy_portable(n, 1.0f, gradient, input);
+    SKIPGRAM_UPDATE_BODY(dot_portable, axpy_portable)
 }
 
 void sk_skipgram_update(int32_t n, float *input, float *const *outputs, int32_t count, float rate,
