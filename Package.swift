@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "sentiment-bench", targets: ["SentimentBench"]),
         .library(name: "Tokenizer", targets: ["Tokenizer"]),
         .library(name: "GRUClassifier", targets: ["GRUClassifier"]),
+        .library(name: "SentimentKit", targets: ["SentimentKit"]),
     ],
     dependencies: [
         // The one third-party dependency: subcommands, options and --help for the CLI.
@@ -26,11 +27,16 @@ let package = Package(
         .target(name: "CKernels"),
         .target(name: "Tokenizer", dependencies: ["CICU"]),
         .target(name: "Embedding", dependencies: ["CKernels"]),
-        .target(name: "GRUClassifier", dependencies: ["Tokenizer", "Embedding", "CKernels"]),
+        // The network alone: embedding, BiGRU, head, loss, optimisers and the training loop over token ids.
+        .target(name: "GRUClassifier", dependencies: ["Embedding", "CKernels"]),
+        // The pipelines between text and the network: texts → probabilities, labelled documents →
+        // trained model, the model file, corpus readers and atomic file writing. What the CLI runs and
+        // what a Swift program imports to score text.
+        .target(name: "SentimentKit", dependencies: ["Tokenizer", "Embedding", "GRUClassifier"]),
         .executableTarget(
             name: "SentimentCLI",
             dependencies: [
-                "Tokenizer", "Embedding", "GRUClassifier",
+                "Tokenizer", "GRUClassifier", "SentimentKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -38,6 +44,9 @@ let package = Package(
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"]),
         .testTarget(name: "KernelsTests", dependencies: ["CKernels"]),
         .testTarget(name: "GRUClassifierTests", dependencies: ["GRUClassifier", "Embedding", "CKernels"]),
-        .testTarget(name: "SentimentCLITests", dependencies: ["SentimentCLI", "Tokenizer", "GRUClassifier"]),
+        .testTarget(
+            name: "SentimentKitTests", dependencies: ["SentimentKit", "Tokenizer", "GRUClassifier", "Embedding"]),
+        .testTarget(
+            name: "SentimentCLITests", dependencies: ["SentimentCLI", "SentimentKit", "Tokenizer", "GRUClassifier"]),
     ]
 )

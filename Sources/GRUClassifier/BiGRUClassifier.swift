@@ -17,8 +17,12 @@ import Foundation
 /// A batch is split into `threadCount` shards of whole sequences (dealt round-robin after sorting by
 /// length, so shards carry similar numbers of tokens) that run on separate threads with their own
 /// preallocated workspaces; their gradients are then summed in shard order. Results depend on the thread
-/// count only through float rounding. An instance is not safe to use from several threads at once, not
-/// even for reads: a read first applies the embedding updates an optimiser deferred (see `AdamOptimizer`).
+/// count only through float rounding. An instance is not safe to use from several threads at once (the
+/// workspaces are shared).
+///
+/// The network computes; it never updates itself. Training is a loop of `trainingLossAndGradients`
+/// and an optimiser's `update(&classifier.parameters, with: classifier.gradients)` (see
+/// `ClassifierTrainer`).
 public final class BiGRUClassifier {
     /// Sizes and options of the model.
     public let configuration: ClassifierConfiguration
@@ -28,22 +32,17 @@ public final class BiGRUClassifier {
     }
     /// Seed of the dropout masks; the mask of a training step depends on it and on `trainingSteps`.
     public var dropoutSeed: UInt64
-    /// Number of `trainStep` calls so far.
+    /// Number of `trainingLossAndGradients` calls so far.
     public private(set) var trainingSteps = 0
 
     let layout: ParameterLayout
-    /// `embedding.weight` as stored: while `deferredEmbeddingUpdates` is set, rows may lag behind the
-    /// optimiser's steps. Private to this file so that everything else reads through `embedding`, which
-    /// catches up first; `runPass` catches up the rows it reads.
-    private var storedEmbedding: EmbeddingTable
-    /// The Adam state whose deferred updates of unused rows are still pending on `storedEmbedding`.
-    private var deferredEmbeddingUpdates: EmbeddingAdamState?
-    /// Every other parameter, in `namedParameters()` order (see `ParameterLayout`).
-    var dense: [Float]
+    /// Every parameter. Optimisers update them in place; their sizes must not change.
+    public var parameters: ClassifierParameters
     private var workspaces: [ShardWorkspace] = []
     private let embeddingAccumulator: SparseRowAccumulator
-    /// Gradients of the last `computeGradients` call, reused from step to step.
-    var gradients: ClassifierGradients
+    /// Gradients of the last `lossAndGradients` or `trainingLossAndGradients` call, reused from step to
+    /// step (read them before the next call).
+    public private(set) var gradients: ClassifierGradients
 
     /// The number of threads used when none is given: the active processor count.
     public static var defaultThreadCount: Int { ProcessInfo.processInfo.activeProcessorCount }
@@ -104,10 +103,12 @@ public final class BiGRUClassifier {
         }
         self.configuration = configuration
         self.layout = layout
-        self.dense = dense
-        storedEmbedding = EmbeddingTable(
-            vocabularySize: configuration.vocabularySize, dimension: configuration.embeddingDim,
-            weights: parameters[ParameterLayout.embeddingName]!.values)
+        self.parameters = ClassifierParameters(
+            layout: layout,
+            embedding: EmbeddingTable(
+                vocabularySize: configuration.vocabularySize, dimension: configuration.embeddingDim,
+                weights: parameters[ParameterLayout.embeddingName]!.values),
+            dense: dense)
         embeddingAccumulator = SparseRowAccumulator(
             vocabularySize: configuration.vocabularySize, dimension: configuration.embeddingDim)
         gradients = ClassifierGradients(layout: layout)
@@ -126,7 +127,8 @@ public final class BiGRUClassifier {
     /// `gru.weight_ih_l{k}`, `gru.weight_hh_l{k}`, `gru.bias_ih_l{k}`, `gru.bias_hh_l{k}` and their
     /// `_reverse` twins, then `out.weight`, `out.bias`.
     public func namedParameters() -> [(name: String, tensor: Tensor)] {
-        let embedding = embedding
+        let embedding = parameters.embedding
+        let dense = parameters.dense
         return [
             (
                 ParameterLayout.embeddingName,
@@ -142,43 +144,9 @@ public final class BiGRUClassifier {
             }
     }
 
-    // MARK: Embedding table
-
-    /// `embedding.weight` with every deferred optimiser update applied: the only way to read the table
-    /// outside this file.
-    var embedding: EmbeddingTable {
-        applyDeferredUpdates()
-        return storedEmbedding
-    }
-
-    /// Runs `body` on the embedding table after every deferred update has been applied.
-    func modifyEmbedding<Result>(_ body: (inout EmbeddingTable) throws -> Result) rethrows -> Result {
-        applyDeferredUpdates()
-        return try body(&storedEmbedding)
-    }
-
-    /// Runs an optimiser step `body` on the stored table, whose rows may lag behind `updates`: `body` must
-    /// bring up to date every row it changes (as `EmbeddingAdamState.apply` does). Pending updates of
-    /// another state are applied first; if `updates` defers some afterwards, the model keeps it so that
-    /// every later read catches up.
-    func updateEmbedding<Result>(
-        deferringTo updates: EmbeddingAdamState, _ body: (inout EmbeddingTable) throws -> Result
-    ) rethrows -> Result {
-        if let pending = deferredEmbeddingUpdates, pending !== updates { applyDeferredUpdates() }
-        defer { if updates.hasDeferredUpdates { deferredEmbeddingUpdates = updates } }
-        return try body(&storedEmbedding)
-    }
-
-    /// True while some optimiser updates of embedding rows are deferred (for tests and inspection).
-    var hasDeferredEmbeddingUpdates: Bool { deferredEmbeddingUpdates?.hasDeferredUpdates ?? false }
-
-    /// Applies every embedding update an optimiser has deferred (see `AdamOptimizer`), split across
-    /// `threadCount` threads. Reads do this by themselves; calling it chooses when the cost is paid (after
-    /// an epoch, before timing reads), and until the next training step reads then leave the model as is.
-    public func applyDeferredUpdates() {
-        guard let updates = deferredEmbeddingUpdates else { return }
-        updates.catchUpAll(in: &storedEmbedding, threads: threadCount)
-        deferredEmbeddingUpdates = nil
+    /// Every parameter by name (the dictionary `init(configuration:parameters:)` takes).
+    public func parameterDictionary() -> [String: Tensor] {
+        Dictionary(uniqueKeysWithValues: namedParameters().map { ($0.name, $0.tensor) })
     }
 
     // MARK: Inference
@@ -188,8 +156,7 @@ public final class BiGRUClassifier {
         try validate(batch)
         runPass(
             batch: batch, labels: nil,
-            options: PassOptions(computeGradients: false, dropoutSeed: nil, batchCount: batch.count),
-            embeddingRows: .wholeTable)
+            options: PassOptions(computeGradients: false, dropoutSeed: nil, batchCount: batch.count))
         return collectLogits(count: batch.count)
     }
 
@@ -204,8 +171,7 @@ public final class BiGRUClassifier {
         try validate(batch)
         runPass(
             batch: batch, labels: nil,
-            options: PassOptions(computeGradients: false, dropoutSeed: nil, batchCount: batch.count),
-            embeddingRows: .wholeTable)
+            options: PassOptions(computeGradients: false, dropoutSeed: nil, batchCount: batch.count))
         let h = configuration.hidden
         var forward = [[Float]](repeating: [], count: batch.count)
         var backward = forward
@@ -224,8 +190,7 @@ public final class BiGRUClassifier {
         try validate(batch, labels: labels)
         runPass(
             batch: batch, labels: labels,
-            options: PassOptions(computeGradients: false, dropoutSeed: nil, batchCount: batch.count),
-            embeddingRows: .wholeTable)
+            options: PassOptions(computeGradients: false, dropoutSeed: nil, batchCount: batch.count))
         return Float(
             activeWorkspaces(batchCount: batch.count).reduce(0) { $0 + $1.lossSum } / Double(batch.count))
     }
@@ -238,36 +203,28 @@ public final class BiGRUClassifier {
     public func lossAndGradients(batch: [[Int32]], labels: [Float], dropoutSeed: UInt64? = nil) throws -> (
         loss: Float, gradients: ClassifierGradients
     ) {
-        let loss = try computeGradients(
-            batch: batch, labels: labels, dropoutSeed: dropoutSeed, embeddingRows: .wholeTable)
+        let loss = try computeGradients(batch: batch, labels: labels, dropoutSeed: dropoutSeed)
         return (loss, gradients)
     }
 
-    /// One training step: loss and gradients with dropout (seeded by `dropoutSeed` and the step count),
-    /// then `optimizer`'s update. Returns the batch's loss before the update.
-    @discardableResult
-    public func trainStep(batch: [[Int32]], labels: [Float], optimizer: some ClassifierOptimizer) throws
-        -> Float
-    {
+    /// The loss and gradients of one training step, with dropout masks drawn from `dropoutSeed` and the
+    /// step count (which this call advances); the gradients are in `gradients`. Returns the batch's loss.
+    /// An optimiser that defers updates must have brought the batch's embedding rows up to date first
+    /// (`ClassifierOptimizer.prepare(_:forReading:)`).
+    public func trainingLossAndGradients(batch: [[Int32]], labels: [Float]) throws -> Float {
         let seed = SplitMix64.mix(dropoutSeed ^ SplitMix64.mix(UInt64(trainingSteps) &+ 0x5EED))
-        // The optimiser catches up the rows it updates, so the forward pass needs only the batch's rows.
-        let loss = try computeGradients(
-            batch: batch, labels: labels, dropoutSeed: seed, embeddingRows: .batchOnly)
-        optimizer.update(self, with: gradients)
+        let loss = try computeGradients(batch: batch, labels: labels, dropoutSeed: seed)
         trainingSteps += 1
         return loss
     }
 
     /// Fills `gradients` and returns the loss.
-    private func computeGradients(
-        batch: [[Int32]], labels: [Float], dropoutSeed: UInt64?, embeddingRows: EmbeddingSynchronization
-    ) throws -> Float {
+    private func computeGradients(batch: [[Int32]], labels: [Float], dropoutSeed: UInt64?) throws -> Float {
         try validate(batch, labels: labels)
         guard !batch.isEmpty else { throw ClassifierError.emptyBatch }
         runPass(
             batch: batch, labels: labels,
-            options: PassOptions(computeGradients: true, dropoutSeed: dropoutSeed, batchCount: batch.count),
-            embeddingRows: embeddingRows)
+            options: PassOptions(computeGradients: true, dropoutSeed: dropoutSeed, batchCount: batch.count))
         let shards = activeWorkspaces(batchCount: batch.count)
         // Reduce in shard order, so a given thread count always sums in the same order.
         gradients.dense.withUnsafeMutableBufferPointer { total in
@@ -322,34 +279,17 @@ public final class BiGRUClassifier {
         return logits
     }
 
-    /// Which embedding rows a pass brings up to date before reading the table.
-    private enum EmbeddingSynchronization {
-        /// Only the rows of the batch, which are all the pass reads: for the forward pass of a training
-        /// step, whose optimiser update catches up the rows it changes.
-        case batchOnly
-        /// Every row (with `threadCount` threads), so the table is current once a read API returns.
-        case wholeTable
-    }
-
-    /// Brings the embedding rows the pass needs up to date, sorts the batch longest first, deals it
-    /// round-robin into shards and runs them concurrently.
-    private func runPass(
-        batch: [[Int32]], labels: [Float]?, options: PassOptions, embeddingRows: EmbeddingSynchronization
-    ) {
-        switch embeddingRows {
-        case .wholeTable: applyDeferredUpdates()
-        case .batchOnly:
-            deferredEmbeddingUpdates?.catchUp(
-                rows: batch.joined(), in: &storedEmbedding, threads: threadCount)
-        }
+    /// Sorts the batch longest first, deals it round-robin into shards and runs them concurrently.
+    private func runPass(batch: [[Int32]], labels: [Float]?, options: PassOptions) {
+        precondition(parameters.hasConfiguredSizes, "the parameters' sizes no longer match the configuration")
         let shards = shardCount(batchCount: batch.count)
         while workspaces.count < shards { workspaces.append(ShardWorkspace(layout: layout)) }
         let order = batch.indices.sorted {
             batch[$0].count != batch[$1].count ? batch[$0].count > batch[$1].count : $0 < $1
         }
         let workspaces = workspaces
-        dense.withUnsafeBufferPointer { dense in
-            storedEmbedding.weights.withUnsafeBufferPointer { embedding in
+        parameters.dense.withUnsafeBufferPointer { dense in
+            parameters.embedding.weights.withUnsafeBufferPointer { embedding in
                 let model = ModelSnapshot(
                     layout: layout, dense: dense.baseAddress!, embedding: embedding.baseAddress!)
                 let runShard: @Sendable (Int) -> Void = { shard in

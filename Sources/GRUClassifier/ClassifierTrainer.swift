@@ -102,17 +102,23 @@ public final class ClassifierTrainer {
         let optimizer: any ClassifierOptimizer
         switch options.optimizer {
         case .adam:
-            optimizer = AdamOptimizer(
+            let adam = AdamOptimizer(
                 learningRate: options.learningRate, clipNorm: options.clipNorm,
                 embeddingMode: options.embeddingAdamMode)
-        case .sgd: optimizer = SGDOptimizer(learningRate: options.learningRate, clipNorm: options.clipNorm)
+            adam.embeddingLearningRateScale = options.embeddingLearningRateScale
+            adam.threadCount = classifier.threadCount
+            optimizer = adam
+        case .sgd:
+            let sgd = SGDOptimizer(learningRate: options.learningRate, clipNorm: options.clipNorm)
+            sgd.embeddingLearningRateScale = options.embeddingLearningRateScale
+            optimizer = sgd
         }
-        optimizer.embeddingLearningRateScale = options.embeddingLearningRateScale
         self.init(classifier: classifier, options: options, optimizer: optimizer)
     }
 
-    /// A trainer that updates with `optimizer` rather than the one `options` describes (for tests).
-    init(classifier: BiGRUClassifier, options: TrainingOptions, optimizer: any ClassifierOptimizer) {
+    /// A trainer that updates with `optimizer` rather than the one `options` describes (its learning rate
+    /// and clipping are the optimiser's own; `options.learningRateDecay` still applies).
+    public init(classifier: BiGRUClassifier, options: TrainingOptions, optimizer: any ClassifierOptimizer) {
         precondition(options.epochs >= 1 && options.batchSize >= 1 && options.patience >= 0)
         precondition(options.wordDropout >= 0 && options.wordDropout < 1)
         precondition(options.learningRateDecay > 0 && options.learningRateDecay <= 1)
@@ -158,9 +164,11 @@ public final class ClassifierTrainer {
                     batchLabels.append(training[index].label)
                     tokens += max(ids.count, 1)
                 }
-                let loss = try classifier.trainStep(
-                    batch: batchIDs, labels: batchLabels, optimizer: optimizer)
-                average?.update(from: classifier)
+                let loss = try step(batch: batchIDs, labels: batchLabels)
+                if let average {
+                    optimizer.synchronize(&classifier.parameters)
+                    average.update(from: classifier)
+                }
                 lossSum += Double(loss) * Double(batch.count)
                 seen += batch.count
                 try onEvent(
@@ -171,6 +179,7 @@ public final class ClassifierTrainer {
             }
             let trainingSeconds = Date().timeIntervalSince(epochStart)
             epochsRun = epoch
+            optimizer.synchronize(&classifier.parameters)
             let parameters = average?.parameters(layoutOf: classifier)
             let evaluated =
                 try parameters.map {
@@ -185,7 +194,7 @@ public final class ClassifierTrainer {
             let isBest = stopping.record(score: score, epoch: epoch)
             if isBest {
                 best = (epoch, metrics)
-                bestParameters = parameters ?? Self.parameterDictionary(of: classifier)
+                bestParameters = parameters ?? classifier.parameterDictionary()
             }
             try onEvent(
                 .epochFinished(
@@ -199,12 +208,24 @@ public final class ClassifierTrainer {
         }
         return TrainingOutcome(
             epochsRun: epochsRun, bestEpoch: best?.epoch ?? epochsRun, bestValidation: best?.validation,
-            bestParameters: bestParameters ?? Self.parameterDictionary(of: classifier),
+            bestParameters: bestParameters ?? classifier.parameterDictionary(),
             seconds: Date().timeIntervalSince(start))
     }
 
-    static func parameterDictionary(of classifier: BiGRUClassifier) -> [String: Tensor] {
-        Dictionary(uniqueKeysWithValues: classifier.namedParameters().map { ($0.name, $0.tensor) })
+    /// One training step on `batch`: the optimiser brings the rows the batch reads up to date, the
+    /// network computes the loss and gradients (with dropout), the optimiser updates the parameters.
+    /// Returns the batch's loss before the update.
+    @discardableResult
+    public func step(batch: [[Int32]], labels: [Float]) throws -> Float {
+        optimizer.prepare(&classifier.parameters, forReading: batch)
+        let loss = try classifier.trainingLossAndGradients(batch: batch, labels: labels)
+        optimizer.update(&classifier.parameters, with: classifier.gradients)
+        return loss
+    }
+
+    /// Applies every update the optimiser deferred, so that the classifier's parameters are current.
+    public func synchronize() {
+        optimizer.synchronize(&classifier.parameters)
     }
 
     /// `ids` with each id replaced by `<unk>` (1) with probability `rate`.

@@ -1,18 +1,29 @@
 import Embedding
 
-/// An update rule for a `BiGRUClassifier`'s parameters.
+/// An update rule for a `BiGRUClassifier`'s parameters. It is handed the parameters to update and the
+/// gradients (the shape of mlx-swift's `Optimizer.update(model:gradients:)`); the network never calls it.
+///
+/// An optimiser may defer part of an update (as `AdamOptimizer` does for embedding rows a step did not
+/// use): then, until `prepare(_:forReading:)` or `synchronize(_:)` has run, those rows lag behind. The
+/// training loop calls the first before each step's forward pass and the second before anything reads
+/// the whole model (validation, averaging, saving).
 public protocol ClassifierOptimizer: AnyObject {
     /// Step size.
     var learningRate: Float { get set }
-    /// When set, gradients are first scaled so their global norm is at most this value, as
-    /// `torch.nn.utils.clip_grad_norm_(parameters, clipNorm)` does; the gradients passed in are not
-    /// modified.
-    var clipNorm: Float? { get set }
-    /// Factor on `learningRate` for the embedding table (1: the same rate; 0: the embedding is frozen).
-    /// Set it before the first update.
-    var embeddingLearningRateScale: Float { get set }
-    /// Applies one update with `gradients` (from `model.lossAndGradients`) to `model`'s parameters.
-    func update(_ model: BiGRUClassifier, with gradients: ClassifierGradients)
+    /// Applies one update with `gradients` (from `BiGRUClassifier.lossAndGradients` or
+    /// `trainingLossAndGradients`) to `parameters`.
+    func update(_ parameters: inout ClassifierParameters, with gradients: ClassifierGradients)
+    /// Brings up to date every deferred update of the embedding rows `batch` uses.
+    func prepare(_ parameters: inout ClassifierParameters, forReading batch: [[Int32]])
+    /// Brings up to date every deferred update.
+    func synchronize(_ parameters: inout ClassifierParameters)
+}
+
+extension ClassifierOptimizer {
+    /// Nothing to do for an optimiser that never defers.
+    public func prepare(_ parameters: inout ClassifierParameters, forReading batch: [[Int32]]) {}
+    /// Nothing to do for an optimiser that never defers.
+    public func synchronize(_ parameters: inout ClassifierParameters) {}
 }
 
 /// Plain stochastic gradient descent: `p ← p − lr·g`, no momentum, no weight decay. Without clipping the
@@ -34,11 +45,12 @@ public final class SGDOptimizer: ClassifierOptimizer {
     }
 
     /// `p ← p − lr·g` for every parameter (with `g` clipped first when `clipNorm` is set).
-    public func update(_ model: BiGRUClassifier, with gradients: ClassifierGradients) {
-        precondition(gradients.layout == model.layout, "gradients belong to a different model configuration")
+    public func update(_ parameters: inout ClassifierParameters, with gradients: ClassifierGradients) {
+        precondition(
+            gradients.layout == parameters.layout, "gradients belong to a different model configuration")
         let factor = clipNorm.map { gradients.clippingFactor(maxNorm: $0) } ?? 1
         let learningRate = learningRate
-        model.dense.withUnsafeMutableBufferPointer { parameters in
+        parameters.dense.withUnsafeMutableBufferPointer { parameters in
             gradients.dense.withUnsafeBufferPointer { gradient in
                 if factor == 1 {
                     for index in parameters.indices { parameters[index] -= learningRate * gradient[index] }
@@ -51,9 +63,7 @@ public final class SGDOptimizer: ClassifierOptimizer {
         }
         guard embeddingLearningRateScale != 0 else { return }
         let embeddingRate = learningRate * embeddingLearningRateScale
-        model.modifyEmbedding {
-            $0.applySGD(gradients.embedding, learningRate: embeddingRate, gradientScale: factor)
-        }
+        parameters.embedding.applySGD(gradients.embedding, learningRate: embeddingRate, gradientScale: factor)
     }
 }
 
@@ -66,7 +76,9 @@ public final class SGDOptimizer: ClassifierOptimizer {
 /// same values, see `EmbeddingAdamState`); `.lazy` touches only the rows the batch used, like
 /// `torch.optim.SparseAdam`.
 ///
-/// The moment estimates belong to the first model updated; use one optimiser per model.
+/// The moment estimates belong to the first parameters updated; use one optimiser per model. The deferred
+/// updates of embedding rows are this optimiser's state: `prepare(_:forReading:)` and `synchronize(_:)`
+/// apply them.
 public final class AdamOptimizer: ClassifierOptimizer {
     /// Step size `lr`.
     public var learningRate: Float
@@ -82,11 +94,14 @@ public final class AdamOptimizer: ClassifierOptimizer {
     public var embeddingLearningRateScale: Float = 1
     /// Number of updates applied so far (Adam's `t` of the last step).
     public private(set) var stepCount = 0
+    /// Threads that large catch-ups of deferred embedding rows are split across (results do not depend
+    /// on it: each row is replayed on one thread).
+    public var threadCount = 1
     /// False only for the eager reference that tests compare the deferred `.dense` update against: it
     /// walks the whole embedding table every step.
     let defersEmbeddingUpdates: Bool
 
-    private var owner: ObjectIdentifier?
+    private var owner: ParameterLayout?
     private var firstMoments: [Float] = []
     private var secondMoments: [Float] = []
     private var embeddingState: EmbeddingAdamState?
@@ -116,24 +131,25 @@ public final class AdamOptimizer: ClassifierOptimizer {
         self.defersEmbeddingUpdates = defersEmbeddingUpdates
     }
 
-    /// One Adam step (step count + 1) on every parameter of `model`.
-    public func update(_ model: BiGRUClassifier, with gradients: ClassifierGradients) {
-        precondition(gradients.layout == model.layout, "gradients belong to a different model configuration")
+    /// One Adam step (step count + 1) on every parameter.
+    public func update(_ parameters: inout ClassifierParameters, with gradients: ClassifierGradients) {
+        precondition(
+            gradients.layout == parameters.layout, "gradients belong to a different model configuration")
         if owner == nil {
-            owner = ObjectIdentifier(model)
-            firstMoments = [Float](repeating: 0, count: model.layout.denseCount)
+            owner = parameters.layout
+            firstMoments = [Float](repeating: 0, count: parameters.layout.denseCount)
             secondMoments = firstMoments
             embeddingState = EmbeddingAdamState(
-                vocabularySize: model.configuration.vocabularySize,
-                dimension: model.configuration.embeddingDim, mode: embeddingMode,
+                vocabularySize: parameters.configuration.vocabularySize,
+                dimension: parameters.configuration.embeddingDim, mode: embeddingMode,
                 defersUpdates: defersEmbeddingUpdates)
         }
-        precondition(owner == ObjectIdentifier(model), "an AdamOptimizer updates one model only")
+        precondition(owner == parameters.layout, "an AdamOptimizer updates one model only")
         let factor = clipNorm.map { gradients.clippingFactor(maxNorm: $0) } ?? 1
         stepCount += 1
         let step = AdamStep(
             learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, step: stepCount)
-        model.dense.withUnsafeMutableBufferPointer { parameters in
+        parameters.dense.withUnsafeMutableBufferPointer { parameters in
             gradients.dense.withUnsafeBufferPointer { gradient in
                 firstMoments.withUnsafeMutableBufferPointer { m in
                     secondMoments.withUnsafeMutableBufferPointer { v in
@@ -153,22 +169,27 @@ public final class AdamOptimizer: ClassifierOptimizer {
             : AdamStep(
                 learningRate: learningRate * embeddingLearningRateScale, beta1: beta1, beta2: beta2,
                 epsilon: epsilon, step: stepCount)
-        let state = embeddingState!
-        model.updateEmbedding(deferringTo: state) { table in
-            state.apply(
-                gradients.embedding, to: &table, step: embeddingStep, gradientScale: factor,
-                threads: model.threadCount)
-        }
+        embeddingState!.apply(
+            gradients.embedding, to: &parameters.embedding, step: embeddingStep, gradientScale: factor,
+            threads: threadCount)
     }
 
-    /// Every moment estimate, with `model`'s deferred embedding updates brought up to date first: the dense
+    /// Replays the deferred zero-gradient updates of the embedding rows `batch` uses.
+    public func prepare(_ parameters: inout ClassifierParameters, forReading batch: [[Int32]]) {
+        embeddingState?.catchUp(rows: batch.joined(), in: &parameters.embedding, threads: threadCount)
+    }
+
+    /// Replays every deferred update of the embedding table.
+    public func synchronize(_ parameters: inout ClassifierParameters) {
+        embeddingState?.catchUpAll(in: &parameters.embedding, threads: threadCount)
+    }
+
+    /// Every moment estimate, with the deferred embedding updates brought up to date first: the dense
     /// parameters' (in `ParameterLayout` order) and the embedding table's. For tests.
-    func moments(of model: BiGRUClassifier) -> (
+    func moments(synchronizing parameters: inout ClassifierParameters) -> (
         first: [Float], second: [Float], embeddingFirst: [Float], embeddingSecond: [Float]
     ) {
-        precondition(
-            owner == nil || owner == ObjectIdentifier(model), "an AdamOptimizer updates one model only")
-        model.applyDeferredUpdates()
+        synchronize(&parameters)
         let embedding = embeddingState?.moments
         return (firstMoments, secondMoments, embedding?.first ?? [], embedding?.second ?? [])
     }

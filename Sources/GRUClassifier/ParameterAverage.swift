@@ -1,5 +1,5 @@
 /// An exponential moving average of a classifier's parameters (Polyak–Ruppert averaging), updated after
-/// every training step. The averaged model usually generalises better than the last iterate, because it
+/// every training step (the trainer brings deferred optimiser updates up to date first). The averaged model usually generalises better than the last iterate, because it
 /// smooths out the noise of the final steps; training evaluates and keeps it instead of the raw weights.
 ///
 /// The decay ramps up as `min(decay, (1 + t) / (10 + t))` over the first steps, so early averages are
@@ -13,8 +13,8 @@ final class ParameterAverage {
     init(of classifier: BiGRUClassifier, decay: Float) {
         precondition(decay > 0 && decay < 1)
         self.decay = decay
-        dense = classifier.dense
-        embedding = classifier.embedding.weights
+        dense = classifier.parameters.dense
+        embedding = classifier.parameters.embedding.weights
     }
 
     /// Moves the average towards the classifier's current parameters.
@@ -22,8 +22,8 @@ final class ParameterAverage {
         updates += 1
         let step = Float(updates)
         let rate = 1 - min(decay, (1 + step) / (10 + step))
-        Self.blend(&dense, towards: classifier.dense, rate: rate)
-        Self.blend(&embedding, towards: classifier.embedding.weights, rate: rate)
+        Self.blend(&dense, towards: classifier.parameters.dense, rate: rate)
+        Self.blend(&embedding, towards: classifier.parameters.embedding.weights, rate: rate)
     }
 
     /// The averaged parameters, by name.

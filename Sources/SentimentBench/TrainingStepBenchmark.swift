@@ -114,14 +114,18 @@ func runTrainingStepBenchmark(arguments: [String]) {
             benchmarkUsageError("invalid model configuration")
         }
         let optimizer = AdamOptimizer(learningRate: 1e-3, clipNorm: 5)
+        optimizer.threadCount = threads
+        var options = TrainingOptions()
+        options.batchSize = batchSize
+        let trainer = ClassifierTrainer(classifier: model, options: options, optimizer: optimizer)
         // One untimed step grows the workspaces to this batch size.
-        _ = try? model.trainStep(batch: batch, labels: labels, optimizer: optimizer)
+        _ = try? trainer.step(batch: batch, labels: labels)
         let trainSeconds = bestSeconds(repeats: steps) {
-            _ = try? model.trainStep(batch: batch, labels: labels, optimizer: optimizer)
+            _ = try? trainer.step(batch: batch, labels: labels)
             // Training defers the Adam updates of rows the batch did not use until they are used or read;
             // this repeated batch would never bring them back, so bring every row up to date each step,
             // which is the work dense Adam does per step.
-            model.applyDeferredUpdates()
+            trainer.synchronize()
         }
         _ = try? model.probabilities(for: batch)
         let inferenceSeconds = bestSeconds(repeats: steps) { _ = try? model.probabilities(for: batch) }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import GRUClassifier
-import Tokenizer
+import SentimentKit
 
 /// `sentiment eval`: a model's metrics on labelled files.
 struct EvalCommand: ParsableCommand {
@@ -46,19 +46,15 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         let modelPath = try ModelLocation.resolve(model)
-        let sentimentModel = try loadModel(at: modelPath, threads: threadOptions.count)
-        let pool = try TokenizerPool(settings: sentimentModel.tokenizerSettings, count: threadOptions.count)
+        let scorer = try TextScorer(
+            model: loadModel(at: modelPath, threads: threadOptions.count), threads: threadOptions.count,
+            threshold: threshold)
         let documents = try CorpusReader.readLabelledDocuments(
             files, options: corpusOptions.readerOptions(requiresLabels: true))
         guard !documents.isEmpty else {
             throw CommandFailure("\(files.joined(separator: ", ")): no documents")
         }
-        let tokens = pool.tokens(of: documents.map(\.text))
-        let examples = zip(tokens, documents).map {
-            EncodedExample(ids: sentimentModel.encode($0), label: $1.label)
-        }
-        let metrics = try sentimentModel.classifier.metrics(
-            on: examples, threshold: Double(threshold ?? sentimentModel.threshold))
+        let metrics = try scorer.metrics(on: documents)
         switch format {
         case .json:
             let encoder = JSONEncoder()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GRUClassifier
+import SentimentKit
 
 /// `sentiment info`: what a model file holds.
 struct InfoCommand: ParsableCommand {

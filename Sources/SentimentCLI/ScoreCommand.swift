@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
-import GRUClassifier
-import Tokenizer
+import SentimentKit
 
 /// `sentiment score`: the probability and label of every input line.
 struct ScoreCommand: ParsableCommand {
@@ -68,7 +67,7 @@ struct ScoreCommand: ParsableCommand {
 
     func run() throws {
         let sentimentModel = try loadModel(at: ModelLocation.resolve(model), threads: threadOptions.count)
-        let pool = try TokenizerPool(settings: sentimentModel.tokenizerSettings, count: threadOptions.count)
+        let textScorer = try TextScorer(model: sentimentModel, threads: threadOptions.count, threshold: threshold)
         let inputs = try (files.isEmpty ? ["-"] : files).map { try InputFile(path: $0) }
         let writer = try output.map { path in
             do {
@@ -77,9 +76,7 @@ struct ScoreCommand: ParsableCommand {
                 throw CommandFailure("\(error)")
             }
         }
-        var scorer = LineScorer(
-            model: sentimentModel, pool: pool, format: format, withText: withText, textColumn: textColumn,
-            threshold: threshold ?? sentimentModel.threshold)
+        let scorer = LineScorer(scorer: textScorer, format: format, withText: withText, textColumn: textColumn)
         do {
             for input in inputs {
                 let lines = LineReader(file: input)
@@ -121,16 +118,14 @@ enum ScoreOutputFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// Turns batches of input lines into output lines.
 struct LineScorer {
-    let model: SentimentModel
-    let pool: TokenizerPool
+    let scorer: TextScorer
     let format: ScoreOutputFormat
     let withText: Bool
     let textColumn: Int?
-    let threshold: Float
 
     /// Scores `lines` (consecutive lines of `file`) and returns their output lines and how many had
     /// invalid UTF-8.
-    mutating func score(_ lines: [LineReader.Line], file: String) throws -> (
+    func score(_ lines: [LineReader.Line], file: String) throws -> (
         output: [UInt8], invalidLines: Int
     ) {
         // The text of each line, as byte ranges into the line; header rows are marked.
@@ -155,18 +150,7 @@ struct LineScorer {
                 isHeader[index] = true
             }
         }
-        let workers = min(pool.count, max(1, lines.count / 32))
-        let model = model
-        let encoded = pool.concurrentMap(workers: workers) { worker, tokenizer in
-            let range = (texts.count * worker / workers)..<(texts.count * (worker + 1) / workers)
-            return texts[range].map { text in
-                text.withUnsafeBytes { bytes in
-                    let result = tokenizer.tokens(inUTF8: bytes)
-                    return (ids: model.encode(result.tokens), invalid: result.hadInvalidUTF8)
-                }
-            }
-        }.flatMap { $0 }
-        let probabilities = try model.classifier.probabilities(for: encoded.map(\.ids))
+        let (probabilities, hadInvalidUTF8) = try scorer.probabilities(forUTF8: texts)
         var output: [UInt8] = []
         output.reserveCapacity(lines.count * (withText ? 96 : 24))
         for index in lines.indices {
@@ -177,7 +161,7 @@ struct LineScorer {
                 continue
             }
             let probability = probabilities[index]
-            let label = probability >= threshold ? "positive" : "negative"
+            let label = scorer.isPositive(probability) ? "positive" : "negative"
             switch format {
             case .tsv:
                 output.append(contentsOf: "\(probability)\t\(label)".utf8)
@@ -195,7 +179,7 @@ struct LineScorer {
             }
             output.append(0x0A)
         }
-        return (output, encoded.reduce(0) { $0 + ($1.invalid ? 1 : 0) })
+        return (output, hadInvalidUTF8.reduce(0) { $0 + ($1 ? 1 : 0) })
     }
 
     /// The `column`-th (1-based) tab-separated field of `line`, or nil when it has fewer fields.

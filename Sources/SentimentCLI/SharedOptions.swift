@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SentimentKit
 import Tokenizer
 
 /// Tokenizer options shared by the commands that tokenize with settings of their own (`tokenize`,
@@ -56,3 +57,6 @@ struct ThreadOptions: ParsableArguments {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 }
+
+extension CorpusFormat: ExpressibleByArgument {}
+extension ColumnSelector: ExpressibleByArgument {}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SentimentKit
 import Tokenizer
 
 /// `sentiment tokenize`: prints the tokens of each input line.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import GRUClassifier
-import Tokenizer
+import SentimentKit
 
 /// `sentiment train`: trains a model on labelled corpus files and writes it as a safetensors file.
 struct TrainCommand: ParsableCommand {
@@ -132,14 +132,14 @@ struct TrainCommand: ParsableCommand {
             nn.Embedding uses 1; smaller starts let rare words' random vectors matter less). Ignored with \
             --init.
             """)
-    var embeddingInitStd: Float = TrainCommand.defaultEmbeddingInitStd
+    var embeddingInitStd: Float = ModelTrainingOptions().embeddingInitStd
 
     @Option(
         help: """
             Epochs of skip-gram pre-training (word2vec) of the embedding on the training texts before \
             the classifier is trained; 0 starts from random vectors. Ignored with --init.
             """)
-    var pretrainEpochs = TrainCommand.defaultPretrainEpochs
+    var pretrainEpochs = ModelTrainingOptions().pretrainEpochs
 
     @Option(
         help: """
@@ -166,22 +166,6 @@ struct TrainCommand: ParsableCommand {
     var tokenizerOptions: TokenizerOptions
 
     @OptionGroup(title: "Input") var corpusOptions: CorpusOptions
-
-    static let defaultDropout: Float = 0.3
-    static let defaultEmbeddingInitStd: Float = 0.1
-    static let defaultPretrainEpochs = 5
-    /// Skip-gram vectors from a few million tokens are good enough that fine-tuning them on labels
-    /// mostly learns the training set's particulars (on IMDB it cost 1.4 points of test accuracy);
-    /// vectors from smaller corpora still need the labels' help.
-    static func defaultEmbeddingLearningRateScale(pretrainedTokens: Int) -> Float {
-        pretrainedTokens >= frozenEmbeddingTokenThreshold ? 0 : 1
-    }
-    static let frozenEmbeddingTokenThreshold = 2_000_000
-    static let defaultEmbeddingDropout: Float = 0
-    static let defaultWordDropout: Float = 0
-    static let defaultAverageDecay: Float = 0
-    static let defaultLearningRates: [OptimizerKind: Float] = [.adam: 2e-3, .sgd: 0.1]
-    static let defaultLearningRateDecay: Float = 1
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one training file") }
@@ -224,169 +208,39 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let start = Date()
-        let threads = threadOptions.count
         let readerOptions = corpusOptions.readerOptions(requiresLabels: true)
-        let modelURL = URL(fileURLWithPath: model)
-        let initial = try initModel.map { path in
-            try loadModel(at: path, threads: threads)
-        }
-        let settings = initial?.tokenizerSettings ?? tokenizerOptions.settings
-        let pool = try TokenizerPool(settings: settings, count: threads)
-
-        var trainingDocuments = try CorpusReader.readLabelledDocuments(files, options: readerOptions)
-        guard !trainingDocuments.isEmpty else {
+        let training = try CorpusReader.readLabelledDocuments(files, options: readerOptions)
+        guard !training.isEmpty else {
             throw CommandFailure("\(files.joined(separator: ", ")): no documents to train on")
         }
-        var validationDocuments = try CorpusReader.readLabelledDocuments(valid, options: readerOptions)
-        if !valid.isEmpty && validationDocuments.isEmpty {
+        let validation = try CorpusReader.readLabelledDocuments(valid, options: readerOptions)
+        if !valid.isEmpty && validation.isEmpty {
             throw CommandFailure("\(valid.joined(separator: ", ")): no documents to validate on")
         }
-        var generator = SplitMix64(seed: seed)
-        if valid.isEmpty && validSplit > 0 {
-            let split = stratifiedSplit(
-                labels: trainingDocuments.map(\.label), validationFraction: validSplit, using: &generator)
-            validationDocuments = split.validation.map { trainingDocuments[$0] }
-            trainingDocuments = split.training.map { trainingDocuments[$0] }
-        }
-        let trainingTokens = pool.tokens(of: trainingDocuments.map(\.text))
-        let validationTokens = pool.tokens(of: validationDocuments.map(\.text))
-
-        let vocabulary: Vocabulary
-        if let initial {
-            vocabulary = initial.vocabulary
-        } else {
-            var builder = VocabularyBuilder()
-            for tokens in trainingTokens { builder.add(tokens) }
-            vocabulary = builder.build(minCount: minCount, maxSize: maxVocab)
-        }
-        let maxLength = initial?.maxLength ?? maxLen
-        let headLength = initial.map(\.headLength) ?? (headLen ?? maxLen / 4)
-        func encode(_ tokens: [[String]], _ documents: [CorpusDocument]) -> [EncodedExample] {
-            zip(tokens, documents).map { tokens, document in
-                EncodedExample(
-                    ids: SentimentModel.encode(
-                        tokens, vocabulary: vocabulary, maxLength: maxLength, headLength: headLength),
-                    label: document.label)
-            }
-        }
-        let training = encode(trainingTokens, trainingDocuments)
-        let validation = encode(validationTokens, validationDocuments)
-        FileWriting.printError(
-            "train: \(training.count) training and \(validation.count) validation documents, "
-                + "vocabulary \(vocabulary.count) tokens, \(threads) thread\(threads == 1 ? "" : "s")")
-
-        var classifier: BiGRUClassifier
-        var pretrainedTokens = 0
-        if let initial {
-            // The --init model's shape and parameters, with this run's dropout when one is given.
-            var configuration = initial.classifier.configuration
-            configuration.dropout = dropout ?? configuration.dropout
-            configuration.embeddingDropout = embeddingDropout ?? Self.defaultEmbeddingDropout
-            classifier = try BiGRUClassifier(
-                configuration: configuration,
-                parameters: Dictionary(
-                    uniqueKeysWithValues: initial.classifier.namedParameters().map { ($0.name, $0.tensor) }),
-                threadCount: threads)
-            classifier.dropoutSeed = seed
-        } else {
-            classifier = try BiGRUClassifier(
-                configuration: ClassifierConfiguration(
-                    vocabularySize: vocabulary.count, embeddingDim: embeddingDim, hidden: hidden,
-                    layers: layers, cell: cell.variant, dropout: dropout ?? Self.defaultDropout,
-                    embeddingDropout: embeddingDropout ?? Self.defaultEmbeddingDropout),
-                seed: seed, embeddingStandardDeviation: embeddingInitStd, threadCount: threads)
-            if pretrainEpochs > 0 {
-                let documents = trainingTokens.map { vocabulary.ids(for: $0) }
-                pretrainedTokens = documents.reduce(0) { $0 + $1.count }
-                classifier = try EmbeddingPretraining.pretrained(
-                    classifier, documents: documents, epochs: pretrainEpochs, seed: seed,
-                    standardDeviation: embeddingInitStd, threads: threads)
-            }
-        }
-        var options = TrainingOptions()
-        options.epochs = epochs
-        options.patience = patience
-        options.batchSize = batch
-        options.optimizer = optimizer
-        options.learningRate = lr ?? Self.defaultLearningRates[optimizer]!
-        options.learningRateDecay = lrDecay ?? Self.defaultLearningRateDecay
-        options.clipNorm = clip > 0 ? clip : nil
-        options.seed = seed
-        options.embeddingAdamMode = lazyAdam ? .lazy : .dense
-        options.wordDropout = wordDropout ?? Self.defaultWordDropout
-        options.embeddingLearningRateScale =
-            embeddingLrScale ?? Self.defaultEmbeddingLearningRateScale(pretrainedTokens: pretrainedTokens)
-        if embeddingLrScale == nil && options.embeddingLearningRateScale == 0 {
-            FileWriting.printError(
-                "train: the pre-trained embedding stays frozen (pre-trained on \(pretrainedTokens) tokens, at "
-                    + "least \(Self.frozenEmbeddingTokenThreshold)); --embedding-lr-scale 1 fine-tunes it")
-        }
-        let averageDecay = ema ?? Self.defaultAverageDecay
-        options.averageDecay = averageDecay > 0 ? averageDecay : nil
-
-        var record = TrainingRecord()
-        record.programVersion = SentimentCommand.version
-        record.trainingFiles = files
-        record.validationFiles = valid.isEmpty ? nil : valid
-        record.trainingExamples = training.count
-        record.validationExamples = validation.count
-        record.initializedFrom = initModel
-        record.options = [
-            "epochs": "\(epochs)", "patience": "\(patience)", "batch": "\(batch)",
-            "lr": "\(options.learningRate)", "lr_decay": "\(options.learningRateDecay)",
-            "optimizer": optimizer.rawValue, "lazy_adam": "\(lazyAdam)",
-            "word_dropout": "\(options.wordDropout)",
-            "ema": "\(averageDecay)", "dropout": "\(classifier.configuration.dropout)",
-            "embedding_dropout": "\(classifier.configuration.embeddingDropout)", "clip": "\(clip)",
-            "seed": "\(seed)", "embedding_init_std": initModel == nil ? "\(embeddingInitStd)" : "from --init",
-            "pretrain_epochs": initModel == nil ? "\(pretrainEpochs)" : "0",
-            "embedding_lr_scale": "\(options.embeddingLearningRateScale)",
-            "min_count": "\(minCount)", "max_vocab": "\(maxVocab)",
-            "valid_split": valid.isEmpty ? "\(validSplit)" : "0",
-        ]
-        func save(
-            _ network: BiGRUClassifier, epochsRun: Int, best: Int, metrics: BinaryClassificationMetrics?
-        )
-            throws
-        {
-            record.epochsRun = epochsRun
-            record.bestEpoch = best
-            record.validationAccuracy = metrics?.accuracy
-            record.validationLoss = metrics?.logLoss
-            record.seconds = Date().timeIntervalSince(start)
-            record.finishedAt = ISO8601DateFormatter().string(from: Date())
-            let sentimentModel = try SentimentModel(
-                tokenizerSettings: settings, vocabulary: vocabulary, classifier: network,
-                maxLength: maxLength, headLength: headLength,
-                threshold: initial?.threshold ?? ModelFileConfiguration.defaultThreshold,
-                trainingRecord: record)
-            do {
-                try sentimentModel.write(to: modelURL)
-            } catch {
-                throw CommandFailure("\(model): cannot write the model: \(error)")
-            }
-        }
-
         let progress = TrainingProgress(epochs: epochs)
-        let trainer = ClassifierTrainer(classifier: classifier, options: options)
-        func network(_ parameters: [String: Tensor]) throws -> BiGRUClassifier {
-            try BiGRUClassifier(
-                configuration: classifier.configuration, parameters: parameters, threadCount: threads)
-        }
-        let outcome = try trainer.train(training: training, validation: validation) { event in
-            progress.handle(event)
-            if case .epochFinished(let summary) = event, summary.isBest, summary.validation != nil,
-                let parameters = trainer.bestParameters
-            {
-                try save(
-                    network(parameters), epochsRun: summary.epoch, best: summary.epoch,
-                    metrics: summary.validation)
+        let outcome = try ModelTraining.train(
+            training: training, validation: validation, options: try trainingOptions(),
+            destination: URL(fileURLWithPath: model)
+        ) { event in
+            switch event {
+            case .prepared(let trainingCount, let validationCount, let vocabularySize, let threads):
+                FileWriting.printError(
+                    "train: \(trainingCount) training and \(validationCount) validation documents, "
+                        + "vocabulary \(vocabularySize) tokens, \(threads) thread\(threads == 1 ? "" : "s")")
+            case .pretrained(let summary):
+                FileWriting.printError(
+                    "train: skip-gram pre-training of the embedding: \(summary.epochs) "
+                        + "epoch\(summary.epochs == 1 ? "" : "s") over \(summary.tokens) tokens, \(summary.rows) of "
+                        + "\(summary.vocabularySize) rows, \(TrainingProgress.duration(summary.seconds))")
+            case .embeddingFrozen(let tokens):
+                FileWriting.printError(
+                    "train: the pre-trained embedding stays frozen (pre-trained on \(tokens) tokens, at least "
+                        + "\(ModelTrainingOptions.frozenEmbeddingTokenThreshold)); --embedding-lr-scale 1 "
+                        + "fine-tunes it")
+            case .training(let event): progress.handle(event)
+            case .checkpointWritten: break
             }
         }
-        try save(
-            network(outcome.bestParameters), epochsRun: outcome.epochsRun, best: outcome.bestEpoch,
-            metrics: outcome.bestValidation)
-
         var summary = "trained \(outcome.epochsRun) epoch\(outcome.epochsRun == 1 ? "" : "s") in "
         summary += TrainingProgress.duration(Date().timeIntervalSince(start))
         if let accuracy = outcome.bestValidation?.accuracy {
@@ -395,6 +249,44 @@ struct TrainCommand: ParsableCommand {
         }
         summary += "; model written to \(model)"
         FileWriting.printError(summary)
+    }
+
+    /// The library's options from the command line's; unset options keep the library's default rules.
+    private func trainingOptions() throws -> ModelTrainingOptions {
+        var options = ModelTrainingOptions()
+        options.embeddingDim = embeddingDim
+        options.hidden = hidden
+        options.layers = layers
+        options.cell = cell.variant
+        options.maxLength = maxLen
+        options.headLength = headLen
+        options.minCount = minCount
+        options.maxVocabulary = maxVocab
+        options.tokenizerSettings = tokenizerOptions.settings
+        options.validationSplit = validSplit
+        options.learningRate = lr
+        options.embeddingLearningRateScale = embeddingLrScale
+        options.dropout = dropout
+        options.embeddingDropout = embeddingDropout ?? 0
+        options.embeddingInitStd = embeddingInitStd
+        options.pretrainEpochs = pretrainEpochs
+        options.threads = threadOptions.count
+        options.initialModel = try initModel.map { try loadModel(at: $0, threads: threadOptions.count) }
+        options.training.epochs = epochs
+        options.training.patience = patience
+        options.training.batchSize = batch
+        options.training.optimizer = optimizer
+        options.training.learningRateDecay = lrDecay ?? 1
+        options.training.clipNorm = clip > 0 ? clip : nil
+        options.training.seed = seed
+        options.training.embeddingAdamMode = lazyAdam ? .lazy : .dense
+        options.training.wordDropout = wordDropout ?? 0
+        options.training.averageDecay = (ema ?? 0) > 0 ? ema : nil
+        options.record.programVersion = SentimentCommand.version
+        options.record.trainingFiles = files
+        options.record.validationFiles = valid.isEmpty ? nil : valid
+        options.record.initializedFrom = initModel
+        return options
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GRUClassifier
+import SentimentKit
 import Tokenizer
 
 /// `sentiment vocab`: counts the tokens of corpus files and writes a vocabulary.

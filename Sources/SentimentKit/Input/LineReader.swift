@@ -1,15 +1,16 @@
 /// Splits an `InputFile` into lines, numbered from 1, reading 1 MiB at a time. The "\n" and a "\r"
 /// before it are removed, and so is a UTF-8 byte order mark at the start of the file. Lines are raw
 /// bytes: decoding (and replacing invalid UTF-8) is up to the caller.
-final class LineReader {
-    struct Line {
-        var number: Int
-        var bytes: [UInt8]
+public final class LineReader {
+    /// A line without its line break, numbered from 1.
+    public struct Line {
+        public var number: Int
+        public var bytes: [UInt8]
 
-        var isBlank: Bool { bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D } }
+        public var isBlank: Bool { bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D } }
     }
 
-    let file: InputFile
+    public let file: InputFile
     private var buffer: [UInt8] = []
     private var position = 0
     private var reachedEnd = false
@@ -17,23 +18,24 @@ final class LineReader {
     private var peeked: [Line] = []
     static let chunkSize = 1 << 20
 
-    init(file: InputFile) { self.file = file }
+    /// Lines of `file`.
+    public init(file: InputFile) { self.file = file }
 
     /// The next line, or nil at the end of the input.
-    func next() throws -> Line? {
+    public func next() throws -> Line? {
         if !peeked.isEmpty { return peeked.removeFirst() }
         return try readLine()
     }
 
     /// The first `count` lines still to come (fewer at the end), without consuming them.
-    func peek(_ count: Int) throws -> [Line] {
+    public func peek(_ count: Int) throws -> [Line] {
         while peeked.count < count, let line = try readLine() { peeked.append(line) }
         return Array(peeked.prefix(count))
     }
 
     /// True when `next()` can return a line without reading more input (so a caller can gather a batch
     /// of lines already at hand without waiting on a slow pipe).
-    var hasBufferedLine: Bool {
+    public var hasBufferedLine: Bool {
         !peeked.isEmpty || (reachedEnd && position < buffer.count) || buffer[position...].contains(0x0A)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GRUClassifier
 
 /// Why a safetensors file could not be read or written. `description` is a one-line message without the
 /// file path, so a caller can prefix it ("model.safetensors: header length ...").

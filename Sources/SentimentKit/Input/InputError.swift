@@ -1,6 +1,6 @@
 /// Errors about input files, worded for the command line: each names the file (and the line, when
 /// there is one).
-enum InputError: Error, Equatable, CustomStringConvertible {
+public enum InputError: Error, Equatable, CustomStringConvertible {
     case cannotOpen(file: String, reason: String)
     case readFailed(file: String, reason: String)
     /// Something wrong at a line of a file, e.g. `reviews.csv:17: label "maybe" is not one of ...`.
@@ -8,7 +8,7 @@ enum InputError: Error, Equatable, CustomStringConvertible {
     /// Something wrong with a file as a whole (unknown columns, undetectable layout).
     case badFile(file: String, message: String)
 
-    var description: String {
+    public var description: String {
         switch self {
         case .cannotOpen(let file, let reason): return "\(file): cannot open: \(reason)"
         case .readFailed(let file, let reason): return "\(file): read error: \(reason)"

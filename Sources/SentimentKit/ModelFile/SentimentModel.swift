@@ -1,11 +1,13 @@
 import Foundation
+import GRUClassifier
 import Tokenizer
 
 /// A trained sentiment classifier with everything needed to score raw text: the tokenizer settings, the
 /// vocabulary, the network and the decision threshold. Reads and writes the safetensors model file
 /// described in `ModelFile`.
 ///
-/// Not safe to use from several threads at once (the network and the tokenizer keep scratch state).
+/// Scoring text goes through a `TextScorer`, which tokenizes with `tokenizerSettings`. Not safe to use
+/// from several threads at once (the network keeps scratch state).
 public final class SentimentModel {
     /// Tokenizer settings the model was trained with; scoring must tokenize the same way.
     public let tokenizerSettings: TokenizerSettings
@@ -22,8 +24,6 @@ public final class SentimentModel {
     public var threshold: Float
     /// How the model was trained, when it was trained by `sentiment`.
     public var trainingRecord: TrainingRecord?
-
-    private let tokenizer: Tokenizer
 
     /// A model from its parts. The classifier's vocabulary size must equal the vocabulary's count.
     public init(
@@ -53,13 +53,6 @@ public final class SentimentModel {
         self.headLength = headLength
         self.threshold = threshold
         self.trainingRecord = trainingRecord
-        tokenizer = try Tokenizer(settings: tokenizerSettings)
-    }
-
-    /// The token ids the network sees for `text`: tokens mapped through the vocabulary and cut to
-    /// `maxLength`.
-    public func tokenIDs(for text: String) -> [Int32] {
-        encode(tokenizer.tokens(in: text))
     }
 
     /// Maps tokens to ids and cuts the sequence to `maxLength`.
@@ -79,8 +72,4 @@ public final class SentimentModel {
         return vocabulary.ids(for: Array(tokens[..<head] + tokens[(tokens.count - (maxLength - head))...]))
     }
 
-    /// The probability that each text is positive, in order.
-    public func probabilities(for texts: [String]) throws -> [Float] {
-        try classifier.probabilities(for: texts.map(tokenIDs(for:)))
-    }
 }

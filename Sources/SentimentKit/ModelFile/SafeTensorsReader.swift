@@ -1,3 +1,5 @@
+import GRUClassifier
+
 /// Parses and validates safetensors bytes. All arithmetic on values taken from the file is checked, and
 /// every tensor is validated before any value is copied.
 enum SafeTensorsReader {

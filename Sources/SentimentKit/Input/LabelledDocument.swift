@@ -1,18 +1,24 @@
 /// One document of a corpus: its text, its label when the format has one (0 = negative, 1 = positive),
 /// and the line of the file where it starts.
-struct LabelledDocument: Equatable, Sendable {
-    var text: String
-    var label: Float?
-    var line: Int
+public struct LabelledDocument: Equatable, Sendable {
+    public var text: String
+    public var label: Float?
+    public var line: Int
+
+    public init(text: String, label: Float?, line: Int) {
+        self.text = text
+        self.label = label
+        self.line = line
+    }
 }
 
 /// Reading of label values: 0/1, neg/pos, negative/positive, false/true, in any case, with surrounding
 /// spaces.
-enum LabelParser {
-    static let accepted = "0/1, neg/pos, negative/positive, false/true"
+public enum LabelParser {
+    public static let accepted = "0/1, neg/pos, negative/positive, false/true"
 
     /// The label (0 or 1) spelled by `text`, or nil.
-    static func parse(_ text: Substring) -> Float? {
+    public static func parse(_ text: Substring) -> Float? {
         let trimmed = text.trimmingASCIISpaces().lowercased()
         switch trimmed {
         case "0", "neg", "negative", "false": return 0
@@ -21,7 +27,7 @@ enum LabelParser {
         }
     }
 
-    static func parse(_ text: String) -> Float? { parse(Substring(text)) }
+    public static func parse(_ text: String) -> Float? { parse(Substring(text)) }
 
     /// The label spelled by raw bytes (labels are ASCII, so invalid UTF-8 simply fails).
     static func parse(bytes: ArraySlice<UInt8>) -> Float? {

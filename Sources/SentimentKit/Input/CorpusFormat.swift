@@ -1,7 +1,5 @@
-import ArgumentParser
-
 /// The layouts of corpus files the commands read.
-enum CorpusFormat: String, CaseIterable, ExpressibleByArgument, Sendable {
+public enum CorpusFormat: String, CaseIterable, Sendable {
     /// Tab-separated columns, no quoting (a field cannot hold a tab or newline, except that extra tabs
     /// in a last text column are kept as part of the text).
     case tsv
@@ -16,7 +14,7 @@ enum CorpusFormat: String, CaseIterable, ExpressibleByArgument, Sendable {
 
     /// The format an extension implies; nil when it implies none (".txt" may be fastText or plain text,
     /// so it is sniffed too).
-    static func fromExtension(of path: String) -> CorpusFormat? {
+    public static func fromExtension(of path: String) -> CorpusFormat? {
         guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
         switch path[path.index(after: dot)...].lowercased() {
         case "tsv", "tab": return .tsv
@@ -36,7 +34,7 @@ enum CorpusFormat: String, CaseIterable, ExpressibleByArgument, Sendable {
 
     /// A guess from the first non-blank line: "{" means JSON Lines, "__label__" fastText, a tab TSV, a
     /// comma with a label or header word at either end CSV; anything else plain text.
-    static func sniff(firstLine: String) -> CorpusFormat {
+    public static func sniff(firstLine: String) -> CorpusFormat {
         let line = firstLine.trimmingASCIISpaces()
         if line.hasPrefix("{") { return .jsonl }
         if line.hasPrefix("__label__") { return .fasttext }
@@ -58,27 +56,28 @@ enum CorpusFormat: String, CaseIterable, ExpressibleByArgument, Sendable {
 }
 
 /// Header names recognised for the label and the text column (compared case-insensitively).
-enum ColumnNames {
+public enum ColumnNames {
     static let label: Set<String> = ["label", "labels", "sentiment", "polarity", "target", "class", "y"]
     static let text: Set<String> = [
         "text", "review", "sentence", "content", "comment", "document", "tweet", "body", "message",
     ]
 
-    static func isLabelName(_ name: some StringProtocol) -> Bool {
+    public static func isLabelName(_ name: some StringProtocol) -> Bool {
         label.contains(name.trimmingASCIISpaces().lowercased())
     }
 
-    static func isTextName(_ name: some StringProtocol) -> Bool {
+    public static func isTextName(_ name: some StringProtocol) -> Bool {
         text.contains(name.trimmingASCIISpaces().lowercased())
     }
 }
 
 /// A column chosen on the command line: a 1-based index or a header name.
-enum ColumnSelector: Equatable, Sendable, ExpressibleByArgument {
+public enum ColumnSelector: Equatable, Sendable {
     case index(Int)
     case name(String)
 
-    init?(argument: String) {
+    /// A 1-based index when `argument` is a positive number, else a header name.
+    public init?(argument: String) {
         if let number = Int(argument) {
             guard number >= 1 else { return nil }
             self = .index(number)

@@ -6,9 +6,9 @@
 
 /// A file (or standard input, or bytes in memory for tests) read in large chunks, so that inputs of any
 /// size stream through a bounded buffer.
-final class InputFile {
+public final class InputFile {
     /// The name used in messages: the path as given, or "<stdin>".
-    let name: String
+    public let name: String
     private let descriptor: Int32
     private let ownsDescriptor: Bool
     private var memory: [UInt8]?
@@ -25,7 +25,7 @@ final class InputFile {
 
     /// Opens `path` for reading; "-" means standard input.
     /// - Throws: `InputError.cannotOpen` naming the file and the system's reason.
-    convenience init(path: String) throws {
+    public convenience init(path: String) throws {
         if path == "-" {
             self.init(name: "<stdin>", descriptor: 0, ownsDescriptor: false, memory: nil)
             return
@@ -42,12 +42,12 @@ final class InputFile {
     }
 
     /// Standard input.
-    static func standardInput() -> InputFile {
+    public static func standardInput() -> InputFile {
         InputFile(name: "<stdin>", descriptor: 0, ownsDescriptor: false, memory: nil)
     }
 
     /// Bytes in memory, read as if from a file called `name`.
-    convenience init(bytes: [UInt8], name: String) {
+    public convenience init(bytes: [UInt8], name: String) {
         self.init(name: name, descriptor: -1, ownsDescriptor: false, memory: bytes)
     }
 
@@ -57,7 +57,7 @@ final class InputFile {
 
     /// Appends up to `maximumCount` bytes to `buffer`; returns how many (0 at the end of the input).
     /// - Throws: `InputError.readFailed` when the system reports an error.
-    func read(into buffer: inout [UInt8], maximumCount: Int) throws -> Int {
+    public func read(into buffer: inout [UInt8], maximumCount: Int) throws -> Int {
         if let memory {
             let count = min(maximumCount, memory.count - memoryOffset)
             buffer.append(contentsOf: memory[memoryOffset..<memoryOffset + count])

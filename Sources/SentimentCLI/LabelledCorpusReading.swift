@@ -1,3 +1,5 @@
+import SentimentKit
+
 extension CorpusReader {
     /// Reports on standard error the lines whose invalid UTF-8 was replaced and the bad lines skipped.
     func reportSkippedAndRepairedLines() {
@@ -34,10 +36,4 @@ extension CorpusReader {
         }
         return documents
     }
-}
-
-/// A labelled document as training uses it.
-struct CorpusDocument {
-    var text: String
-    var label: Float
 }

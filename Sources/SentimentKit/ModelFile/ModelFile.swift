@@ -1,4 +1,5 @@
 import Foundation
+import GRUClassifier
 import Tokenizer
 
 /// The `config` metadata of a model file: the network's shape plus the settings scoring needs. Every key

@@ -1,47 +1,61 @@
 import Foundation
 
 /// How to read a corpus file.
-struct CorpusReaderOptions: Sendable, Equatable {
+public struct CorpusReaderOptions: Sendable, Equatable {
     /// The layout; nil picks it from the extension, then from the first line.
-    var format: CorpusFormat?
+    public var format: CorpusFormat?
     /// The label column of TSV/CSV (or key of JSON Lines); nil finds it from a header or the data.
-    var labelColumn: ColumnSelector?
+    public var labelColumn: ColumnSelector?
     /// The text column of TSV/CSV (or key of JSON Lines); nil finds it from a header or the data.
-    var textColumn: ColumnSelector?
+    public var textColumn: ColumnSelector?
     /// Whether every document must have a label (training, evaluation) or labels may be absent (`vocab`).
-    var requiresLabels = true
+    public var requiresLabels = true
     /// Skip lines that cannot be read (and count them) instead of stopping at the first.
-    var skipBadLines = false
+    public var skipBadLines = false
+
+    /// Options; every one has a default.
+    public init(
+        format: CorpusFormat? = nil, labelColumn: ColumnSelector? = nil, textColumn: ColumnSelector? = nil,
+        requiresLabels: Bool = true, skipBadLines: Bool = false
+    ) {
+        self.format = format
+        self.labelColumn = labelColumn
+        self.textColumn = textColumn
+        self.requiresLabels = requiresLabels
+        self.skipBadLines = skipBadLines
+    }
 }
 
 /// Reads the documents of one corpus file in order, streaming it: TSV, CSV, JSON Lines, fastText or plain
 /// text (see `CorpusFormat`). Blank lines are skipped; a line that cannot be read is an
 /// `InputError.badLine` naming the file and line, or, with `skipBadLines`, is skipped and counted.
 /// Invalid UTF-8 in a text becomes U+FFFD and is counted.
-final class CorpusReader {
-    let options: CorpusReaderOptions
+public final class CorpusReader {
+    public let options: CorpusReaderOptions
     /// The format in use (given, or detected).
-    let format: CorpusFormat
+    public let format: CorpusFormat
     /// Lines (records) skipped because they could not be read, with `skipBadLines`.
-    private(set) var skippedLineCount = 0
+    public private(set) var skippedLineCount = 0
     /// The messages of the first skipped lines (at most `maximumKeptMessages`).
-    private(set) var skippedLineMessages: [String] = []
+    public private(set) var skippedLineMessages: [String] = []
     static let maximumKeptMessages = 10
     /// Documents whose text had invalid UTF-8.
-    private(set) var documentsWithInvalidUTF8 = 0
+    public private(set) var documentsWithInvalidUTF8 = 0
 
-    var fileName: String { lines.file.name }
+    /// The name used in messages: the path as given, or "<stdin>".
+    public var fileName: String { lines.file.name }
 
     private let lines: LineReader
     private let records: DelimitedRecordReader?
     private var layout: ColumnLayout?
 
     /// Opens `path` ("-" for standard input).
-    convenience init(path: String, options: CorpusReaderOptions = CorpusReaderOptions()) throws {
+    public convenience init(path: String, options: CorpusReaderOptions = CorpusReaderOptions()) throws {
         try self.init(file: InputFile(path: path), options: options)
     }
 
-    init(file: InputFile, options: CorpusReaderOptions = CorpusReaderOptions()) throws {
+    /// Reads `file`.
+    public init(file: InputFile, options: CorpusReaderOptions = CorpusReaderOptions()) throws {
         self.options = options
         lines = LineReader(file: file)
         if let format = options.format ?? CorpusFormat.fromExtension(of: file.name) {
@@ -70,7 +84,7 @@ final class CorpusReader {
     /// The next document, or nil at the end of the file.
     /// - Throws: `InputError` for a line that cannot be read (unless skipped) or a file whose columns
     ///   cannot be found.
-    func next() throws -> LabelledDocument? {
+    public func next() throws -> LabelledDocument? {
         while true {
             do {
                 return try readDocument()
@@ -85,7 +99,7 @@ final class CorpusReader {
     }
 
     /// All remaining documents.
-    func readAll() throws -> [LabelledDocument] {
+    public func readAll() throws -> [LabelledDocument] {
         var documents: [LabelledDocument] = []
         while let document = try next() { documents.append(document) }
         return documents

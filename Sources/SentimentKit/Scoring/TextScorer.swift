@@ -1,0 +1,67 @@
+import GRUClassifier
+import Tokenizer
+
+/// Text → probability: tokenizes texts in parallel with the model's tokenizer settings, encodes them
+/// through its vocabulary (cut to its `max_len`) and runs the network on the whole batch.
+///
+/// The one scoring path: `sentiment score` and `sentiment eval` use it, and so does a program that scores
+/// text with the library. Not safe to use from several threads at once (the network and the tokenizers
+/// keep scratch state); make one scorer per thread instead.
+public final class TextScorer {
+    /// The model texts are scored with.
+    public let model: SentimentModel
+    /// Probability at or above which a text is labelled positive (the model's unless given otherwise).
+    public let threshold: Float
+    private let pool: TokenizerPool
+
+    /// A scorer that tokenizes and runs the network on `threads` threads (default: every core).
+    public init(model: SentimentModel, threads: Int? = nil, threshold: Float? = nil) throws {
+        let threads = max(1, threads ?? BiGRUClassifier.defaultThreadCount)
+        self.model = model
+        self.threshold = threshold ?? model.threshold
+        model.classifier.threadCount = threads
+        pool = try TokenizerPool(settings: model.tokenizerSettings, count: threads)
+    }
+
+    /// The probability that each text is positive, in order.
+    public func probabilities(for texts: [String]) throws -> [Float] {
+        try model.classifier.probabilities(for: tokenIDs(for: texts))
+    }
+
+    /// Whether a probability means "positive" at `threshold`.
+    public func isPositive(_ probability: Float) -> Bool { probability >= threshold }
+
+    /// The probability of each text given as UTF-8 bytes (invalid bytes become U+FFFD), and whether each
+    /// had invalid UTF-8.
+    public func probabilities(forUTF8 texts: [ArraySlice<UInt8>]) throws -> (
+        probabilities: [Float], hadInvalidUTF8: [Bool]
+    ) {
+        // Tokenizing a few short lines on several threads costs more than it saves.
+        let workers = min(pool.count, max(1, texts.count / 32))
+        let model = model
+        let encoded = pool.concurrentMap(workers: workers) { worker, tokenizer in
+            let range = (texts.count * worker / workers)..<(texts.count * (worker + 1) / workers)
+            return texts[range].map { text in
+                text.withUnsafeBytes { bytes in
+                    let result = tokenizer.tokens(inUTF8: bytes)
+                    return (ids: model.encode(result.tokens), invalid: result.hadInvalidUTF8)
+                }
+            }
+        }.flatMap { $0 }
+        return (try model.classifier.probabilities(for: encoded.map(\.ids)), encoded.map(\.invalid))
+    }
+
+    /// The token ids the network sees for each text.
+    public func tokenIDs(for texts: [String]) -> [[Int32]] {
+        pool.tokens(of: texts).map(model.encode)
+    }
+
+    /// Accuracy, F1, ROC-AUC, log loss and the confusion matrix of the model on labelled `documents`, at
+    /// `threshold`.
+    public func metrics(on documents: [CorpusDocument]) throws -> BinaryClassificationMetrics {
+        let examples = zip(tokenIDs(for: documents.map(\.text)), documents).map {
+            EncodedExample(ids: $0, label: $1.label)
+        }
+        return try model.classifier.metrics(on: examples, threshold: Double(threshold))
+    }
+}

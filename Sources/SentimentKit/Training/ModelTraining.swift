@@ -1,0 +1,267 @@
+import Foundation
+import GRUClassifier
+import Tokenizer
+
+/// How `ModelTraining` builds and trains a model. `nil` means "the default rule" (documented on each
+/// property), so the rule lives here once and the command line only passes what the user gave.
+public struct ModelTrainingOptions {
+    /// Network shape (ignored with `initialModel`, which keeps its own).
+    public var embeddingDim = 128
+    public var hidden = 128
+    public var layers = 1
+    public var cell = GRUCellVariant.resetAfter
+    /// Tokens kept per document.
+    public var maxLength = 400
+    /// Of the `maxLength` tokens kept from a longer document, how many come from its start; nil: a
+    /// quarter of `maxLength`.
+    public var headLength: Int?
+    /// Vocabulary: tokens seen at least this often, at most this many entries (`<pad>`, `<unk>` included).
+    public var minCount = 2
+    public var maxVocabulary = 30000
+    /// How text is tokenized (ignored with `initialModel`).
+    public var tokenizerSettings = TokenizerSettings()
+    /// Share of the training documents held out for validation when no validation documents are given.
+    public var validationSplit = 0.1
+    /// Epochs, early stopping, batch size, optimiser, learning rate and its decay, clipping, seed, word
+    /// dropout, averaging and the embedding's Adam mode and learning-rate factor. Leave
+    /// `training.learningRate` and `training.embeddingLearningRateScale` to `learningRate` and
+    /// `embeddingLearningRateScale` below, which apply the default rules.
+    public var training = TrainingOptions()
+    /// nil: 0.002 for Adam, 0.1 for SGD.
+    public var learningRate: Float?
+    /// nil: 0 (frozen) when the embedding was pre-trained on at least
+    /// `frozenEmbeddingTokenThreshold` tokens, else 1.
+    public var embeddingLearningRateScale: Float?
+    /// nil: 0.3, or the initial model's.
+    public var dropout: Float?
+    public var embeddingDropout: Float = 0
+    /// Standard deviation of the embedding's random start.
+    public var embeddingInitStd: Float = 0.1
+    /// Epochs of skip-gram pre-training of the embedding on the training texts (0: none; ignored with
+    /// `initialModel`).
+    public var pretrainEpochs = 5
+    /// Threads for tokenizing, pre-training and training.
+    public var threads = BiGRUClassifier.defaultThreadCount
+    /// A model to fine-tune: its vocabulary, tokenizer settings, shape, cut and threshold are kept.
+    public var initialModel: SentimentModel?
+    /// What to record about the run besides what training knows (program version, file names).
+    public var record = TrainingRecord()
+
+    public init() {}
+
+    public static let defaultDropout: Float = 0.3
+    public static let defaultLearningRates: [OptimizerKind: Float] = [.adam: 2e-3, .sgd: 0.1]
+    /// Skip-gram vectors from a few million tokens are good enough that fine-tuning them on labels
+    /// mostly learns the training set's particulars (on IMDB it cost 1.4 points of test accuracy);
+    /// vectors from smaller corpora still need the labels' help.
+    public static let frozenEmbeddingTokenThreshold = 2_000_000
+
+    /// The embedding's learning-rate factor when none is given.
+    public static func defaultEmbeddingLearningRateScale(pretrainedTokens: Int) -> Float {
+        pretrainedTokens >= frozenEmbeddingTokenThreshold ? 0 : 1
+    }
+}
+
+/// What happens while a model is built and trained, reported as it happens.
+public enum ModelTrainingEvent {
+    /// Documents are tokenized and encoded, the vocabulary is built.
+    case prepared(trainingDocuments: Int, validationDocuments: Int, vocabularySize: Int, threads: Int)
+    /// The embedding was pre-trained.
+    case pretrained(EmbeddingPretrainingSummary)
+    /// The default rule froze the pre-trained embedding.
+    case embeddingFrozen(pretrainedTokens: Int)
+    /// A training step or an epoch finished.
+    case training(TrainingEvent)
+    /// The model file was rewritten with the best epoch so far.
+    case checkpointWritten(epoch: Int)
+}
+
+/// The result of `ModelTraining.train`.
+public struct ModelTrainingOutcome {
+    /// The model of the kept epoch.
+    public var model: SentimentModel
+    public var epochsRun: Int
+    public var bestEpoch: Int
+    public var bestValidation: BinaryClassificationMetrics?
+    public var seconds: Double
+}
+
+/// Labelled documents → trained model: the validation split, tokenizing, the vocabulary, encoding,
+/// skip-gram pre-training, the default rules, training with early stopping and the checkpoints.
+public enum ModelTraining {
+    /// Trains a model on `training`, validating on `validation` or, when that is empty, on a stratified
+    /// seeded split of `training` (`options.validationSplit`). When `destination` is given the model file
+    /// is written there (atomically) each time validation improves and once at the end, so an interrupted
+    /// run leaves its best model so far.
+    public static func train(
+        training: [CorpusDocument], validation: [CorpusDocument] = [], options: ModelTrainingOptions,
+        destination: URL? = nil, onEvent: (ModelTrainingEvent) throws -> Void = { _ in }
+    ) throws -> ModelTrainingOutcome {
+        let start = Date()
+        let threads = max(1, options.threads)
+        let initial = options.initialModel
+        let seed = options.training.seed
+        let settings = initial?.tokenizerSettings ?? options.tokenizerSettings
+        let pool = try TokenizerPool(settings: settings, count: threads)
+
+        var trainingDocuments = training
+        var validationDocuments = validation
+        var generator = SplitMix64(seed: seed)
+        if validation.isEmpty && options.validationSplit > 0 {
+            let split = stratifiedSplit(
+                labels: training.map(\.label), validationFraction: options.validationSplit, using: &generator)
+            validationDocuments = split.validation.map { training[$0] }
+            trainingDocuments = split.training.map { training[$0] }
+        }
+        let trainingTokens = pool.tokens(of: trainingDocuments.map(\.text))
+        let validationTokens = pool.tokens(of: validationDocuments.map(\.text))
+
+        let vocabulary: Vocabulary
+        if let initial {
+            vocabulary = initial.vocabulary
+        } else {
+            var builder = VocabularyBuilder()
+            for tokens in trainingTokens { builder.add(tokens) }
+            vocabulary = builder.build(minCount: options.minCount, maxSize: options.maxVocabulary)
+        }
+        let maxLength = initial?.maxLength ?? options.maxLength
+        let headLength = initial.map(\.headLength) ?? (options.headLength ?? options.maxLength / 4)
+        func encode(_ tokens: [[String]], _ documents: [CorpusDocument]) -> [EncodedExample] {
+            zip(tokens, documents).map { tokens, document in
+                EncodedExample(
+                    ids: SentimentModel.encode(
+                        tokens, vocabulary: vocabulary, maxLength: maxLength, headLength: headLength),
+                    label: document.label)
+            }
+        }
+        let trainingExamples = encode(trainingTokens, trainingDocuments)
+        let validationExamples = encode(validationTokens, validationDocuments)
+        try onEvent(
+            .prepared(
+                trainingDocuments: trainingExamples.count, validationDocuments: validationExamples.count,
+                vocabularySize: vocabulary.count, threads: threads))
+
+        var classifier: BiGRUClassifier
+        var pretrainedTokens = 0
+        if let initial {
+            // The initial model's shape and parameters, with this run's dropout when one is given.
+            var configuration = initial.classifier.configuration
+            configuration.dropout = options.dropout ?? configuration.dropout
+            configuration.embeddingDropout = options.embeddingDropout
+            classifier = try BiGRUClassifier(
+                configuration: configuration, parameters: initial.classifier.parameterDictionary(),
+                threadCount: threads)
+            classifier.dropoutSeed = seed
+        } else {
+            classifier = try BiGRUClassifier(
+                configuration: ClassifierConfiguration(
+                    vocabularySize: vocabulary.count, embeddingDim: options.embeddingDim,
+                    hidden: options.hidden, layers: options.layers, cell: options.cell,
+                    dropout: options.dropout ?? ModelTrainingOptions.defaultDropout,
+                    embeddingDropout: options.embeddingDropout),
+                seed: seed, embeddingStandardDeviation: options.embeddingInitStd, threadCount: threads)
+            if options.pretrainEpochs > 0 {
+                let documents = trainingTokens.map { vocabulary.ids(for: $0) }
+                pretrainedTokens = documents.reduce(0) { $0 + $1.count }
+                let summary = EmbeddingPretraining.pretrain(
+                    classifier, documents: documents, epochs: options.pretrainEpochs, seed: seed,
+                    standardDeviation: options.embeddingInitStd)
+                try onEvent(.pretrained(summary))
+            }
+        }
+        var trainingOptions = options.training
+        trainingOptions.learningRate =
+            options.learningRate ?? ModelTrainingOptions.defaultLearningRates[trainingOptions.optimizer]!
+        trainingOptions.embeddingLearningRateScale =
+            options.embeddingLearningRateScale
+            ?? ModelTrainingOptions.defaultEmbeddingLearningRateScale(pretrainedTokens: pretrainedTokens)
+        if options.embeddingLearningRateScale == nil && trainingOptions.embeddingLearningRateScale == 0 {
+            try onEvent(.embeddingFrozen(pretrainedTokens: pretrainedTokens))
+        }
+
+        var record = options.record
+        record.trainingExamples = trainingExamples.count
+        record.validationExamples = validationExamples.count
+        record.options = (record.options ?? [:]).merging(
+            recordedOptions(
+                options, trainingOptions, classifier: classifier, splitValidation: validation.isEmpty),
+            uniquingKeysWith: { $1 })
+        func model(_ parameters: [String: Tensor], epochsRun: Int, best: Int, metrics: BinaryClassificationMetrics?)
+            throws -> SentimentModel
+        {
+            record.epochsRun = epochsRun
+            record.bestEpoch = best
+            record.validationAccuracy = metrics?.accuracy
+            record.validationLoss = metrics?.logLoss
+            record.seconds = Date().timeIntervalSince(start)
+            record.finishedAt = ISO8601DateFormatter().string(from: Date())
+            let network = try BiGRUClassifier(
+                configuration: classifier.configuration, parameters: parameters, threadCount: threads)
+            return try SentimentModel(
+                tokenizerSettings: settings, vocabulary: vocabulary, classifier: network,
+                maxLength: maxLength, headLength: headLength,
+                threshold: initial?.threshold ?? ModelFileConfiguration.defaultThreshold,
+                trainingRecord: record)
+        }
+        func write(_ model: SentimentModel) throws {
+            guard let destination else { return }
+            do {
+                try model.write(to: destination)
+            } catch {
+                throw ModelTrainingError.cannotWriteModel(path: destination.path, reason: "\(error)")
+            }
+        }
+
+        let trainer = ClassifierTrainer(classifier: classifier, options: trainingOptions)
+        let outcome = try trainer.train(training: trainingExamples, validation: validationExamples) { event in
+            try onEvent(.training(event))
+            if case .epochFinished(let summary) = event, summary.isBest, summary.validation != nil,
+                destination != nil, let parameters = trainer.bestParameters
+            {
+                try write(
+                    model(parameters, epochsRun: summary.epoch, best: summary.epoch, metrics: summary.validation))
+                try onEvent(.checkpointWritten(epoch: summary.epoch))
+            }
+        }
+        let final = try model(
+            outcome.bestParameters, epochsRun: outcome.epochsRun, best: outcome.bestEpoch,
+            metrics: outcome.bestValidation)
+        try write(final)
+        return ModelTrainingOutcome(
+            model: final, epochsRun: outcome.epochsRun, bestEpoch: outcome.bestEpoch,
+            bestValidation: outcome.bestValidation, seconds: Date().timeIntervalSince(start))
+    }
+
+    /// The options stored in the model's training record (`config.training.options`).
+    private static func recordedOptions(
+        _ options: ModelTrainingOptions, _ training: TrainingOptions, classifier: BiGRUClassifier,
+        splitValidation: Bool
+    ) -> [String: String] {
+        let fromInit = options.initialModel != nil
+        return [
+            "epochs": "\(training.epochs)", "patience": "\(training.patience)", "batch": "\(training.batchSize)",
+            "lr": "\(training.learningRate)", "lr_decay": "\(training.learningRateDecay)",
+            "optimizer": training.optimizer.rawValue, "lazy_adam": "\(training.embeddingAdamMode == .lazy)",
+            "word_dropout": "\(training.wordDropout)", "ema": "\(training.averageDecay ?? 0)",
+            "dropout": "\(classifier.configuration.dropout)",
+            "embedding_dropout": "\(classifier.configuration.embeddingDropout)",
+            "clip": "\(training.clipNorm ?? 0)", "seed": "\(training.seed)",
+            "embedding_init_std": fromInit ? "from --init" : "\(options.embeddingInitStd)",
+            "pretrain_epochs": fromInit ? "0" : "\(options.pretrainEpochs)",
+            "embedding_lr_scale": "\(training.embeddingLearningRateScale)",
+            "min_count": "\(options.minCount)", "max_vocab": "\(options.maxVocabulary)",
+            "valid_split": splitValidation ? "\(options.validationSplit)" : "0",
+        ]
+    }
+}
+
+/// Why `ModelTraining.train` could not finish.
+public enum ModelTrainingError: Error, CustomStringConvertible {
+    case cannotWriteModel(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotWriteModel(let path, let reason): "\(path): cannot write the model: \(reason)"
+        }
+    }
+}
