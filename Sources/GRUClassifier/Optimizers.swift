@@ -179,6 +179,9 @@ public final class AdamOptimizer: ClassifierOptimizer {
         embeddingState?.catchUp(rows: batch.joined(), in: &parameters.embedding, threads: threadCount)
     }
 
+    /// True while some embedding rows lag behind the steps applied (until `synchronize(_:)`).
+    public var hasDeferredUpdates: Bool { embeddingState?.hasDeferredUpdates ?? false }
+
     /// Replays every deferred update of the embedding table.
     public func synchronize(_ parameters: inout ClassifierParameters) {
         embeddingState?.catchUpAll(in: &parameters.embedding, threads: threadCount)

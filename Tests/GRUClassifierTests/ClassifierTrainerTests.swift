@@ -121,7 +121,7 @@ private func summaries(_ events: [TrainingEvent]) -> [EpochSummary] {
         let keptMetrics = try kept.metrics(on: inverted)
         #expect(keptMetrics == epochs[bestIndex].validation)
         #expect(try classifier.metrics(on: inverted) == epochs.last!.validation)
-        let keptTheLastParameters = outcome.bestParameters == TestModels.parameters(classifier)
+        let keptTheLastParameters = outcome.bestParameters == classifier.parameterDictionary()
         #expect(!keptTheLastParameters)
     }
 
@@ -135,7 +135,7 @@ private func summaries(_ events: [TrainingEvent]) -> [EpochSummary] {
         #expect(outcome.bestEpoch == 4)
         #expect(outcome.bestValidation == nil)
         #expect(epochs.allSatisfy { $0.isBest && $0.validation == nil })
-        #expect(outcome.bestParameters == TestModels.parameters(classifier))
+        #expect(outcome.bestParameters == classifier.parameterDictionary())
     }
 
     @Test func eventsArriveInOrderWithRunningFigures() throws {

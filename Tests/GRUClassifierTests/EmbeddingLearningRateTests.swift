@@ -12,9 +12,11 @@ struct EmbeddingLearningRateTests {
         embedding: [Float], dense: [[Float]]
     ) {
         let model = try BiGRUClassifier(configuration: configuration, seed: 4, threadCount: 1)
+        let trainer = ClassifierTrainer(classifier: model, options: TrainingOptions(), optimizer: optimizer)
         for batch in batches.prefix(steps) {
-            try model.trainStep(batch: batch, labels: labels, optimizer: optimizer)
+            try trainer.step(batch: batch, labels: labels)
         }
+        trainer.synchronize()
         let parameters = model.namedParameters()
         return (parameters[0].tensor.values, parameters.dropFirst().map(\.tensor.values))
     }
@@ -61,7 +63,7 @@ struct EmbeddingLearningRateTests {
         let gradient = try model.lossAndGradients(batch: batches[0], labels: labels).gradients
             .namedGradients()[0]
             .tensor.values
-        try model.trainStep(batch: batches[0], labels: labels, optimizer: scaled)
+        try TestModels.trainStep(model, scaled, batch: batches[0], labels: labels)
         let after = model.namedParameters()[0].tensor.values
         for index in before.indices {
             #expect(abs((before[index] - after[index]) - 0.05 * gradient[index]) < 1e-6)

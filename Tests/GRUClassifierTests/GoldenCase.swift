@@ -5,7 +5,8 @@ import Testing
 /// The tiny BiGRU of ../shared/golden/bigru_reference.json, whose forward values, loss and gradients were
 /// computed with PyTorch autograd in float64.
 ///
-/// Shared by two test targets: Tests/SentimentCLITests/GoldenCase.swift is a symbolic link to this file,
+/// Shared by three test targets: Tests/SentimentCLITests/GoldenCase.swift and
+/// Tests/SentimentKitTests/GoldenCase.swift are symbolic links to this file,
 /// so it may use only GRUClassifier, Foundation and Testing.
 struct GoldenCase {
     let variant: GRUCellVariant

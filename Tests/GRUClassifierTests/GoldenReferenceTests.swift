@@ -2,15 +2,6 @@ import Foundation
 import GRUClassifier
 import Testing
 
-let goldenAvailable = SharedMaterial.goldenReference != nil
-
-extension GoldenCase {
-    /// The cases of ../shared/golden/bigru_reference.json.
-    static func load() throws -> [GoldenCase] {
-        try load(from: try #require(SharedMaterial.goldenReference))
-    }
-}
-
 @Suite(
     "PyTorch golden reference",
     .enabled(if: goldenAvailable, "../shared/golden/bigru_reference.json not found (set SENTIMENT_SHARED)"))

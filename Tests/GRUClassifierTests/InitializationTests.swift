@@ -76,7 +76,7 @@ struct InitializationTests {
     @Test("loading checks every name and shape")
     func loadingValidates() throws {
         let model = try BiGRUClassifier(configuration: configuration, seed: 1)
-        var parameters = TestModels.parameters(model)
+        var parameters = model.parameterDictionary()
         let reloaded = try BiGRUClassifier(configuration: configuration, parameters: parameters)
         #expect(reloaded.namedParameters().map(\.tensor) == model.namedParameters().map(\.tensor))
 
@@ -84,7 +84,7 @@ struct InitializationTests {
         #expect(throws: ClassifierError.missingParameter(name: "gru.bias_hh_l1_reverse")) {
             try BiGRUClassifier(configuration: configuration, parameters: parameters)
         }
-        parameters = TestModels.parameters(model)
+        parameters = model.parameterDictionary()
         parameters["gru.weight_hh_l0"] = Tensor(zeros: [5, 15])
         #expect(
             throws: ClassifierError.shapeMismatch(
@@ -92,7 +92,7 @@ struct InitializationTests {
         ) {
             try BiGRUClassifier(configuration: configuration, parameters: parameters)
         }
-        parameters = TestModels.parameters(model)
+        parameters = model.parameterDictionary()
         parameters["gru.weight_ih_l2"] = Tensor(zeros: [15, 10])
         #expect(throws: ClassifierError.unexpectedParameter(name: "gru.weight_ih_l2")) {
             try BiGRUClassifier(configuration: configuration, parameters: parameters)

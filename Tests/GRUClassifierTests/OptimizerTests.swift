@@ -54,10 +54,10 @@ struct OptimizerTests {
         let optimizer = AdamOptimizer(learningRate: 0.01)
         let firstGradients = try model.lossAndGradients(batch: firstBatch, labels: labels).gradients
             .namedGradients()
-        try model.trainStep(batch: firstBatch, labels: labels, optimizer: optimizer)
+        try TestModels.trainStep(model, optimizer, batch: firstBatch, labels: labels)
         let secondGradients = try model.lossAndGradients(batch: secondBatch, labels: labels).gradients
             .namedGradients()
-        try model.trainStep(batch: secondBatch, labels: labels, optimizer: optimizer)
+        try TestModels.trainStep(model, optimizer, batch: secondBatch, labels: labels)
         #expect(optimizer.stepCount == 2)
         for (index, (name, tensor)) in model.namedParameters().enumerated() {
             let expected = expectedAdam(
@@ -80,12 +80,12 @@ struct OptimizerTests {
         let dense = try BiGRUClassifier(configuration: configuration, seed: 8, threadCount: 1)
         let lazyOptimizer = AdamOptimizer(learningRate: 0.01, embeddingMode: .lazy)
         let denseOptimizer = AdamOptimizer(learningRate: 0.01)
-        try model.trainStep(batch: firstBatch, labels: labels, optimizer: lazyOptimizer)
-        try dense.trainStep(batch: firstBatch, labels: labels, optimizer: denseOptimizer)
+        try TestModels.trainStep(model, lazyOptimizer, batch: firstBatch, labels: labels)
+        try TestModels.trainStep(dense, denseOptimizer, batch: firstBatch, labels: labels)
         let afterFirst = TestModels.parameter(model, "embedding.weight")
         // One step from zero moments is the same in both modes.
         #expect(afterFirst == TestModels.parameter(dense, "embedding.weight"))
-        try model.trainStep(batch: secondBatch, labels: labels, optimizer: lazyOptimizer)
+        try TestModels.trainStep(model, lazyOptimizer, batch: secondBatch, labels: labels)
         let afterSecond = TestModels.parameter(model, "embedding.weight")
         let e = configuration.embeddingDim
         for id in 0..<configuration.vocabularySize {
@@ -100,8 +100,7 @@ struct OptimizerTests {
         let initial = model.namedParameters()
         let gradients = try model.lossAndGradients(batch: firstBatch, labels: labels).gradients
             .namedGradients()
-        let loss = try model.trainStep(
-            batch: firstBatch, labels: labels, optimizer: SGDOptimizer(learningRate: 0.3))
+        let loss = try TestModels.trainStep(model, SGDOptimizer(learningRate: 0.3), batch: firstBatch, labels: labels)
         #expect(loss > 0)
         for (index, (name, tensor)) in model.namedParameters().enumerated() {
             let expected = zip(initial[index].tensor.values, gradients[index].tensor.values).map {
@@ -124,16 +123,16 @@ struct OptimizerTests {
 
         // A limit above the norm changes nothing.
         let loose = try BiGRUClassifier(
-            configuration: configuration, parameters: TestModels.parameters(model))
-        SGDOptimizer(learningRate: 1, clipNorm: Float(norm * 2)).update(loose, with: gradients)
-        SGDOptimizer(learningRate: 1).update(model, with: gradients)
+            configuration: configuration, parameters: model.parameterDictionary())
+        SGDOptimizer(learningRate: 1, clipNorm: Float(norm * 2)).update(&loose.parameters, with: gradients)
+        SGDOptimizer(learningRate: 1).update(&model.parameters, with: gradients)
         #expect(loose.namedParameters().map(\.tensor) == model.namedParameters().map(\.tensor))
 
         // A limit below it: the step of SGD with lr 1 is the clipped gradient, of norm maxNorm.
         let clipped = try BiGRUClassifier(
             configuration: configuration,
             parameters: Dictionary(uniqueKeysWithValues: initial.map { ($0.name, $0.tensor) }))
-        SGDOptimizer(learningRate: 1, clipNorm: maxNorm).update(clipped, with: gradients)
+        SGDOptimizer(learningRate: 1, clipNorm: maxNorm).update(&clipped.parameters, with: gradients)
         var stepSquared = 0.0
         for (index, (_, tensor)) in clipped.namedParameters().enumerated() {
             for (after, before) in zip(tensor.values, initial[index].tensor.values) {
@@ -163,7 +162,7 @@ struct OptimizerTests {
         let labels: [Float] = (0..<16).map { $0 % 2 == 0 ? 1 : 0 }
         let initialLoss = try model.loss(batch: batch, labels: labels)
         let optimizer = AdamOptimizer(learningRate: 0.05, clipNorm: 5)
-        for _ in 0..<150 { try model.trainStep(batch: batch, labels: labels, optimizer: optimizer) }
+        for _ in 0..<150 { try TestModels.trainStep(model, optimizer, batch: batch, labels: labels) }
         let finalLoss = try model.loss(batch: batch, labels: labels)
         #expect(finalLoss < 0.1 * initialLoss, "loss \(initialLoss) → \(finalLoss)")
         let predictions = try model.probabilities(for: batch).map { $0 > 0.5 ? Float(1) : 0 }

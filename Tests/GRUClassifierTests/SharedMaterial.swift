@@ -1,7 +1,9 @@
 import Foundation
+import Testing
 
 /// Locates the read-only `shared` folder that sits beside the project: `SENTIMENT_SHARED` first, then the
-/// first ancestor of this file that has a `shared/golden` child.
+/// first ancestor of this file that has a `shared/golden` child. (Tests/SentimentKitTests holds a symbolic
+/// link to this file, beside one to GoldenCase.swift.)
 enum SharedMaterial {
     static let directory: URL? = {
         let fileManager = FileManager.default
@@ -23,5 +25,14 @@ enum SharedMaterial {
         guard let directory else { return nil }
         let file = directory.appendingPathComponent("golden/bigru_reference.json")
         return FileManager.default.fileExists(atPath: file.path) ? file : nil
+    }
+}
+
+let goldenAvailable = SharedMaterial.goldenReference != nil
+
+extension GoldenCase {
+    /// The cases of ../shared/golden/bigru_reference.json.
+    static func load() throws -> [GoldenCase] {
+        try load(from: try #require(SharedMaterial.goldenReference))
     }
 }

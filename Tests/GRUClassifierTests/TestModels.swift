@@ -26,13 +26,21 @@ enum TestModels {
     }
 
     /// Values of `name` among `model.namedParameters()`.
-    static func parameter(_ model: BiGRUClassifier, _ name: String) -> [Float] {
-        model.namedParameters().first { $0.name == name }!.tensor.values
+    /// One training step as the trainer takes it; with `synchronizing` the optimiser then brings every
+    /// deferred update up to date, so the model's parameters can be read.
+    @discardableResult
+    static func trainStep(
+        _ model: BiGRUClassifier, _ optimizer: any ClassifierOptimizer, batch: [[Int32]], labels: [Float],
+        synchronizing: Bool = true
+    ) throws -> Float {
+        let trainer = ClassifierTrainer(classifier: model, options: TrainingOptions(), optimizer: optimizer)
+        let loss = try trainer.step(batch: batch, labels: labels)
+        if synchronizing { trainer.synchronize() }
+        return loss
     }
 
-    /// All parameters of a model as one dictionary.
-    static func parameters(_ model: BiGRUClassifier) -> [String: Tensor] {
-        Dictionary(uniqueKeysWithValues: model.namedParameters().map { ($0.name, $0.tensor) })
+    static func parameter(_ model: BiGRUClassifier, _ name: String) -> [Float] {
+        model.namedParameters().first { $0.name == name }!.tensor.values
     }
 
     /// Largest absolute element-wise difference.

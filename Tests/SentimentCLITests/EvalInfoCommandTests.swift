@@ -1,5 +1,6 @@
 import Foundation
 import GRUClassifier
+import SentimentKit
 import Testing
 
 private func trainedModel() throws -> URL { try TestModelFiles.trained.get() }

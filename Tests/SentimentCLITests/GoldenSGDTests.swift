@@ -1,5 +1,6 @@
 import Foundation
 import GRUClassifier
+import SentimentKit
 import Testing
 import Tokenizer
 
@@ -65,8 +66,8 @@ struct GoldenSGDTests {
         let data = directory.appendingPathComponent("data.tsv")
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: data)
         // The text must encode to exactly the golden ids.
-        let startModel = try SentimentModel(contentsOf: start, threadCount: 1)
-        #expect(lines.map { startModel.tokenIDs(for: String($0.split(separator: "\t")[1])) } == golden.batch)
+        let startScorer = try TextScorer(model: SentimentModel(contentsOf: start, threadCount: 1), threads: 1)
+        #expect(startScorer.tokenIDs(for: lines.map { String($0.split(separator: "\t")[1]) }) == golden.batch)
 
         let output = directory.appendingPathComponent("out.safetensors")
         let result = try SentimentBinary.run([

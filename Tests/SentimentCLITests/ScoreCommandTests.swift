@@ -1,5 +1,6 @@
 import Foundation
 import GRUClassifier
+import SentimentKit
 import Testing
 
 /// One parsed "probability<TAB>label[<TAB>text]" line of `score`.
@@ -34,7 +35,7 @@ private func trainedModel() throws -> URL { try TestModelFiles.trained.get() }
 
 /// Probabilities of `texts` computed in this process with the model file at `url`.
 private func referenceProbabilities(_ texts: [String], model url: URL) throws -> [Float] {
-    try SentimentModel(contentsOf: url, threadCount: 1).probabilities(for: texts)
+    try TextScorer(model: SentimentModel(contentsOf: url, threadCount: 1), threads: 1).probabilities(for: texts)
 }
 
 private func expectClose(

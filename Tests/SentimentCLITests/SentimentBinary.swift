@@ -170,3 +170,12 @@ final class InteractiveSentiment {
         return process.terminationStatus
     }
 }
+
+/// A temporary directory removed at the end of `body`.
+func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "sentiment-cli-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    return try body(directory)
+}

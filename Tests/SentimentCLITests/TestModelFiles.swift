@@ -1,5 +1,6 @@
 import Foundation
 import GRUClassifier
+import SentimentKit
 import Tokenizer
 
 /// Model files and corpora for the end-to-end tests.

@@ -1,4 +1,5 @@
 import Foundation
+import SentimentKit
 import Testing
 import Tokenizer
 

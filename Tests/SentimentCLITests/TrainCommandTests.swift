@@ -1,5 +1,6 @@
 import Foundation
 import GRUClassifier
+import SentimentKit
 import Testing
 
 @testable import SentimentCLI
@@ -315,10 +316,10 @@ private func directoryContents(_ directory: URL) throws -> [String] {
 
 @Suite struct EmbeddingLearningRateDefaultTests {
     @Test func theEmbeddingIsFrozenOnlyWhenPretrainedOnMillionsOfTokens() {
-        #expect(TrainCommand.defaultEmbeddingLearningRateScale(pretrainedTokens: 0) == 1)  // no pre-training
-        #expect(TrainCommand.defaultEmbeddingLearningRateScale(pretrainedTokens: 676_582) == 1)  // SST-2
-        #expect(TrainCommand.defaultEmbeddingLearningRateScale(pretrainedTokens: 1_999_999) == 1)
-        #expect(TrainCommand.defaultEmbeddingLearningRateScale(pretrainedTokens: 2_000_000) == 0)
-        #expect(TrainCommand.defaultEmbeddingLearningRateScale(pretrainedTokens: 6_420_895) == 0)  // IMDB
+        #expect(ModelTrainingOptions.defaultEmbeddingLearningRateScale(pretrainedTokens: 0) == 1)  // no pre-training
+        #expect(ModelTrainingOptions.defaultEmbeddingLearningRateScale(pretrainedTokens: 676_582) == 1)  // SST-2
+        #expect(ModelTrainingOptions.defaultEmbeddingLearningRateScale(pretrainedTokens: 1_999_999) == 1)
+        #expect(ModelTrainingOptions.defaultEmbeddingLearningRateScale(pretrainedTokens: 2_000_000) == 0)
+        #expect(ModelTrainingOptions.defaultEmbeddingLearningRateScale(pretrainedTokens: 6_420_895) == 0)  // IMDB
     }
 }

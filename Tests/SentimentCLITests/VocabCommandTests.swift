@@ -1,4 +1,5 @@
 import Foundation
+import SentimentKit
 import Testing
 import Tokenizer
 
@@ -10,7 +11,9 @@ import Tokenizer
         let text = "label\ttext\n" + lines.joined(separator: "\n")
         var reference: [UInt8]?
         for (threads, batchSize) in [(1, 4096), (2, 100), (3, 7)] {
-            let corpus = try reader(text, name: "c.tsv", options: CorpusReaderOptions(requiresLabels: false))
+            let corpus = try CorpusReader(
+                file: InputFile(bytes: Array(text.utf8), name: "c.tsv"),
+                options: CorpusReaderOptions(requiresLabels: false))
             let pool = try TokenizerPool(count: threads)
             var builder = VocabularyBuilder()
             let count = try VocabCommand.count(corpus, pool: pool, into: &builder, batchSize: batchSize)

@@ -1,5 +1,6 @@
 import Foundation
 import GRUClassifier
+import SentimentKit
 import Testing
 
 @Suite struct AtomicFileTests {

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import SentimentCLI
+@testable import SentimentKit
 
 @Suite struct LabelParserTests {
     @Test(arguments: ["0", "neg", "NEG", "negative", "Negative", "false", "FALSE", " 0 ", "\tneg"])

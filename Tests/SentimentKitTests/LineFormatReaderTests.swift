@@ -1,6 +1,6 @@
 import Testing
 
-@testable import SentimentCLI
+@testable import SentimentKit
 
 @Suite struct JSONLinesReaderTests {
     @Test func labelsAsNumbersBooleansAndStrings() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import GRUClassifier
+import SentimentKit
 import Testing
 import Tokenizer
 
@@ -15,7 +16,7 @@ private struct ModelFileParts {
         let vocabulary = ["<pad>", "<unk>"] + tokens
         let configuration = ClassifierConfiguration(
             vocabularySize: vocabulary.count, embeddingDim: embedding, hidden: hidden, layers: 1, cell: cell)
-        tensors = TestModels.parameters(try BiGRUClassifier(configuration: configuration, seed: 5))
+        tensors = try BiGRUClassifier(configuration: configuration, seed: 5).parameterDictionary()
         let vocabularyJSON = String(decoding: try JSONEncoder().encode(vocabulary), as: UTF8.self)
         metadata = [
             "vocab": vocabularyJSON,
@@ -48,7 +49,7 @@ private func bits(_ tensor: Tensor) -> [UInt32] { tensor.values.map(\.bitPattern
         let configuration = ClassifierConfiguration(
             vocabularySize: 6, embeddingDim: 3, hidden: 2, layers: 2, cell: .resetBefore, dropout: 0.25,
             embeddingDropout: 0.125)
-        var parameters = TestModels.parameters(try BiGRUClassifier(configuration: configuration, seed: 9))
+        var parameters = try BiGRUClassifier(configuration: configuration, seed: 9).parameterDictionary()
         // Values a lossy path (text, rounding, normalisation of zeros) would not keep.
         parameters["out.weight"]!.values = [-0.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 1e-38]
         parameters["embedding.weight"]!.values[0] = Float(bitPattern: 0x7FC0_1234)  // NaN with a payload
@@ -114,9 +115,10 @@ private func bits(_ tensor: Tensor) -> [UInt32] { tensor.values.map(\.bitPattern
         #expect(model.classifier.configuration.embeddingDropout == 0)
         #expect(model.vocabulary.tokens == ["<pad>", "<unk>", "good", "bad", "film"])
         // Default tokenizer: case folded, so "GOOD" is the token "good" (id 2).
-        #expect(model.tokenIDs(for: "GOOD film, zebra") == [2, 4, 1, 1])
+        let scorer = try TextScorer(model: model, threads: 1)
+        #expect(scorer.tokenIDs(for: ["GOOD film, zebra"]) == [[2, 4, 1, 1]])
         let texts = ["GOOD film", "bad", ""]
-        let probabilities = try model.probabilities(for: texts)
+        let probabilities = try scorer.probabilities(for: texts)
         let reference = try BiGRUClassifier(
             configuration: model.classifier.configuration, parameters: parts.tensors, threadCount: 1)
         #expect(probabilities == (try reference.probabilities(for: [[2, 4], [3], []])))
@@ -155,7 +157,9 @@ private func bits(_ tensor: Tensor) -> [UInt32] { tensor.values.map(\.bitPattern
         #expect(model.threshold == 0.4)
         #expect(model.classifier.configuration.dropout == 0.3)
         #expect(model.tokenizerSettings == TokenizerSettings(locale: "root", keepCase: true))
-        #expect(model.tokenIDs(for: "great Great awful a b c d e f") == [2, 1, 3, 1, 1, 1, 1])
+        #expect(
+            try TextScorer(model: model, threads: 1).tokenIDs(for: ["great Great awful a b c d e f"])
+                == [[2, 1, 3, 1, 1, 1, 1]])
         let reference = try BiGRUClassifier(
             configuration: model.classifier.configuration, parameters: parts.tensors, threadCount: 1)
         let ids: [[Int32]] = [[2, 3], [3], []]
@@ -339,14 +343,14 @@ struct TruncationTests {
 
     @Test func aModelCutsAsItsFileSays() throws {
         let classifier = try BiGRUClassifier(
-            configuration: TestModels.configuration(
-                cell: .resetAfter, layers: 1, vocabulary: vocabulary.count, embedding: 4, hidden: 3),
+            configuration: ClassifierConfiguration(vocabularySize: vocabulary.count, embeddingDim: 4, hidden: 3),
             seed: 1)
         let model = try SentimentModel(
             tokenizerSettings: TokenizerSettings(), vocabulary: vocabulary, classifier: classifier,
             maxLength: 3, headLength: 1)
+        let scorer = try TextScorer(model: model, threads: 1)
         #expect(
-            model.tokenIDs(for: "t0 t1 t2 t3 t4").map { vocabulary.token(for: $0)! } == ["t0", "t3", "t4"])
+            scorer.tokenIDs(for: ["t0 t1 t2 t3 t4"])[0].map { vocabulary.token(for: $0)! } == ["t0", "t3", "t4"])
         #expect(throws: ModelFileError.self) {
             try SentimentModel(
                 tokenizerSettings: TokenizerSettings(), vocabulary: vocabulary, classifier: classifier,

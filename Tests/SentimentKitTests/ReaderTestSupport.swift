@@ -1,6 +1,6 @@
 import Foundation
 
-@testable import SentimentCLI
+@testable import SentimentKit
 
 /// A reader over `text` as if it were the file `name`.
 func reader(_ text: String, name: String, options: CorpusReaderOptions = CorpusReaderOptions()) throws
@@ -46,13 +46,4 @@ func inputErrorMessage(_ body: () throws -> Void) -> String? {
     } catch {
         return "unexpected error: \(error)"
     }
-}
-
-/// A temporary directory removed at the end of `body`.
-func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-        "sentiment-cli-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    return try body(directory)
 }

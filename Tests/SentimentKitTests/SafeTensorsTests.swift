@@ -1,5 +1,6 @@
 import Foundation
 import GRUClassifier
+import SentimentKit
 import Testing
 
 /// A file assembled by hand: length field (the header's own length unless overridden), header text, data.

@@ -6,7 +6,7 @@ final class ScratchDirectory {
 
     init() throws {
         url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("gru-classifier-tests-\(UUID().uuidString)", isDirectory: true)
+            .appendingPathComponent("sentiment-kit-tests-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false)
     }
 

@@ -1,0 +1,1 @@
+../GRUClassifierTests/GoldenCase.swift
