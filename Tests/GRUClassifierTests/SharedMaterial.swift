@@ -36,3 +36,12 @@ extension GoldenCase {
         try load(from: try #require(SharedMaterial.goldenReference))
     }
 }
+
+extension SharedMaterial {
+    /// ../shared/golden/bigru_reference_extra.json: a 2-layer model and three Adam steps with clipping.
+    static var goldenExtra: URL? {
+        guard let directory else { return nil }
+        let file = directory.appendingPathComponent("golden/bigru_reference_extra.json")
+        return FileManager.default.fileExists(atPath: file.path) ? file : nil
+    }
+}
