@@ -50,8 +50,6 @@ static _Thread_local int thread_force_portable = -1;
 
 void sk_set_thread_force_portable(int force) { thread_force_portable = force < 0 ? -1 : force ? 1 : 0; }
 
-int sk_internal_thread_force_portable(void) { return thread_force_portable; }
-
 int sk_internal_use_avx2(void) {
     if (!sk_cpu_has_avx2_fma()) return 0;
     const int thread_force = thread_force_portable;

@@ -48,69 +48,44 @@ static void gemm_unpacked(int transA, int transB, int32_t M, int32_t N, int32_t 
 
 static int round_up(int x, int m) { return (x + m - 1) / m * m; }
 
-// The K blocking, shared by sk_gemm_run and the B pre-packing so that both lay B out the same way.
+// The K blocking: K is cut into k_block_count equal blocks (sizes differ by at most one).
 static int k_block_count(const sk_gemm_impl *impl, int32_t K) { return (K + impl->kc - 1) / impl->kc; }
 
 static int32_t k_block_start(int32_t K, int k_blocks, int index) {
     return (int32_t)((int64_t)K * index / k_blocks);
 }
 
-void sk_gemm_pack_b_all(const sk_gemm_impl *impl, int transB, int32_t K, int32_t N, const float *B,
-                        int32_t ldb, float *dst) {
-    const int k_blocks = k_block_count(impl, K);
-    for (int32_t jc = 0; jc < N; jc += impl->nc) {
-        const int nc = N - jc < impl->nc ? N - jc : impl->nc;
-        for (int kb = 0; kb < k_blocks; kb++) {
-            const int32_t k0 = k_block_start(K, k_blocks, kb);
-            const int kc = k_block_start(K, k_blocks, kb + 1) - k0;
-            const float *b_src = transB ? B + (int64_t)jc * ldb + k0 : B + (int64_t)k0 * ldb + jc;
-            impl->pack_b(transB, b_src, ldb, kc, nc, dst);
-            dst += (int64_t)kc * round_up(nc, impl->nr);
-        }
-    }
-}
-
 int sk_gemm_run(const sk_gemm_impl *impl, int transA, int transB, int32_t M, int32_t N, int32_t K,
                  float alpha, const float *A, int32_t lda, const float *B, int32_t ldb, float beta,
-                 float *C, int32_t ldc, const float *b_prepacked) {
+                 float *C, int32_t ldc) {
     if (M <= 0 || N <= 0) return 0;
     if (K <= 0 || alpha == 0) {
         sk_internal_scale_c(M, N, beta, C, ldc);
         return 0;
     }
     const int mr = impl->mr, nr = impl->nr;
-    // K is cut into equal blocks of at most impl->kc, so the summation order depends on K alone (the
-    // threaded entry point relies on that to match the single-threaded result bit for bit).
+    // K is cut into equal blocks of at most impl->kc, so the summation order depends on K alone: a product
+    // split by rows of C (as the network's shards split a batch) sums each element in the same order.
     const int k_blocks = k_block_count(impl, K);
     const int kc_max = (K + k_blocks - 1) / k_blocks;
     const int mc_max = M < impl->mc ? round_up(M, mr) : impl->mc;
     const int nc_max = N < impl->nc ? round_up(N, nr) : impl->nc;
 
     float *a_pack = sk_internal_scratch(0, (size_t)mc_max * kc_max * sizeof(float));
-    float *b_scratch =
-        b_prepacked ? NULL : sk_internal_scratch(1, (size_t)nc_max * kc_max * sizeof(float));
-    if (a_pack == NULL || (b_prepacked == NULL && b_scratch == NULL)) {
-        if (b_prepacked) return -1;
+    float *b_pack = sk_internal_scratch(1, (size_t)nc_max * kc_max * sizeof(float));
+    if (a_pack == NULL || b_pack == NULL) {
         gemm_unpacked(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
         return 0;
     }
 
-    const float *b_next = b_prepacked;
     for (int32_t jc = 0; jc < N; jc += impl->nc) {
         const int nc = N - jc < impl->nc ? N - jc : impl->nc;
         for (int kb_index = 0; kb_index < k_blocks; kb_index++) {
             // Block sizes differ by at most one, so every block is at most kc_max.
             const int32_t k0 = k_block_start(K, k_blocks, kb_index);
             const int kc = k_block_start(K, k_blocks, kb_index + 1) - k0;
-            const float *b_pack;
-            if (b_prepacked) {
-                b_pack = b_next;
-                b_next += (int64_t)kc * round_up(nc, nr);
-            } else {
-                const float *b_src = transB ? B + (int64_t)jc * ldb + k0 : B + (int64_t)k0 * ldb + jc;
-                impl->pack_b(transB, b_src, ldb, kc, nc, b_scratch);
-                b_pack = b_scratch;
-            }
+            const float *b_src = transB ? B + (int64_t)jc * ldb + k0 : B + (int64_t)k0 * ldb + jc;
+            impl->pack_b(transB, b_src, ldb, kc, nc, b_pack);
             const float beta_block = kb_index == 0 ? beta : 1.0f;
             for (int32_t ic = 0; ic < M; ic += impl->mc) {
                 const int mc = M - ic < impl->mc ? M - ic : impl->mc;
@@ -227,7 +202,7 @@ static const sk_gemm_impl portable_impl = {
 void sk_sgemm_portable(int transA, int transB, int32_t M, int32_t N, int32_t K, float alpha,
                        const float *A, int32_t lda, const float *B, int32_t ldb, float beta, float *C,
                        int32_t ldc) {
-    (void)sk_gemm_run(&portable_impl, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, NULL);
+    (void)sk_gemm_run(&portable_impl, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
 const sk_gemm_impl *sk_gemm_portable_impl(void) { return &portable_impl; }

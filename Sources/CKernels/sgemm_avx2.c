@@ -252,7 +252,7 @@ static const sk_gemm_impl avx2_impl = {
 
 void sk_sgemm_avx2(int transA, int transB, int32_t M, int32_t N, int32_t K, float alpha, const float *A,
                    int32_t lda, const float *B, int32_t ldb, float beta, float *C, int32_t ldc) {
-    (void)sk_gemm_run(&avx2_impl, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, NULL);
+    (void)sk_gemm_run(&avx2_impl, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
 const sk_gemm_impl *sk_gemm_avx2_impl(void) { return &avx2_impl; }

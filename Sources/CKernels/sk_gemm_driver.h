@@ -26,17 +26,11 @@ typedef struct {
     sk_pack_b_fn pack_b;
 } sk_gemm_impl;
 
-/// The blocked product. With b_prepacked non-NULL, B and ldb are ignored and op(B) is read from a buffer
-/// filled by sk_gemm_pack_b_all with the same impl, K and N. Returns 0, or -1 when scratch memory could
-/// not be had with b_prepacked (without it, an unblocked product is computed instead).
+/// The blocked product. Returns 0 (when scratch memory cannot be had, an unblocked product is computed
+/// instead).
 int sk_gemm_run(const sk_gemm_impl *impl, int transA, int transB, int32_t M, int32_t N, int32_t K,
                  float alpha, const float *A, int32_t lda, const float *B, int32_t ldb, float beta,
-                 float *C, int32_t ldc, const float *b_prepacked);
-
-/// Packs all of op(B) (K×N) in the order sk_gemm_run reads it: N panels of impl->nc columns, then K
-/// blocks, each kc × (nc rounded up to nr) floats. Fills K × round_up(N, nr) floats.
-void sk_gemm_pack_b_all(const sk_gemm_impl *impl, int transB, int32_t K, int32_t N, const float *B,
-                        int32_t ldb, float *dst);
+                 float *C, int32_t ldc);
 
 const sk_gemm_impl *sk_gemm_portable_impl(void);
 #if SK_HAVE_X86_AVX2

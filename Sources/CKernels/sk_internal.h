@@ -17,9 +17,6 @@
 /// for this thread or, without a thread override, for the process).
 int sk_internal_use_avx2(void);
 
-/// The calling thread's override as last set by sk_set_thread_force_portable (-1, 0 or 1).
-int sk_internal_thread_force_portable(void);
-
 /// Per-thread scratch buffer `slot` (0 or 1) of at least `bytes` bytes, 64-byte aligned, grown on demand
 /// and freed when the thread exits. Returns NULL only when memory is exhausted.
 float *sk_internal_scratch(int slot, size_t bytes);

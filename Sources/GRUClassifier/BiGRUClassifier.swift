@@ -1,3 +1,4 @@
+import CKernels
 import Dispatch
 import Embedding
 import Foundation
@@ -230,8 +231,7 @@ public final class BiGRUClassifier {
         gradients.dense.withUnsafeMutableBufferPointer { total in
             total.baseAddress!.update(from: shards[0].denseGradient.pointer, count: total.count)
             for shard in shards.dropFirst() {
-                let part = shard.denseGradient.pointer
-                for index in total.indices { total[index] += part[index] }
+                sk_axpy(Int64(total.count), 1, shard.denseGradient.pointer, total.baseAddress!)
             }
         }
         embeddingAccumulator.reset()

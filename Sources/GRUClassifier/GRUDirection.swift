@@ -52,10 +52,7 @@ enum GRUDirection {
             c: projections,
             ldc: width)
         foldedInputBias(cell: cell, hidden: hidden, parameters: parameters, into: bias)
-        for row in 0..<rows {
-            let target = projections + row * width
-            for index in 0..<width { target[index] += bias[index] }
-        }
+        sk_add_bias_rows(projections, Int32(rows), Int32(width), Int32(width), bias)
     }
 
     /// Runs the recurrence. `projections` holds the input side per packed row, or per distinct token when
@@ -279,12 +276,9 @@ enum GRUDirection {
                 transposeA: true, transposeB: false, m: h, n: h, k: tokenCount, a: nGradient, lda: width,
                 b: record.auxiliary, ldb: h, beta: 1, c: weightGradient + 2 * h * h, ldc: h)
         }
-        for row in 0..<tokenCount {
-            let gates = projectionGradient + row * width
-            for index in 0..<2 * h { biasGradient[index] += gates[index] }
-            let n = nGradient + row * nStride
-            for index in 0..<h { biasGradient[2 * h + index] += n[index] }
-        }
+        // Column sums over the time steps: the r and z gates', then the n gate's.
+        sk_sum_rows(Int32(tokenCount), Int32(2 * h), projectionGradient, Int32(width), biasGradient)
+        sk_sum_rows(Int32(tokenCount), Int32(h), nGradient, Int32(nStride), biasGradient + 2 * h)
     }
 
     /// Adds the gradients of `weight_ih` and `bias_ih` (`dW_ih += dGᵀ · X`) and writes (`beta` 0) or adds
@@ -299,10 +293,7 @@ enum GRUDirection {
         gemm(
             transposeA: true, transposeB: false, m: width, n: inputSize, k: rows, a: rowGradients, lda: width,
             b: input, ldb: inputSize, beta: 1, c: weightGradient, ldc: inputSize)
-        for row in 0..<rows {
-            let gates = rowGradients + row * width
-            for index in 0..<width { biasGradient[index] += gates[index] }
-        }
+        sk_sum_rows(Int32(rows), Int32(width), rowGradients, Int32(width), biasGradient)
         gemm(
             transposeA: false, transposeB: false, m: rows, n: inputSize, k: width, a: rowGradients,
             lda: width,

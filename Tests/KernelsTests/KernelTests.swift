@@ -18,8 +18,8 @@ enum KernelPath: String, CaseIterable, CustomTestStringConvertible {
         sk_cpu_has_avx2_fma() != 0 ? [.avx2, .portable] : [.portable]
     }
 
-    /// Runs `body` with this thread's dispatch pinned to this path (worker threads of the threaded entry
-    /// points follow it), then restores the thread to the process-wide choice.
+    /// Runs `body` with this thread's dispatch pinned to this path, then restores the thread to the
+    /// process-wide choice.
     func run<T>(_ body: () throws -> T) rethrows -> T {
         sk_set_thread_force_portable(self == .portable ? 1 : 0)
         defer { sk_set_thread_force_portable(-1) }
@@ -49,5 +49,12 @@ struct SeededGenerator {
 
     mutating func floats(_ count: Int) -> [Float] {
         (0..<count).map { _ in nextFloat() }
+    }
+}
+
+extension Array where Element == Float {
+    /// Equality of bit patterns, so NaNs compare equal to identical NaNs.
+    func elementsEqualBitwise(_ other: [Float]) -> Bool {
+        count == other.count && zip(self, other).allSatisfy { $0.bitPattern == $1.bitPattern }
     }
 }

@@ -118,14 +118,6 @@ struct GEMMCase: CustomTestStringConvertible {
             transA ? 1 : 0, transB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a.storage, Int32(a.ld),
             b.storage, Int32(b.ld), beta, &c.storage, Int32(c.ld))
     }
-
-    func threaded(_ threads: Int) -> (StridedMatrix, StridedMatrix, inout StridedMatrix) -> Void {
-        { a, b, c in
-            sk_sgemm_threaded(
-                Int32(threads), transA ? 1 : 0, transB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha,
-                a.storage, Int32(a.ld), b.storage, Int32(b.ld), beta, &c.storage, Int32(c.ld))
-        }
-    }
 }
 
 extension GEMMCase {
@@ -214,7 +206,6 @@ extension KernelTests {
                 let x: [Float] = [1]
                 sk_sgemm(0, 0, 0, 1, 1, 1, x, 1, x, 1, 0, &c, 1)
                 sk_sgemm(0, 0, 1, 0, 1, 1, x, 1, x, 1, 0, &c, 1)
-                sk_sgemm_threaded(2, 0, 0, 0, 1, 1, 1, x, 1, x, 1, 0, &c, 1)
                 #expect(c == [7])
             }
         }

@@ -25,35 +25,6 @@ void sk_sgemm(int transA, int transB, int32_t M, int32_t N, int32_t K, float alp
               const float *A, int32_t lda, const float *B, int32_t ldb, float beta,
               float *C, int32_t ldc);
 
-/// sk_sgemm split over up to `threads` threads (the caller's thread plus a persistent worker pool), by
-/// panels of rows or columns of C. Products too small to gain from threads, and calls made while the pool
-/// is busy with another caller's product, run on the calling thread alone, so concurrent and nested use
-/// cannot deadlock. Results are bitwise identical to sk_sgemm's for the same arguments (K is blocked the
-/// same way and panels fall on register-tile boundaries).
-void sk_sgemm_threaded(int threads, int transA, int transB, int32_t M, int32_t N, int32_t K,
-                       float alpha, const float *A, int32_t lda, const float *B, int32_t ldb,
-                       float beta, float *C, int32_t ldc);
-
-/// Floats needed for a buffer holding op(B) (K×N) packed by sk_sgemm_pack_b.
-int64_t sk_sgemm_packed_b_size(int32_t K, int32_t N);
-
-/// Packs op(B) (K×N; B stored K×N, or N×K when transB) into `packed`, which holds
-/// sk_sgemm_packed_b_size(K, N) floats (any alignment; 64 bytes is fastest), for repeated use by
-/// sk_sgemm_packed_b: a weight matrix multiplied at every time step is then packed once per update.
-/// The layout is private to the kernels and to the path (AVX2 or portable) in use when packing.
-void sk_sgemm_pack_b(int transB, int32_t K, int32_t N, const float *B, int32_t ldb, float *packed);
-
-/// sk_sgemm with op(B) taken from a buffer filled by sk_sgemm_pack_b for the same K and N; the result is
-/// bitwise identical to sk_sgemm's. Returns 0, or -1 (C untouched) when the buffer was not packed for
-/// K×N or scratch memory cannot be had. Single-threaded.
-int sk_sgemm_packed_b(int transA, int32_t M, int32_t N, int32_t K, float alpha, const float *A, int32_t lda,
-                      const float *packed, float beta, float *C, int32_t ldc);
-
-/// sk_sgemm_packed_b split by panels of rows over up to `threads` threads, as sk_sgemm_threaded does.
-int sk_sgemm_packed_b_threaded(int threads, int transA, int32_t M, int32_t N, int32_t K, float alpha,
-                               const float *A, int32_t lda, const float *packed, float beta, float *C,
-                               int32_t ldc);
-
 // MARK: - Activations
 
 /// y[i] = 1 / (1 + exp(-x[i])) for i < n; x and y may be the same buffer.
