@@ -51,9 +51,9 @@ public struct SkipGramVectors: Sendable {
             }
         }
         self.counts = counts
-        var random = Word2VecRandom(seed: options.seed)
+        var random = SplitMix64.skipGram(seed: options.seed)
         // word2vec's start: small uniform input vectors, zero output vectors.
-        vectors = (0..<vocabularySize * dimension).map { _ in (random.nextUnit() - 0.5) / Float(dimension) }
+        vectors = (0..<vocabularySize * dimension).map { _ in (random.nextUnitFloat() - 0.5) / Float(dimension) }
         let total = counts.reduce(0, +)
         guard total > 0, options.epochs > 0 else { return }
         var outputs = [Float](repeating: 0, count: vocabularySize * dimension)
@@ -66,7 +66,7 @@ public struct SkipGramVectors: Sendable {
         var order = Array(documents.indices)
         var kept: [Int32] = []
         for _ in 0..<options.epochs {
-            random.shuffle(&order)
+            random.shuffleByModulo(&order)
             for index in order {
                 let document = documents[index]
                 let progress = Double(seenTokens) / plannedTokens
@@ -74,7 +74,7 @@ public struct SkipGramVectors: Sendable {
                 seenTokens += document.count
                 kept.removeAll(keepingCapacity: true)
                 for id in document
-                where keepProbabilities[Int(id)] >= 1 || random.nextUnit() < keepProbabilities[Int(id)] {
+                where keepProbabilities[Int(id)] >= 1 || random.nextUnitFloat() < keepProbabilities[Int(id)] {
                     kept.append(id)
                 }
                 guard kept.count > 1 else { continue }
@@ -169,7 +169,7 @@ struct NegativeSampler: Sendable {
         self.alias = alias
     }
 
-    func sample(using random: inout Word2VecRandom) -> Int32 {
+    func sample(using random: inout SplitMix64) -> Int32 {
         let bits = random.next()
         let column = Int(((bits >> 32) * UInt64(threshold.count)) >> 32)
         let unit = Float(bits & 0xFF_FFFF) * 0x1p-24
@@ -195,7 +195,7 @@ private struct PairTrainer {
     /// equal to the target is skipped, as word2vec does).
     mutating func update(
         input: Int32, target: Int32, rate: Float, vectors: inout [Float], outputs: inout [Float],
-        sampler: NegativeSampler, random: inout Word2VecRandom
+        sampler: NegativeSampler, random: inout SplitMix64
     ) {
         let dimension = dimension
         var count = 0
@@ -221,25 +221,14 @@ private struct PairTrainer {
     }
 }
 
-/// A small deterministic generator (SplitMix64) for pre-training's many draws; the Embedding module
-/// keeps its own so that it depends on nothing but the kernels.
-struct Word2VecRandom: Sendable {
-    private var state: UInt64
+extension SplitMix64 {
+    /// The generator of skip-gram pre-training for `seed`: its own stream, apart from the other uses of
+    /// the same seed.
+    static func skipGram(seed: UInt64) -> SplitMix64 { SplitMix64(seed: seed ^ 0x5DEE_CE66_D1CE_4E5B) }
 
-    init(seed: UInt64) { state = seed ^ 0x5DEE_CE66_D1CE_4E5B }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func nextUnit() -> Float { Float(next() >> 40) * 0x1p-24 }
-
-    mutating func shuffle(_ values: inout [Int]) {
+    /// Fisher–Yates shuffle drawing `next() % (i + 1)` (Swift's `shuffle(using:)` draws differently, and
+    /// pre-training's order must stay what it was when its accuracy was measured).
+    mutating func shuffleByModulo(_ values: inout [Int]) {
         guard values.count > 1 else { return }
         for index in stride(from: values.count - 1, to: 0, by: -1) {
             values.swapAt(index, Int(next() % UInt64(index + 1)))

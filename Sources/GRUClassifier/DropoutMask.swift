@@ -1,3 +1,5 @@
+import Embedding
+
 /// Inverted dropout masks that depend only on (seed, site, sequence, position), never on how a batch is
 /// split across threads: the same training step drops the same units whatever the thread count.
 ///

@@ -1,5 +1,6 @@
 import CKernels
 import Dispatch
+import Embedding
 import Foundation
 
 /// `sentiment-bench gemm [--passes P] [--rounds N] [--round-seconds S] [--all-layouts] [--portable]`:
@@ -77,8 +78,8 @@ private func runActivationBenchmark(options: GEMMBenchmarkOptions) {
             x.deallocate()
             y.deallocate()
         }
-        var generator = GEMMBenchmarkRandom(seed: 11)
-        for i in 0..<count { x[i] = generator.nextFloat() * 8 }
+        var generator = SplitMix64(seed: 11)
+        for i in 0..<count { x[i] = generator.nextUniform(-1, 1) * 8 }
         for (name, function) in [("sigmoid", sk_sigmoid), ("tanh", sk_tanh)] as [(String, ActivationFunction)]
         {
             let seconds = BenchmarkTiming.bestSecondsPerCall(
@@ -200,9 +201,10 @@ private final class GEMMOperands {
         a = .allocate(capacity: product.m * product.k)
         b = .allocate(capacity: product.k * product.n)
         c = .allocate(capacity: product.m * product.n)
-        var generator = GEMMBenchmarkRandom(seed: 5)
-        for i in 0..<product.m * product.k { a[i] = generator.nextFloat() }
-        for i in 0..<product.k * product.n { b[i] = generator.nextFloat() }
+        // Deterministic inputs, so runs are comparable.
+        var generator = SplitMix64(seed: 5)
+        for i in 0..<product.m * product.k { a[i] = generator.nextUniform(-1, 1) }
+        for i in 0..<product.k * product.n { b[i] = generator.nextUniform(-1, 1) }
         c.initialize(repeating: 0, count: product.m * product.n)
     }
 
@@ -234,22 +236,6 @@ private final class GEMMOperands {
         } else {
             DispatchQueue.concurrentPerform(iterations: parts, execute: multiplyRows)
         }
-    }
-}
-
-/// Deterministic inputs (SplitMix64) so runs are comparable.
-private struct GEMMBenchmarkRandom {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    /// Uniform in [-1, 1).
-    mutating func nextFloat() -> Float {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return Float(z >> 40) / Float(1 << 23) - 1
     }
 }
 

@@ -1,5 +1,6 @@
 // `sentiment-bench train-step`: tokens per second of one training step (forward, backward, Adam) and of
 // inference, for the model size `sentiment train` uses by default.
+import Embedding
 import Foundation
 import GRUClassifier
 

@@ -1,3 +1,4 @@
+import Embedding
 import Foundation
 import Testing
 
@@ -8,7 +9,7 @@ struct SkipGramTests {
     /// Two topics of ten words each (ids 2–11 and 12–21); every document uses one topic only. Id 0
     /// never occurs.
     static func topicalDocuments(count: Int, seed: UInt64) -> [[Int32]] {
-        var random = Word2VecRandom(seed: seed)
+        var random = SplitMix64.skipGram(seed: seed)
         return (0..<count).map { index in
             let first: Int32 = index % 2 == 0 ? 2 : 12
             return (0..<20).map { _ in first + Int32(random.next() % 10) }
@@ -103,7 +104,7 @@ struct SkipGramTests {
     func negativeSampling() {
         let counts = [0, 16, 0, 81, 1, 256]
         let sampler = NegativeSampler(counts: counts)
-        var random = Word2VecRandom(seed: 11)
+        var random = SplitMix64.skipGram(seed: 11)
         var drawn = [Int](repeating: 0, count: counts.count)
         let draws = 400_000
         for _ in 0..<draws { drawn[Int(sampler.sample(using: &random))] += 1 }

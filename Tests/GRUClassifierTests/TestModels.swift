@@ -1,3 +1,4 @@
+import Embedding
 import GRUClassifier
 
 /// Small random models and batches for tests (debug builds are slow: keep them tiny).

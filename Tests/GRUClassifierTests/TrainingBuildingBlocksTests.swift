@@ -1,3 +1,4 @@
+import Embedding
 import GRUClassifier
 import Testing
 

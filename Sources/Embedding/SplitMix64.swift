@@ -1,7 +1,9 @@
 import Foundation
 
 /// SplitMix64 (Steele, Lea and Flood 2014): a small, fast, seedable generator with 64 bits of state.
-/// Every random choice in this module comes from an instance seeded explicitly; there is no global state.
+/// Every random choice of the network and its training (initialisation, dropout, batch order, skip-gram
+/// sampling, the validation split) comes from an instance seeded explicitly; there is no global state.
+/// It lives here, in the lowest module that draws random numbers, so there is one of it.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     /// The generator's whole state; equal states produce equal streams.
     public private(set) var state: UInt64
@@ -42,18 +44,5 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         let u1 = (Double(next() >> 11) + 1) * 0x1p-53
         let u2 = Double(next() >> 11) * 0x1p-53
         return Float((-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2))
-    }
-}
-
-extension SplitMix64 {
-    /// A generator for one named stream of `seed`: the same (seed, name) always gives the same stream,
-    /// and different names give unrelated streams, so one parameter's initial values do not depend on the
-    /// sizes of the others.
-    init(seed: UInt64, stream name: String) {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a over the UTF-8 bytes
-        for byte in name.utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-        }
-        self.init(seed: SplitMix64.mix(seed ^ SplitMix64.mix(hash)))
     }
 }
