@@ -53,7 +53,9 @@ public struct SkipGramVectors: Sendable {
         self.counts = counts
         var random = SplitMix64.skipGram(seed: options.seed)
         // word2vec's start: small uniform input vectors, zero output vectors.
-        vectors = (0..<vocabularySize * dimension).map { _ in (random.nextUnitFloat() - 0.5) / Float(dimension) }
+        vectors = (0..<vocabularySize * dimension).map { _ in
+            (random.nextUnitFloat() - 0.5) / Float(dimension)
+        }
         let total = counts.reduce(0, +)
         guard total > 0, options.epochs > 0 else { return }
         var outputs = [Float](repeating: 0, count: vocabularySize * dimension)

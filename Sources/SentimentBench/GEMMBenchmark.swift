@@ -229,7 +229,8 @@ private final class GEMMOperands {
             let rows = Int32(rowCount * (part + 1) / parts) - first
             // Row i of op(A) starts at A + i·lda when A is not transposed, at A + i when it is.
             let aStart = pointers.a + Int(first) * (layout.transA ? 1 : Int(lda))
-            sk_sgemm(ta, tb, rows, n, k, 1, aStart, lda, pointers.b, ldb, 0, pointers.c + Int(first) * Int(n), n)
+            sk_sgemm(
+                ta, tb, rows, n, k, 1, aStart, lda, pointers.b, ldb, 0, pointers.c + Int(first) * Int(n), n)
         }
         if parts == 1 {
             multiplyRows(0)

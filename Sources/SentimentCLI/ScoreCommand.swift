@@ -67,7 +67,8 @@ struct ScoreCommand: ParsableCommand {
 
     func run() throws {
         let sentimentModel = try loadModel(at: ModelLocation.resolve(model), threads: threadOptions.count)
-        let textScorer = try TextScorer(model: sentimentModel, threads: threadOptions.count, threshold: threshold)
+        let textScorer = try TextScorer(
+            model: sentimentModel, threads: threadOptions.count, threshold: threshold)
         let inputs = try (files.isEmpty ? ["-"] : files).map { try InputFile(path: $0) }
         let writer = try output.map { path in
             do {
@@ -76,7 +77,8 @@ struct ScoreCommand: ParsableCommand {
                 throw CommandFailure("\(error)")
             }
         }
-        let scorer = LineScorer(scorer: textScorer, format: format, withText: withText, textColumn: textColumn)
+        let scorer = LineScorer(
+            scorer: textScorer, format: format, withText: withText, textColumn: textColumn)
         do {
             for input in inputs {
                 let lines = LineReader(file: input)

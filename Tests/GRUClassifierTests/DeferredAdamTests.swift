@@ -91,8 +91,10 @@ struct DeferredAdamTests {
             }
             let (batch, labels) = Self.batch(
                 step: step, vocabulary: configuration.vocabularySize, generator: &generator)
-            let loss = try TestModels.trainStep(model, optimizer, batch: batch, labels: labels, synchronizing: false)
-            let referenceLoss = try TestModels.trainStep(reference, referenceOptimizer, batch: batch, labels: labels, synchronizing: false)
+            let loss = try TestModels.trainStep(
+                model, optimizer, batch: batch, labels: labels, synchronizing: false)
+            let referenceLoss = try TestModels.trainStep(
+                reference, referenceOptimizer, batch: batch, labels: labels, synchronizing: false)
             #expect(loss.bitPattern == referenceLoss.bitPattern, "loss, step \(step)")
             // Most steps leave rows behind; every read below comes after the optimiser caught them up.
             #expect(optimizer.hasDeferredUpdates, "step \(step)")
@@ -166,7 +168,8 @@ struct DeferredAdamTests {
                     step: Int(generator.next() % 100), vocabulary: configuration.vocabularySize,
                     generator: &generator)
                 try TestModels.trainStep(model, optimizer, batch: batch, labels: labels, synchronizing: false)
-                try TestModels.trainStep(reference, referenceOptimizer, batch: batch, labels: labels, synchronizing: false)
+                try TestModels.trainStep(
+                    reference, referenceOptimizer, batch: batch, labels: labels, synchronizing: false)
             }
             // Before another optimiser (or anything else) takes over the parameters.
             optimizer.synchronize(&model.parameters)

@@ -100,7 +100,8 @@ struct OptimizerTests {
         let initial = model.namedParameters()
         let gradients = try model.lossAndGradients(batch: firstBatch, labels: labels).gradients
             .namedGradients()
-        let loss = try TestModels.trainStep(model, SGDOptimizer(learningRate: 0.3), batch: firstBatch, labels: labels)
+        let loss = try TestModels.trainStep(
+            model, SGDOptimizer(learningRate: 0.3), batch: firstBatch, labels: labels)
         #expect(loss > 0)
         for (index, (name, tensor)) in model.namedParameters().enumerated() {
             let expected = zip(initial[index].tensor.values, gradients[index].tensor.values).map {

@@ -343,14 +343,17 @@ struct TruncationTests {
 
     @Test func aModelCutsAsItsFileSays() throws {
         let classifier = try BiGRUClassifier(
-            configuration: ClassifierConfiguration(vocabularySize: vocabulary.count, embeddingDim: 4, hidden: 3),
+            configuration: ClassifierConfiguration(
+                vocabularySize: vocabulary.count, embeddingDim: 4, hidden: 3),
             seed: 1)
         let model = try SentimentModel(
             tokenizerSettings: TokenizerSettings(), vocabulary: vocabulary, classifier: classifier,
             maxLength: 3, headLength: 1)
         let scorer = try TextScorer(model: model, threads: 1)
         #expect(
-            scorer.tokenIDs(for: ["t0 t1 t2 t3 t4"])[0].map { vocabulary.token(for: $0)! } == ["t0", "t3", "t4"])
+            scorer.tokenIDs(for: ["t0 t1 t2 t3 t4"])[0].map { vocabulary.token(for: $0)! } == [
+                "t0", "t3", "t4",
+            ])
         #expect(throws: ModelFileError.self) {
             try SentimentModel(
                 tokenizerSettings: TokenizerSettings(), vocabulary: vocabulary, classifier: classifier,

@@ -21,7 +21,8 @@ enum EmbeddingPretraining {
     /// whole documents), rescaled to `standardDeviation`; tokens absent from the documents keep their
     /// random rows.
     static func pretrain(
-        _ classifier: BiGRUClassifier, documents: [[Int32]], epochs: Int, seed: UInt64, standardDeviation: Float
+        _ classifier: BiGRUClassifier, documents: [[Int32]], epochs: Int, seed: UInt64,
+        standardDeviation: Float
     ) -> EmbeddingPretrainingSummary {
         let start = Date()
         let configuration = classifier.configuration

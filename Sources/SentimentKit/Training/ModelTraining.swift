@@ -187,7 +187,9 @@ public enum ModelTraining {
             recordedOptions(
                 options, trainingOptions, classifier: classifier, splitValidation: validation.isEmpty),
             uniquingKeysWith: { $1 })
-        func model(_ parameters: [String: Tensor], epochsRun: Int, best: Int, metrics: BinaryClassificationMetrics?)
+        func model(
+            _ parameters: [String: Tensor], epochsRun: Int, best: Int, metrics: BinaryClassificationMetrics?
+        )
             throws -> SentimentModel
         {
             record.epochsRun = epochsRun
@@ -220,7 +222,9 @@ public enum ModelTraining {
                 destination != nil, let parameters = trainer.bestParameters
             {
                 try write(
-                    model(parameters, epochsRun: summary.epoch, best: summary.epoch, metrics: summary.validation))
+                    model(
+                        parameters, epochsRun: summary.epoch, best: summary.epoch, metrics: summary.validation
+                    ))
                 try onEvent(.checkpointWritten(epoch: summary.epoch))
             }
         }
@@ -240,7 +244,8 @@ public enum ModelTraining {
     ) -> [String: String] {
         let fromInit = options.initialModel != nil
         return [
-            "epochs": "\(training.epochs)", "patience": "\(training.patience)", "batch": "\(training.batchSize)",
+            "epochs": "\(training.epochs)", "patience": "\(training.patience)",
+            "batch": "\(training.batchSize)",
             "lr": "\(training.learningRate)", "lr_decay": "\(training.learningRateDecay)",
             "optimizer": training.optimizer.rawValue, "lazy_adam": "\(training.embeddingAdamMode == .lazy)",
             "word_dropout": "\(training.wordDropout)", "ema": "\(training.averageDecay ?? 0)",
