@@ -9,7 +9,7 @@ public enum GRUCellVariant: String, Codable, Sendable, CaseIterable {
 }
 
 /// The sizes and options that fix a classifier's parameter shapes and its computation.
-public struct ClassifierConfiguration: Codable, Sendable, Equatable {
+public struct ClassifierConfiguration: Sendable, Equatable {
     /// Number of token ids (rows of `embedding.weight`).
     public var vocabularySize: Int
     /// Length of an embedding row (input size of the first GRU layer).
@@ -41,22 +41,6 @@ public struct ClassifierConfiguration: Codable, Sendable, Equatable {
         self.cell = cell
         self.dropout = dropout
         self.embeddingDropout = embeddingDropout
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case vocabularySize, embeddingDim, hidden, layers, cell, dropout, embeddingDropout
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        vocabularySize = try container.decode(Int.self, forKey: .vocabularySize)
-        embeddingDim = try container.decode(Int.self, forKey: .embeddingDim)
-        hidden = try container.decode(Int.self, forKey: .hidden)
-        layers = try container.decode(Int.self, forKey: .layers)
-        cell = try container.decode(GRUCellVariant.self, forKey: .cell)
-        dropout = try container.decode(Float.self, forKey: .dropout)
-        // Absent in configurations written before embedding dropout existed.
-        embeddingDropout = try container.decodeIfPresent(Float.self, forKey: .embeddingDropout) ?? 0
     }
 
     /// Whether a training pass draws any dropout masks.

@@ -27,6 +27,7 @@ struct InfoCommand: ParsableCommand {
         let sentimentModel = try loadModel(at: path, threads: 1)
         let parameterCount = sentimentModel.classifier.namedParameters().reduce(0) { $0 + $1.tensor.count }
         let configuration = sentimentModel.fileConfiguration
+        let network = configuration.network
         switch format {
         case .json:
             let encoder = JSONEncoder()
@@ -38,7 +39,7 @@ struct InfoCommand: ParsableCommand {
         case .text:
             var lines = [
                 "model          \(path)",
-                "network        embedding \(configuration.embeddingDim), bidirectional GRU hidden \(configuration.hidden) × \(configuration.layers) layer\(configuration.layers == 1 ? "" : "s"), cell \(configuration.cell.rawValue), dropout \(configuration.dropout), embedding dropout \(configuration.embeddingDropout)",
+                "network        embedding \(network.embeddingDim), bidirectional GRU hidden \(network.hidden) × \(network.layers) layer\(network.layers == 1 ? "" : "s"), cell \(network.cell.rawValue), dropout \(network.dropout), embedding dropout \(network.embeddingDropout)",
                 "vocabulary     \(sentimentModel.vocabulary.count) tokens",
                 "parameters     \(parameterCount)",
                 "max length     \(configuration.maxLen) tokens" + Self.truncation(configuration),

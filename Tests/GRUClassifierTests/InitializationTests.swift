@@ -104,16 +104,4 @@ struct InitializationTests {
         bad.layers = 0
         #expect(throws: ClassifierError.self) { try BiGRUClassifier(configuration: bad, seed: 1) }
     }
-
-    @Test("configuration round-trips through JSON with the cell's PyTorch-style name")
-    func configurationCoding() throws {
-        let data = try JSONEncoder().encode(configuration)
-        #expect(String(decoding: data, as: UTF8.self).contains("\"reset_before\""))
-        #expect(try JSONDecoder().decode(ClassifierConfiguration.self, from: data) == configuration)
-        // Written before embedding dropout existed: decodes with none.
-        let old =
-            #"{"vocabularySize": 9, "embeddingDim": 3, "hidden": 2, "layers": 1, "cell": "reset_after", "dropout": 0.5}"#
-        let decoded = try JSONDecoder().decode(ClassifierConfiguration.self, from: Data(old.utf8))
-        #expect(decoded.embeddingDropout == 0 && decoded.dropout == 0.5)
-    }
 }

@@ -2,21 +2,19 @@ import Foundation
 import GRUClassifier
 import Tokenizer
 
-/// The `config` metadata of a model file: the network's shape plus the settings scoring needs. Every key
-/// beyond `embedding_dim`, `hidden`, `layers` and `cell` has a default, so a file written from PyTorch
-/// with only those keys (and `vocab`) loads and scores.
+/// The `config` metadata of a model file: the network's configuration plus the settings scoring needs.
+/// The network's keys (`embedding_dim`, `hidden`, `layers`, `cell`, `dropout`, `embedding_dropout`) sit
+/// at the top level, as a PyTorch user would write them; its vocabulary size is the length of the file's
+/// `vocab`. Every key beyond `embedding_dim`, `hidden`, `layers` and `cell` has a default, so a file
+/// written from PyTorch with only those keys (and `vocab`) loads and scores.
 public struct ModelFileConfiguration: Codable, Sendable, Equatable {
     public static let defaultMaxLength = 400
     public static let defaultThreshold: Float = 0.5
+    /// The `userInfo` key under which decoding is given the vocabulary size (an `Int`).
+    public static let vocabularySizeKey = CodingUserInfoKey(rawValue: "vocabularySize")!
 
-    public var embeddingDim: Int
-    public var hidden: Int
-    public var layers: Int
-    public var cell: GRUCellVariant
-    /// Dropout used in training (informational at inference).
-    public var dropout: Float
-    /// Embedding dropout used in training (informational at inference).
-    public var embeddingDropout: Float
+    /// The network: shape, cell and the dropout it was trained with.
+    public var network: ClassifierConfiguration
     /// Tokens kept per document.
     public var maxLen: Int
     /// Of the `maxLen` tokens kept from a longer document, how many come from its start (the rest from
@@ -36,17 +34,11 @@ public struct ModelFileConfiguration: Codable, Sendable, Equatable {
     }
 
     public init(
-        embeddingDim: Int, hidden: Int, layers: Int, cell: GRUCellVariant, dropout: Float = 0,
-        embeddingDropout: Float = 0, maxLen: Int = defaultMaxLength, headLen: Int? = nil,
-        threshold: Float = defaultThreshold,
-        tokenizer: TokenizerSettings = TokenizerSettings(), training: TrainingRecord? = nil
+        network: ClassifierConfiguration, maxLen: Int = defaultMaxLength, headLen: Int? = nil,
+        threshold: Float = defaultThreshold, tokenizer: TokenizerSettings = TokenizerSettings(),
+        training: TrainingRecord? = nil
     ) {
-        self.embeddingDim = embeddingDim
-        self.hidden = hidden
-        self.layers = layers
-        self.cell = cell
-        self.dropout = dropout
-        self.embeddingDropout = embeddingDropout
+        self.network = network
         self.maxLen = maxLen
         self.headLen = headLen
         self.threshold = threshold
@@ -54,20 +46,42 @@ public struct ModelFileConfiguration: Codable, Sendable, Equatable {
         self.training = training
     }
 
+    /// Decodes `config`; the decoder's `userInfo[vocabularySizeKey]` gives the network's vocabulary size.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        embeddingDim = try container.decode(Int.self, forKey: .embeddingDim)
-        hidden = try container.decode(Int.self, forKey: .hidden)
-        layers = try container.decode(Int.self, forKey: .layers)
-        cell = try container.decode(GRUCellVariant.self, forKey: .cell)
-        dropout = try container.decodeIfPresent(Float.self, forKey: .dropout) ?? 0
-        embeddingDropout = try container.decodeIfPresent(Float.self, forKey: .embeddingDropout) ?? 0
+        guard let vocabularySize = decoder.userInfo[Self.vocabularySizeKey] as? Int else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: [], debugDescription: "the vocabulary size was not given to the decoder"))
+        }
+        network = ClassifierConfiguration(
+            vocabularySize: vocabularySize,
+            embeddingDim: try container.decode(Int.self, forKey: .embeddingDim),
+            hidden: try container.decode(Int.self, forKey: .hidden),
+            layers: try container.decode(Int.self, forKey: .layers),
+            cell: try container.decode(GRUCellVariant.self, forKey: .cell),
+            dropout: try container.decodeIfPresent(Float.self, forKey: .dropout) ?? 0,
+            embeddingDropout: try container.decodeIfPresent(Float.self, forKey: .embeddingDropout) ?? 0)
         maxLen = try container.decodeIfPresent(Int.self, forKey: .maxLen) ?? Self.defaultMaxLength
         headLen = try container.decodeIfPresent(Int.self, forKey: .headLen)
         threshold = try container.decodeIfPresent(Float.self, forKey: .threshold) ?? Self.defaultThreshold
         tokenizer =
             try container.decodeIfPresent(TokenizerSettings.self, forKey: .tokenizer) ?? TokenizerSettings()
         training = try container.decodeIfPresent(TrainingRecord.self, forKey: .training)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(network.embeddingDim, forKey: .embeddingDim)
+        try container.encode(network.hidden, forKey: .hidden)
+        try container.encode(network.layers, forKey: .layers)
+        try container.encode(network.cell, forKey: .cell)
+        try container.encode(network.dropout, forKey: .dropout)
+        try container.encode(network.embeddingDropout, forKey: .embeddingDropout)
+        try container.encode(maxLen, forKey: .maxLen)
+        try container.encodeIfPresent(headLen, forKey: .headLen)
+        try container.encode(threshold, forKey: .threshold)
+        try container.encode(tokenizer, forKey: .tokenizer)
+        try container.encodeIfPresent(training, forKey: .training)
     }
 }
 
@@ -144,7 +158,9 @@ extension SentimentModel {
         }
         let configuration: ModelFileConfiguration
         do {
-            configuration = try JSONDecoder().decode(
+            let decoder = JSONDecoder()
+            decoder.userInfo[ModelFileConfiguration.vocabularySizeKey] = tokens.count
+            configuration = try decoder.decode(
                 ModelFileConfiguration.self, from: Data(configurationJSON.utf8))
         } catch {
             throw ModelFileError.invalid("the \"config\" metadata is not valid: \(Self.describe(error))")
@@ -157,14 +173,10 @@ extension SentimentModel {
         }
         var parameters: [String: Tensor] = [:]
         for (name, tensor) in file.tensors { parameters[name] = tensor }
-        let classifierConfiguration = ClassifierConfiguration(
-            vocabularySize: vocabulary.count, embeddingDim: configuration.embeddingDim,
-            hidden: configuration.hidden, layers: configuration.layers, cell: configuration.cell,
-            dropout: configuration.dropout, embeddingDropout: configuration.embeddingDropout)
         let classifier: BiGRUClassifier
         do {
             classifier = try BiGRUClassifier(
-                configuration: classifierConfiguration, parameters: parameters, threadCount: threadCount)
+                configuration: configuration.network, parameters: parameters, threadCount: threadCount)
         } catch {
             throw ModelFileError.invalid("the tensors do not match the config and vocab: \(error)")
         }
@@ -177,12 +189,8 @@ extension SentimentModel {
 
     /// The `config` metadata this model is written with.
     public var fileConfiguration: ModelFileConfiguration {
-        let network = classifier.configuration
-        return ModelFileConfiguration(
-            embeddingDim: network.embeddingDim, hidden: network.hidden, layers: network.layers,
-            cell: network.cell, dropout: network.dropout, embeddingDropout: network.embeddingDropout,
-            maxLen: maxLength, headLen: headLength,
-            threshold: threshold,
+        ModelFileConfiguration(
+            network: classifier.configuration, maxLen: maxLength, headLen: headLength, threshold: threshold,
             tokenizer: tokenizerSettings, training: trainingRecord)
     }
 
