@@ -1,5 +1,4 @@
 import CKernels
-import Dispatch
 
 /// How Adam treats embedding rows that the current batch did not use.
 public enum EmbeddingAdamMode: String, Codable, Sendable {
@@ -151,17 +150,11 @@ public final class EmbeddingAdamState {
                     rows.slots[Int(id)] = Int32(slot)
                 }
                 let chunks = max(1, min(threads, vocabularySize / 1024))
-                let chunkSize = (vocabularySize + chunks - 1) / chunks
                 let total = vocabularySize
-                let updateChunk: @Sendable (Int) -> Void = { chunk in
-                    for row in chunk * chunkSize..<min(total, (chunk + 1) * chunkSize) {
+                ParallelWork.run(parts: chunks) { chunk in
+                    for row in ParallelWork.range(chunk, of: chunks, count: total) {
                         rows.update(row: row, slot: Int(rows.slots[row]))
                     }
-                }
-                if chunks == 1 {
-                    updateChunk(0)
-                } else {
-                    DispatchQueue.concurrentPerform(iterations: chunks, execute: updateChunk)
                 }
                 for id in gradient.rowIDs { rows.slots[Int(id)] = -1 }
             }
@@ -238,7 +231,7 @@ public final class EmbeddingAdamState {
             }
             bounds.append(rows.count)
             let ranges = bounds
-            DispatchQueue.concurrentPerform(iterations: ranges.count - 1) { chunk in
+            ParallelWork.run(parts: ranges.count - 1) { chunk in
                 for index in ranges[chunk]..<ranges[chunk + 1] {
                     table.catchUp(row: Int(rows[index]), through: stepCount)
                 }

@@ -1,5 +1,4 @@
 import CKernels
-import Dispatch
 import Embedding
 import Foundation
 
@@ -299,11 +298,7 @@ public final class BiGRUClassifier {
                         model: model,
                         options: options)
                 }
-                if shards == 1 {
-                    runShard(0)
-                } else {
-                    DispatchQueue.concurrentPerform(iterations: shards, execute: runShard)
-                }
+                ParallelWork.run(parts: shards, runShard)
             }
         }
     }

@@ -1,5 +1,4 @@
 import CKernels
-import Dispatch
 import Embedding
 import Foundation
 
@@ -224,18 +223,13 @@ private final class GEMMOperands {
         let parts = max(1, min(threads, rowCount))
         let pointers = GEMMPointers(a: a, b: b, c: c)
         let layout = layout
-        let multiplyRows: @Sendable (Int) -> Void = { part in
-            let first = Int32(rowCount * part / parts)
-            let rows = Int32(rowCount * (part + 1) / parts) - first
+        ParallelWork.run(parts: parts) { part in
+            let range = ParallelWork.range(part, of: parts, count: rowCount)
+            let (first, rows) = (Int32(range.lowerBound), Int32(range.count))
             // Row i of op(A) starts at A + i·lda when A is not transposed, at A + i when it is.
             let aStart = pointers.a + Int(first) * (layout.transA ? 1 : Int(lda))
             sk_sgemm(
                 ta, tb, rows, n, k, 1, aStart, lda, pointers.b, ldb, 0, pointers.c + Int(first) * Int(n), n)
-        }
-        if parts == 1 {
-            multiplyRows(0)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: parts, execute: multiplyRows)
         }
     }
 }
