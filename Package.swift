@@ -40,13 +40,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The README's "Using the library" program: compiled with every build, run by SentimentKitTests.
+        .executableTarget(name: "LibraryExample", dependencies: ["SentimentKit"]),
         .executableTarget(
             name: "SentimentBench", dependencies: ["GRUClassifier", "Embedding", "CKernels", "Tokenizer"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"]),
         .testTarget(name: "KernelsTests", dependencies: ["CKernels"]),
         .testTarget(name: "GRUClassifierTests", dependencies: ["GRUClassifier", "Embedding", "CKernels"]),
         .testTarget(
-            name: "SentimentKitTests", dependencies: ["SentimentKit", "Tokenizer", "GRUClassifier", "Embedding"]),
+            name: "SentimentKitTests",
+            dependencies: ["SentimentKit", "Tokenizer", "GRUClassifier", "Embedding", "LibraryExample"]),
         .testTarget(
             name: "SentimentCLITests", dependencies: ["SentimentCLI", "SentimentKit", "Tokenizer", "GRUClassifier"]),
     ]
