@@ -49,7 +49,8 @@ let package = Package(
         .testTarget(name: "GRUClassifierTests", dependencies: ["GRUClassifier", "Embedding", "CKernels"]),
         .testTarget(
             name: "SentimentKitTests",
-            dependencies: ["SentimentKit", "Tokenizer", "GRUClassifier", "Embedding", "LibraryExample"]),
+            dependencies: ["SentimentKit", "Tokenizer", "GRUClassifier", "Embedding", "LibraryExample"],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "SentimentCLITests", dependencies: ["SentimentCLI", "SentimentKit", "Tokenizer", "GRUClassifier"]),
     ]

@@ -5,6 +5,11 @@ import Foundation
 /// A binary text classifier: embedding → stacked bidirectional GRU → linear layer on the concatenated
 /// final states `[h_fwd ; h_bwd]` of the top layer → sigmoid. Trained with mean binary cross-entropy.
 ///
+/// With `configuration.ngramBuckets > 0` a wide channel adds to the logit: each distinct n-gram bucket of
+/// the document (`NGramHashing`, passed as `ngrams` beside the token ids) contributes
+/// `wide.weight[b] · wide.scale[b]` (Cheng et al. 2016's wide & deep, with the naive-Bayes scaling of
+/// Wang & Manning 2012), trained jointly with the rest.
+///
 /// Parameters carry PyTorch's names and layouts (`embedding.weight`, `gru.weight_ih_l0`, …,
 /// `out.weight`, `out.bias`), so a model trained here and one trained with `torch.nn.GRU` are
 /// interchangeable.
@@ -40,6 +45,7 @@ public final class BiGRUClassifier {
     public var parameters: ClassifierParameters
     private var workspaces: [ShardWorkspace] = []
     private let embeddingAccumulator: SparseRowAccumulator
+    private let wideAccumulator: SparseRowAccumulator
     /// Gradients of the last `lossAndGradients` or `trainingLossAndGradients` call, reused from step to
     /// step (read them before the next call).
     public private(set) var gradients: ClassifierGradients
@@ -67,6 +73,10 @@ public final class BiGRUClassifier {
             let values: [Float]
             if name == ParameterLayout.embeddingName {
                 values = (0..<count).map { _ in generator.nextStandardNormal() * embeddingStandardDeviation }
+            } else if name == ParameterLayout.wideWeightName {
+                values = [Float](repeating: 0, count: count)
+            } else if name == ParameterLayout.wideScaleName {
+                values = [Float](repeating: 1, count: count)
             } else {
                 let fanIn = name.hasPrefix("out.") ? 2 * configuration.hidden : configuration.hidden
                 let bound = 1 / Float(fanIn).squareRoot()
@@ -108,9 +118,15 @@ public final class BiGRUClassifier {
             embedding: EmbeddingTable(
                 vocabularySize: configuration.vocabularySize, dimension: configuration.embeddingDim,
                 weights: parameters[ParameterLayout.embeddingName]!.values),
-            dense: dense)
+            dense: dense,
+            wide: parameters[ParameterLayout.wideWeightName].map {
+                EmbeddingTable(vocabularySize: configuration.ngramBuckets, dimension: 1, weights: $0.values)
+            },
+            wideScale: parameters[ParameterLayout.wideScaleName]?.values ?? [])
         embeddingAccumulator = SparseRowAccumulator(
             vocabularySize: configuration.vocabularySize, dimension: configuration.embeddingDim)
+        wideAccumulator = SparseRowAccumulator(
+            vocabularySize: max(1, configuration.ngramBuckets), dimension: 1)
         gradients = ClassifierGradients(layout: layout)
         self.threadCount = max(1, threadCount ?? Self.defaultThreadCount)
         dropoutSeed = 0
@@ -125,7 +141,8 @@ public final class BiGRUClassifier {
 
     /// Every parameter with its PyTorch name, in a stable order: `embedding.weight`, then per layer
     /// `gru.weight_ih_l{k}`, `gru.weight_hh_l{k}`, `gru.bias_ih_l{k}`, `gru.bias_hh_l{k}` and their
-    /// `_reverse` twins, then `out.weight`, `out.bias`.
+    /// `_reverse` twins, then `out.weight`, `out.bias`, then (with the wide channel) `wide.weight` and
+    /// `wide.scale`.
     public func namedParameters() -> [(name: String, tensor: Tensor)] {
         let embedding = parameters.embedding
         let dense = parameters.dense
@@ -142,6 +159,16 @@ public final class BiGRUClassifier {
                     Tensor(shape: entry.shape, values: Array(dense[entry.offset..<entry.offset + count]))
                 )
             }
+            + wideParameters()
+    }
+
+    private func wideParameters() -> [(name: String, tensor: Tensor)] {
+        guard let wide = parameters.wide else { return [] }
+        let shape = [configuration.ngramBuckets]
+        return [
+            (ParameterLayout.wideWeightName, Tensor(shape: shape, values: wide.weights)),
+            (ParameterLayout.wideScaleName, Tensor(shape: shape, values: parameters.wideScale)),
+        ]
     }
 
     /// Every parameter by name (the dictionary `init(configuration:parameters:)` takes).
@@ -151,18 +178,33 @@ public final class BiGRUClassifier {
 
     // MARK: Inference
 
-    /// The logit of each sequence (no dropout), in batch order.
-    public func logits(for batch: [[Int32]]) throws -> [Float] {
-        try validate(batch)
+    /// The logit of each sequence (no dropout), in batch order. `ngrams` holds each sequence's distinct
+    /// n-gram buckets when the model has the wide channel (and must be nil, or empty lists, when not).
+    public func logits(for batch: [[Int32]], ngrams: [[Int32]]? = nil) throws -> [Float] {
+        try validate(batch, ngrams: ngrams)
         runPass(
             batch: batch, labels: nil,
-            options: PassOptions(computeGradients: false, dropoutSeed: nil, batchCount: batch.count))
+            options: PassOptions(
+                computeGradients: false, dropoutSeed: nil, batchCount: batch.count,
+                logitOffsets: wideLogits(ngrams)))
         return collectLogits(count: batch.count)
     }
 
     /// The probability of the positive class, `σ(logit)`, of each sequence, in batch order.
-    public func probabilities(for batch: [[Int32]]) throws -> [Float] {
-        try logits(for: batch).map(BinaryCrossEntropy.sigmoid)
+    public func probabilities(for batch: [[Int32]], ngrams: [[Int32]]? = nil) throws -> [Float] {
+        try logits(for: batch, ngrams: ngrams).map(BinaryCrossEntropy.sigmoid)
+    }
+
+    /// Each sequence's wide-channel logit: `Σ wide.weight[b] · wide.scale[b]` over its buckets, summed in
+    /// the order given; nil without the wide channel.
+    public func wideLogits(_ ngrams: [[Int32]]?) -> [Float]? {
+        guard let wide = parameters.wide, let ngrams else { return nil }
+        let scale = parameters.wideScale
+        return ngrams.map { buckets in
+            var sum: Float = 0
+            for bucket in buckets { sum += wide.weights[Int(bucket)] * scale[Int(bucket)] }
+            return sum
+        }
     }
 
     /// Each sequence's final states of the top layer: the forward direction after its last token and
@@ -186,11 +228,13 @@ public final class BiGRUClassifier {
     }
 
     /// The mean binary cross-entropy of the batch (no dropout).
-    public func loss(batch: [[Int32]], labels: [Float]) throws -> Float {
-        try validate(batch, labels: labels)
+    public func loss(batch: [[Int32]], ngrams: [[Int32]]? = nil, labels: [Float]) throws -> Float {
+        try validate(batch, ngrams: ngrams, labels: labels)
         runPass(
             batch: batch, labels: labels,
-            options: PassOptions(computeGradients: false, dropoutSeed: nil, batchCount: batch.count))
+            options: PassOptions(
+                computeGradients: false, dropoutSeed: nil, batchCount: batch.count,
+                logitOffsets: wideLogits(ngrams)))
         return Float(
             activeWorkspaces(batchCount: batch.count).reduce(0) { $0 + $1.lossSum } / Double(batch.count))
     }
@@ -200,10 +244,11 @@ public final class BiGRUClassifier {
     /// The mean binary cross-entropy of the batch and its gradient with respect to every parameter.
     /// With a `dropoutSeed` the pass runs in training mode with dropout masks drawn from that seed;
     /// without one (the default) it is deterministic and dropout-free.
-    public func lossAndGradients(batch: [[Int32]], labels: [Float], dropoutSeed: UInt64? = nil) throws -> (
-        loss: Float, gradients: ClassifierGradients
-    ) {
-        let loss = try computeGradients(batch: batch, labels: labels, dropoutSeed: dropoutSeed)
+    public func lossAndGradients(
+        batch: [[Int32]], ngrams: [[Int32]]? = nil, labels: [Float], dropoutSeed: UInt64? = nil
+    ) throws -> (loss: Float, gradients: ClassifierGradients) {
+        let loss = try computeGradients(
+            batch: batch, ngrams: ngrams, labels: labels, dropoutSeed: dropoutSeed)
         return (loss, gradients)
     }
 
@@ -211,20 +256,26 @@ public final class BiGRUClassifier {
     /// step count (which this call advances); the gradients are in `gradients`. Returns the batch's loss.
     /// An optimiser that defers updates must have brought the batch's embedding rows up to date first
     /// (`ClassifierOptimizer.prepare(_:forReading:)`).
-    public func trainingLossAndGradients(batch: [[Int32]], labels: [Float]) throws -> Float {
+    public func trainingLossAndGradients(batch: [[Int32]], ngrams: [[Int32]]? = nil, labels: [Float]) throws
+        -> Float
+    {
         let seed = SplitMix64.mix(dropoutSeed ^ SplitMix64.mix(UInt64(trainingSteps) &+ 0x5EED))
-        let loss = try computeGradients(batch: batch, labels: labels, dropoutSeed: seed)
+        let loss = try computeGradients(batch: batch, ngrams: ngrams, labels: labels, dropoutSeed: seed)
         trainingSteps += 1
         return loss
     }
 
     /// Fills `gradients` and returns the loss.
-    private func computeGradients(batch: [[Int32]], labels: [Float], dropoutSeed: UInt64?) throws -> Float {
-        try validate(batch, labels: labels)
+    private func computeGradients(batch: [[Int32]], ngrams: [[Int32]]?, labels: [Float], dropoutSeed: UInt64?)
+        throws -> Float
+    {
+        try validate(batch, ngrams: ngrams, labels: labels)
         guard !batch.isEmpty else { throw ClassifierError.emptyBatch }
         runPass(
             batch: batch, labels: labels,
-            options: PassOptions(computeGradients: true, dropoutSeed: dropoutSeed, batchCount: batch.count))
+            options: PassOptions(
+                computeGradients: true, dropoutSeed: dropoutSeed, batchCount: batch.count,
+                logitOffsets: wideLogits(ngrams)))
         let shards = activeWorkspaces(batchCount: batch.count)
         // Reduce in shard order, so a given thread count always sums in the same order.
         gradients.dense.withUnsafeMutableBufferPointer { total in
@@ -239,12 +290,46 @@ public final class BiGRUClassifier {
             embeddingAccumulator.add(ids: rows.ids, rows: rows.rows, rowStride: configuration.embeddingDim)
         }
         embeddingAccumulator.copyGradient(into: &gradients.embedding)
+        if let ngrams, configuration.hasWideChannel {
+            // d loss / d wide.weight[b] = Σ over the sequences holding b of (d loss / d logit) · scale[b].
+            let logits = collectLogits(count: batch.count)
+            let scale = parameters.wideScale
+            wideAccumulator.reset()
+            var rows: [Float] = []
+            for (member, buckets) in ngrams.enumerated() where !buckets.isEmpty {
+                let logitGradient =
+                    BinaryCrossEntropy.gradient(logit: logits[member], label: labels[member])
+                    / Float(batch.count)
+                rows.removeAll(keepingCapacity: true)
+                for bucket in buckets { rows.append(logitGradient * scale[Int(bucket)]) }
+                buckets.withUnsafeBufferPointer { ids in
+                    rows.withUnsafeBufferPointer {
+                        wideAccumulator.add(ids: ids, rows: $0.baseAddress!, rowStride: 1)
+                    }
+                }
+            }
+            wideAccumulator.copyGradient(into: &gradients.wide)
+        }
         return Float(shards.reduce(0) { $0 + $1.lossSum } / Double(batch.count))
     }
 
     // MARK: Passes
 
-    private func validate(_ batch: [[Int32]], labels: [Float]? = nil) throws {
+    private func validate(_ batch: [[Int32]], ngrams: [[Int32]]? = nil, labels: [Float]? = nil) throws {
+        if let ngrams {
+            guard ngrams.count == batch.count else {
+                throw ClassifierError.ngramCountMismatch(sequences: batch.count, ngrams: ngrams.count)
+            }
+            let buckets = configuration.ngramBuckets
+            for (sequenceIndex, list) in ngrams.enumerated() {
+                if let bad = list.first(where: { $0 < 0 || Int($0) >= buckets }) {
+                    throw ClassifierError.ngramOutOfRange(
+                        sequence: sequenceIndex, bucket: bad, buckets: buckets)
+                }
+            }
+        } else if configuration.hasWideChannel {
+            throw ClassifierError.missingNGrams
+        }
         let vocabularySize = configuration.vocabularySize
         for (sequenceIndex, sequence) in batch.enumerated() {
             for (position, id) in sequence.enumerated() where id < 0 || Int(id) >= vocabularySize {

@@ -27,12 +27,16 @@ public struct ClassifierConfiguration: Sendable, Equatable {
     /// step every distinct token of the batch gets one mask over its row, shared by all its occurrences
     /// (so the mask does not depend on how the batch is split across threads). Applied only when training.
     public var embeddingDropout: Float
+    /// Buckets of the wide channel: the document's token-id unigrams and bigrams, hashed into this many
+    /// buckets (`NGramHashing`), each with a learned weight that adds to the logit. 0: none, the pure
+    /// BiGRU (which PyTorch's `nn.GRU` reproduces exactly).
+    public var ngramBuckets: Int
 
     /// A configuration; `validate()` checks the values.
     public init(
         vocabularySize: Int, embeddingDim: Int, hidden: Int, layers: Int = 1,
         cell: GRUCellVariant = .resetAfter,
-        dropout: Float = 0, embeddingDropout: Float = 0
+        dropout: Float = 0, embeddingDropout: Float = 0, ngramBuckets: Int = 0
     ) {
         self.vocabularySize = vocabularySize
         self.embeddingDim = embeddingDim
@@ -41,7 +45,14 @@ public struct ClassifierConfiguration: Sendable, Equatable {
         self.cell = cell
         self.dropout = dropout
         self.embeddingDropout = embeddingDropout
+        self.ngramBuckets = ngramBuckets
     }
+
+    /// Whether the model has the wide channel.
+    public var hasWideChannel: Bool { ngramBuckets > 0 }
+
+    /// The most n-gram buckets a model may have (2^26: 256 MB of weights).
+    public static let maximumNGramBuckets = 1 << 26
 
     /// Whether a training pass draws any dropout masks.
     var usesDropout: Bool { dropout > 0 || embeddingDropout > 0 }
@@ -59,6 +70,10 @@ public struct ClassifierConfiguration: Sendable, Equatable {
         guard dropout >= 0 && dropout < 1 else { throw fail("dropout must lie in [0, 1), got \(dropout)") }
         guard embeddingDropout >= 0 && embeddingDropout < 1 else {
             throw fail("embeddingDropout must lie in [0, 1), got \(embeddingDropout)")
+        }
+        guard ngramBuckets == 0 || (2...Self.maximumNGramBuckets).contains(ngramBuckets) else {
+            throw fail(
+                "ngramBuckets must be 0 or lie in [2, \(Self.maximumNGramBuckets)], got \(ngramBuckets)")
         }
         let limit = 1 << 24
         guard vocabularySize <= Int(Int32.max), embeddingDim <= limit, hidden <= limit, layers <= 1024 else {

@@ -14,6 +14,12 @@ public enum ClassifierError: Error, Equatable, CustomStringConvertible {
     case labelCountMismatch(sequences: Int, labels: Int)
     /// A loss or gradient was asked of a batch without sequences.
     case emptyBatch
+    /// The wide channel's n-gram lists do not match the batch.
+    case ngramCountMismatch(sequences: Int, ngrams: Int)
+    /// An n-gram bucket outside `0..<buckets`.
+    case ngramOutOfRange(sequence: Int, bucket: Int32, buckets: Int)
+    /// The model has a wide channel but no n-grams were given.
+    case missingNGrams
     /// A label that is not a probability in `[0, 1]` (or is NaN).
     case invalidLabel(sequence: Int, value: Float)
 
@@ -31,6 +37,11 @@ public enum ClassifierError: Error, Equatable, CustomStringConvertible {
         case .labelCountMismatch(let sequences, let labels):
             return "\(labels) labels given for \(sequences) sequences"
         case .emptyBatch: return "the batch holds no sequence"
+        case .ngramCountMismatch(let sequences, let ngrams):
+            return "\(sequences) sequences but \(ngrams) n-gram lists"
+        case .ngramOutOfRange(let sequence, let bucket, let buckets):
+            return "sequence \(sequence): n-gram bucket \(bucket) outside 0..<\(buckets)"
+        case .missingNGrams: return "the model has a wide channel: give each sequence's n-gram buckets"
         case .invalidLabel(let sequence, let value):
             return "label \(value) of sequence \(sequence) is not in [0, 1]"
         }

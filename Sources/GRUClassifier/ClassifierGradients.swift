@@ -10,15 +10,18 @@ public struct ClassifierGradients: Sendable {
     public internal(set) var dense: [Float]
     /// Gradient of `embedding.weight`: the rows the batch used.
     public internal(set) var embedding: SparseRowGradient
+    /// Gradient of `wide.weight`: the buckets the batch holds (empty without the wide channel).
+    public internal(set) var wide: SparseRowGradient
 
     init(layout: ParameterLayout) {
         self.layout = layout
         dense = [Float](repeating: 0, count: layout.denseCount)
         embedding = SparseRowGradient(dimension: layout.configuration.embeddingDim)
+        wide = SparseRowGradient(dimension: 1)
     }
 
-    /// Every gradient as a tensor named like its parameter (the embedding gradient made dense), in
-    /// `namedParameters()` order.
+    /// Every gradient as a tensor named like its parameter (the sparse ones made dense), in
+    /// `namedParameters()` order; `wide.scale` is fixed and has none.
     public func namedGradients() -> [(name: String, tensor: Tensor)] {
         let configuration = layout.configuration
         let embeddingTensor = Tensor(
@@ -32,6 +35,15 @@ public struct ClassifierGradients: Sendable {
                     Tensor(shape: entry.shape, values: Array(dense[entry.offset..<entry.offset + count]))
                 )
             }
+            + (configuration.hasWideChannel
+                ? [
+                    (
+                        ParameterLayout.wideWeightName,
+                        Tensor(
+                            shape: [configuration.ngramBuckets],
+                            values: wide.denseValues(vocabularySize: configuration.ngramBuckets))
+                    )
+                ] : [])
     }
 
     /// The Euclidean norm of all gradients together, as `torch.nn.utils.clip_grad_norm_` measures it
@@ -41,6 +53,7 @@ public struct ClassifierGradients: Sendable {
         dense.withUnsafeBufferPointer { values in
             for value in values { sum += Double(value) * Double(value) }
         }
+        if !wide.isEmpty { sum += wide.squaredNorm() }
         return Float(sum.squareRoot())
     }
 
@@ -54,6 +67,7 @@ public struct ClassifierGradients: Sendable {
     /// Multiplies every gradient by `factor`.
     public mutating func scale(by factor: Float) {
         embedding.scale(by: factor)
+        wide.scale(by: factor)
         dense.withUnsafeMutableBufferPointer { values in
             for index in values.indices { values[index] *= factor }
         }

@@ -14,12 +14,24 @@ public struct ClassifierParameters: Sendable {
     /// Every other parameter, in `namedParameters()` order; its gradient has the same layout
     /// (`ClassifierGradients.dense`).
     public var dense: [Float]
+    /// `wide.weight`: the wide channel's learned weight per n-gram bucket, as a one-column table (its
+    /// gradient is sparse like the embedding's); nil without the wide channel.
+    public var wide: EmbeddingTable?
+    /// `wide.scale`: the fixed factor of each bucket's weight (the naive-Bayes log-count ratio of the
+    /// training data); the bucket adds `wide.weight[b] · wide.scale[b]` to the logit. Empty without the
+    /// wide channel. Optimisers leave it alone.
+    public var wideScale: [Float]
 
-    init(layout: ParameterLayout, embedding: EmbeddingTable, dense: [Float]) {
+    init(
+        layout: ParameterLayout, embedding: EmbeddingTable, dense: [Float], wide: EmbeddingTable?,
+        wideScale: [Float]
+    ) {
         precondition(dense.count == layout.denseCount)
         self.layout = layout
         self.embedding = embedding
         self.dense = dense
+        self.wide = wide
+        self.wideScale = wideScale
     }
 
     /// The sizes and options these parameters belong to.
@@ -33,5 +45,7 @@ extension ClassifierParameters {
             && embedding.vocabularySize == layout.configuration.vocabularySize
             && embedding.dimension == layout.configuration.embeddingDim
             && embedding.weights.count == embedding.vocabularySize * embedding.dimension
+            && (wide?.weights.count ?? 0) == layout.configuration.ngramBuckets
+            && wideScale.count == layout.configuration.ngramBuckets
     }
 }

@@ -1,13 +1,16 @@
 import Embedding
 import Foundation
 
-/// A document as the network sees it: token ids and its label (0 negative, 1 positive).
+/// A document as the network sees it: token ids, its n-gram buckets for the wide channel (empty
+/// without one) and its label (0 negative, 1 positive).
 public struct EncodedExample: Sendable, Equatable {
     public var ids: [Int32]
+    public var ngrams: [Int32]
     public var label: Float
 
-    public init(ids: [Int32], label: Float) {
+    public init(ids: [Int32], ngrams: [Int32] = [], label: Float) {
         self.ids = ids
+        self.ngrams = ngrams
         self.label = label
     }
 }
@@ -46,6 +49,8 @@ public struct TrainingOptions: Sendable, Equatable {
     public var embeddingAdamMode = EmbeddingAdamMode.dense
     /// Factor on the learning rate for the embedding table (0 freezes it, keeping pre-trained vectors).
     public var embeddingLearningRateScale: Float = 1
+    /// Factor on the learning rate for the wide channel's weights.
+    public var wideLearningRateScale: Float = 1
 
     public init() {}
 }
@@ -106,11 +111,13 @@ public final class ClassifierTrainer {
                 learningRate: options.learningRate, clipNorm: options.clipNorm,
                 embeddingMode: options.embeddingAdamMode)
             adam.embeddingLearningRateScale = options.embeddingLearningRateScale
+            adam.wideLearningRateScale = options.wideLearningRateScale
             adam.threadCount = classifier.threadCount
             optimizer = adam
         case .sgd:
             let sgd = SGDOptimizer(learningRate: options.learningRate, clipNorm: options.clipNorm)
             sgd.embeddingLearningRateScale = options.embeddingLearningRateScale
+            sgd.wideLearningRateScale = options.wideLearningRateScale
             optimizer = sgd
         }
         self.init(classifier: classifier, options: options, optimizer: optimizer)
@@ -144,7 +151,9 @@ public final class ClassifierTrainer {
         var best: (epoch: Int, validation: BinaryClassificationMetrics?)?
         var epochsRun = 0
         var batchIDs: [[Int32]] = []
+        var batchNGrams: [[Int32]] = []
         var batchLabels: [Float] = []
+        let wide = classifier.configuration.hasWideChannel
         for epoch in 1...options.epochs {
             let epochStart = Date()
             let batches = lengthBucketedBatches(
@@ -154,6 +163,7 @@ public final class ClassifierTrainer {
             var tokens = 0
             for (batchIndex, batch) in batches.enumerated() {
                 batchIDs.removeAll(keepingCapacity: true)
+                batchNGrams.removeAll(keepingCapacity: true)
                 batchLabels.removeAll(keepingCapacity: true)
                 for index in batch {
                     let ids = training[index].ids
@@ -161,10 +171,11 @@ public final class ClassifierTrainer {
                         options.wordDropout > 0
                             ? Self.dropWords(ids, rate: options.wordDropout, using: &wordDropoutGenerator)
                             : ids)
+                    if wide { batchNGrams.append(training[index].ngrams) }
                     batchLabels.append(training[index].label)
                     tokens += max(ids.count, 1)
                 }
-                let loss = try step(batch: batchIDs, labels: batchLabels)
+                let loss = try step(batch: batchIDs, ngrams: wide ? batchNGrams : nil, labels: batchLabels)
                 if let average {
                     optimizer.synchronize(&classifier.parameters)
                     average.update(from: classifier)
@@ -216,9 +227,9 @@ public final class ClassifierTrainer {
     /// network computes the loss and gradients (with dropout), the optimiser updates the parameters.
     /// Returns the batch's loss before the update.
     @discardableResult
-    public func step(batch: [[Int32]], labels: [Float]) throws -> Float {
+    public func step(batch: [[Int32]], ngrams: [[Int32]]? = nil, labels: [Float]) throws -> Float {
         optimizer.prepare(&classifier.parameters, forReading: batch)
-        let loss = try classifier.trainingLossAndGradients(batch: batch, labels: labels)
+        let loss = try classifier.trainingLossAndGradients(batch: batch, ngrams: ngrams, labels: labels)
         optimizer.update(&classifier.parameters, with: classifier.gradients)
         return loss
     }
@@ -240,8 +251,10 @@ extension BiGRUClassifier {
         -> BinaryClassificationMetrics
     {
         var logits = [Float](repeating: 0, count: examples.count)
+        let wide = configuration.hasWideChannel
         for batch in lengthSortedBatches(lengths: examples.map(\.ids.count), batchSize: batchSize) {
-            let batchLogits = try self.logits(for: batch.map { examples[$0].ids })
+            let batchLogits = try self.logits(
+                for: batch.map { examples[$0].ids }, ngrams: wide ? batch.map { examples[$0].ngrams } : nil)
             for (position, index) in batch.enumerated() { logits[index] = batchLogits[position] }
         }
         return try BinaryClassificationMetrics(

@@ -37,6 +37,8 @@ public final class SGDOptimizer: ClassifierOptimizer {
 
     /// Factor on `learningRate` for the embedding table; 0 freezes it.
     public var embeddingLearningRateScale: Float = 1
+    /// Factor on `learningRate` for the wide channel's weights.
+    public var wideLearningRateScale: Float = 1
 
     /// Plain SGD with step size `learningRate` and optional clipping.
     public init(learningRate: Float, clipNorm: Float? = nil) {
@@ -60,6 +62,10 @@ public final class SGDOptimizer: ClassifierOptimizer {
                     }
                 }
             }
+        }
+        if parameters.wide != nil {
+            parameters.wide!.applySGD(
+                gradients.wide, learningRate: learningRate * wideLearningRateScale, gradientScale: factor)
         }
         guard embeddingLearningRateScale != 0 else { return }
         let embeddingRate = learningRate * embeddingLearningRateScale
@@ -92,6 +98,9 @@ public final class AdamOptimizer: ClassifierOptimizer {
     public let embeddingMode: EmbeddingAdamMode
     /// Factor on `learningRate` for the embedding table; 0 freezes it (no moments are kept for it).
     public var embeddingLearningRateScale: Float = 1
+    /// Factor on `learningRate` for the wide channel's weights, which Adam updates lazily: only the
+    /// buckets a batch holds (like `torch.optim.SparseAdam`), since most of a million buckets are idle.
+    public var wideLearningRateScale: Float = 1
     /// Number of updates applied so far (Adam's `t` of the last step).
     public private(set) var stepCount = 0
     /// Threads that large catch-ups of deferred embedding rows are split across (results do not depend
@@ -105,6 +114,7 @@ public final class AdamOptimizer: ClassifierOptimizer {
     private var firstMoments: [Float] = []
     private var secondMoments: [Float] = []
     private var embeddingState: EmbeddingAdamState?
+    private var wideState: EmbeddingAdamState?
 
     /// Adam with PyTorch's defaults unless given otherwise.
     public convenience init(
@@ -143,6 +153,10 @@ public final class AdamOptimizer: ClassifierOptimizer {
                 vocabularySize: parameters.configuration.vocabularySize,
                 dimension: parameters.configuration.embeddingDim, mode: embeddingMode,
                 defersUpdates: defersEmbeddingUpdates)
+            if parameters.configuration.hasWideChannel {
+                wideState = EmbeddingAdamState(
+                    vocabularySize: parameters.configuration.ngramBuckets, dimension: 1, mode: .lazy)
+            }
         }
         precondition(owner == parameters.layout, "an AdamOptimizer updates one model only")
         let factor = clipNorm.map { gradients.clippingFactor(maxNorm: $0) } ?? 1
@@ -161,6 +175,13 @@ public final class AdamOptimizer: ClassifierOptimizer {
                     }
                 }
             }
+        }
+        if let wideState, parameters.wide != nil {
+            let wideStep = AdamStep(
+                learningRate: learningRate * wideLearningRateScale, beta1: beta1, beta2: beta2,
+                epsilon: epsilon,
+                step: stepCount)
+            wideState.apply(gradients.wide, to: &parameters.wide!, step: wideStep, gradientScale: factor)
         }
         guard embeddingLearningRateScale != 0 else { return }
         let embeddingStep =

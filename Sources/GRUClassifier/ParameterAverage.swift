@@ -9,12 +9,14 @@ final class ParameterAverage {
     private(set) var updates = 0
     private var dense: [Float]
     private var embedding: [Float]
+    private var wide: [Float]
 
     init(of classifier: BiGRUClassifier, decay: Float) {
         precondition(decay > 0 && decay < 1)
         self.decay = decay
         dense = classifier.parameters.dense
         embedding = classifier.parameters.embedding.weights
+        wide = classifier.parameters.wide?.weights ?? []
     }
 
     /// Moves the average towards the classifier's current parameters.
@@ -24,6 +26,9 @@ final class ParameterAverage {
         let rate = 1 - min(decay, (1 + step) / (10 + step))
         Self.blend(&dense, towards: classifier.parameters.dense, rate: rate)
         Self.blend(&embedding, towards: classifier.parameters.embedding.weights, rate: rate)
+        if let current = classifier.parameters.wide {
+            Self.blend(&wide, towards: current.weights, rate: rate)
+        }
     }
 
     /// The averaged parameters, by name.
@@ -37,6 +42,13 @@ final class ParameterAverage {
             let count = entry.shape.reduce(1, *)
             result[entry.name] = Tensor(
                 shape: entry.shape, values: Array(dense[entry.offset..<entry.offset + count]))
+        }
+        if classifier.configuration.hasWideChannel {
+            // The scale is fixed: only the weights are averaged.
+            let shape = [classifier.configuration.ngramBuckets]
+            result[ParameterLayout.wideWeightName] = Tensor(shape: shape, values: wide)
+            result[ParameterLayout.wideScaleName] = Tensor(
+                shape: shape, values: classifier.parameters.wideScale)
         }
         return result
     }

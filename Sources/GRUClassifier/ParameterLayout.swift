@@ -27,6 +27,9 @@ struct ParameterLayout: Sendable, Equatable {
     let denseCount: Int
 
     static let embeddingName = "embedding.weight"
+    /// The wide channel: a learned weight and a fixed scale (naive-Bayes log-count ratio) per bucket.
+    static let wideWeightName = "wide.weight"
+    static let wideScaleName = "wide.scale"
 
     init(_ configuration: ClassifierConfiguration) {
         self.configuration = configuration
@@ -62,7 +65,17 @@ struct ParameterLayout: Sendable, Equatable {
     /// Every parameter's name and shape, `embedding.weight` first.
     var shapes: [(name: String, shape: [Int])] {
         [(Self.embeddingName, [configuration.vocabularySize, configuration.embeddingDim])]
-            + denseEntries.map { ($0.name, $0.shape) }
+            + denseEntries.map { ($0.name, $0.shape) } + wideShapes
+    }
+
+    /// The wide channel's tensors (none without it), after every other one.
+    var wideShapes: [(name: String, shape: [Int])] {
+        configuration.hasWideChannel
+            ? [
+                (Self.wideWeightName, [configuration.ngramBuckets]),
+                (Self.wideScaleName, [configuration.ngramBuckets]),
+            ]
+            : []
     }
 
     static func == (lhs: ParameterLayout, rhs: ParameterLayout) -> Bool {

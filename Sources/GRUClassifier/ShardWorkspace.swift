@@ -22,6 +22,8 @@ struct PassOptions: Sendable {
     var dropoutSeed: UInt64?
     /// Number of sequences in the whole batch (all shards): the loss is their mean.
     var batchCount: Int
+    /// What each sequence's logit gets added (the wide channel's part), by batch index; nil: nothing.
+    var logitOffsets: [Float]? = nil
 }
 
 /// Everything one thread needs to run a shard of a batch forward (and backward), allocated once and
@@ -98,7 +100,7 @@ final class ShardWorkspace: @unchecked Sendable {
         collectDistinctTokens()
         let dropoutSeed = layout.configuration.usesDropout ? options.dropoutSeed : nil
         runForward(model: model, recording: options.computeGradients, dropoutSeed: dropoutSeed)
-        runOutputLayer(model: model, labels: labels, dropoutSeed: dropoutSeed)
+        runOutputLayer(model: model, labels: labels, dropoutSeed: dropoutSeed, offsets: options.logitOffsets)
         guard options.computeGradients, let labels else { return }
         runBackward(model: model, labels: labels, dropoutSeed: dropoutSeed, batchCount: options.batchCount)
     }
@@ -177,7 +179,9 @@ final class ShardWorkspace: @unchecked Sendable {
     }
 
     /// Dropout on the final states, the logits and (with labels) the summed loss.
-    private func runOutputLayer(model: ModelSnapshot, labels: [Float]?, dropoutSeed: UInt64?) {
+    private func runOutputLayer(
+        model: ModelSnapshot, labels: [Float]?, dropoutSeed: UInt64?, offsets: [Float]?
+    ) {
         let configuration = layout.configuration
         let width = 2 * configuration.hidden
         let count = shard.count
@@ -203,6 +207,9 @@ final class ShardWorkspace: @unchecked Sendable {
             var sum: Float = 0
             for index in 0..<width { sum += outWeight[index] * headInput[row * width + index] }
             logits[row] = sum + outBias
+        }
+        if let offsets {
+            for row in 0..<count { logits[row] += offsets[shard.members[row]] }
         }
         lossSum = 0
         if let labels {

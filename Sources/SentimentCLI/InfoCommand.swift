@@ -25,7 +25,9 @@ struct InfoCommand: ParsableCommand {
     func run() throws {
         let path = try ModelLocation.resolve(model)
         let sentimentModel = try loadModel(at: path, threads: 1)
-        let parameterCount = sentimentModel.classifier.namedParameters().reduce(0) { $0 + $1.tensor.count }
+        // Trained parameters: the wide channel's fixed scale is not one.
+        let parameterCount = sentimentModel.classifier.namedParameters().filter { $0.name != "wide.scale" }
+            .reduce(0) { $0 + $1.tensor.count }
         let configuration = sentimentModel.fileConfiguration
         let network = configuration.network
         switch format {
@@ -39,7 +41,9 @@ struct InfoCommand: ParsableCommand {
         case .text:
             var lines = [
                 "model          \(path)",
-                "network        embedding \(network.embeddingDim), bidirectional GRU hidden \(network.hidden) × \(network.layers) layer\(network.layers == 1 ? "" : "s"), cell \(network.cell.rawValue), dropout \(network.dropout), embedding dropout \(network.embeddingDropout)",
+                "network        embedding \(network.embeddingDim), bidirectional GRU hidden \(network.hidden) × \(network.layers) layer\(network.layers == 1 ? "" : "s"), cell \(network.cell.rawValue), dropout \(network.dropout), embedding dropout \(network.embeddingDropout)"
+                    + (network.hasWideChannel
+                        ? ", wide channel of \(network.ngramBuckets) n-gram buckets" : ""),
                 "vocabulary     \(sentimentModel.vocabulary.count) tokens",
                 "parameters     \(parameterCount)",
                 "max length     \(configuration.maxLen) tokens" + Self.truncation(configuration),

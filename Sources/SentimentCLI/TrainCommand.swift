@@ -149,6 +149,17 @@ struct TrainCommand: ParsableCommand {
             """)
     var embeddingLrScale: Float?
 
+    @Option(
+        help: """
+            Buckets of the wide channel beside the GRU: each document's token unigrams and bigrams, hashed, \
+            with a learned weight each scaled by its naive-Bayes log-count ratio, added to the logit; 0 \
+            trains the pure BiGRU (which PyTorch's nn.GRU reproduces). Ignored with --init.
+            """)
+    var ngramBuckets = ModelTrainingOptions().ngramBuckets
+
+    @Option(help: "Factor on the learning rate for the wide channel's weights.")
+    var wideLrScale = ModelTrainingOptions().wideLearningRateScale
+
     @Option(help: "Clip the global gradient norm to this value; 0 disables.")
     var clip: Float = 5
 
@@ -202,6 +213,14 @@ struct TrainCommand: ParsableCommand {
         if let ema, !(ema >= 0 && ema < 1) { throw ValidationError("--ema must be in [0, 1)") }
         if !(embeddingInitStd > 0 && embeddingInitStd.isFinite) {
             throw ValidationError("--embedding-init-std must be a positive number")
+        }
+        if !(ngramBuckets == 0 || (2...ClassifierConfiguration.maximumNGramBuckets).contains(ngramBuckets)) {
+            throw ValidationError(
+                "--ngram-buckets must be 0 or lie between 2 and \(ClassifierConfiguration.maximumNGramBuckets)"
+            )
+        }
+        if !(wideLrScale >= 0 && wideLrScale.isFinite) {
+            throw ValidationError("--wide-lr-scale must be 0 or a positive number")
         }
         if !(clip >= 0 && clip.isFinite) { throw ValidationError("--clip must be 0 or a positive number") }
     }
@@ -266,6 +285,8 @@ struct TrainCommand: ParsableCommand {
         options.validationSplit = validSplit
         options.learningRate = lr
         options.embeddingLearningRateScale = embeddingLrScale
+        options.ngramBuckets = ngramBuckets
+        options.wideLearningRateScale = wideLrScale
         options.dropout = dropout
         options.embeddingDropout = embeddingDropout ?? 0
         options.embeddingInitStd = embeddingInitStd

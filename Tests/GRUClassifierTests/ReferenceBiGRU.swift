@@ -10,6 +10,8 @@ struct ReferenceBiGRU {
     var parameters: [String: [Double]]
     /// When set, dropout masks are drawn exactly as the model draws them for this seed.
     var dropoutSeed: UInt64? = nil
+    /// Each sequence's n-gram buckets, for a model with the wide channel.
+    var ngrams: [[Int32]]? = nil
 
     init(_ model: BiGRUClassifier) {
         configuration = model.configuration
@@ -112,7 +114,11 @@ struct ReferenceBiGRU {
         let bias = parameters["out.bias"]![0]
         return batch.enumerated().map { index, tokens in
             let finals = finalState(tokens, sequence: index)
-            return zip(weight, finals).reduce(bias) { $0 + $1.0 * $1.1 }
+            let deep = zip(weight, finals).reduce(bias) { $0 + $1.0 * $1.1 }
+            guard let buckets = ngrams?[index] else { return deep }
+            let wide = parameters["wide.weight"]!
+            let scale = parameters["wide.scale"]!
+            return buckets.reduce(deep) { $0 + wide[Int($1)] * scale[Int($1)] }
         }
     }
 

@@ -153,14 +153,15 @@ private func tableValue(_ table: String, _ name: String) -> String? {
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardError == "")
         let text = result.standardOutput
-        // V·E embedding + two directions of (3H·E + 3H·H + 6H) + 2H + 1 output weights.
-        let (v, e, h) = (model.vocabulary.count, 8, 8)
-        let parameters = v * e + 2 * (3 * h * e + 3 * h * h + 6 * h) + 2 * h + 1
+        // V·E embedding + two directions of (3H·E + 3H·H + 6H) + 2H + 1 output weights + one weight per
+        // n-gram bucket of the wide channel (its fixed scale is not counted).
+        let (v, e, h, buckets) = (model.vocabulary.count, 8, 8, 1 << 20)
+        let parameters = v * e + 2 * (3 * h * e + 3 * h * h + 6 * h) + 2 * h + 1 + buckets
         #expect(tableValue(text, "model") == path.path)
         #expect(
             tableValue(text, "network")
                 == "embedding 8, bidirectional GRU hidden 8 × 1 layer, cell reset_after, dropout 0.3, "
-                + "embedding dropout 0.0")
+                + "embedding dropout 0.0, wide channel of 1048576 n-gram buckets")
         #expect(tableValue(text, "vocabulary") == "\(v) tokens")
         #expect(tableValue(text, "parameters") == "\(parameters)")
         // The default --head-len is a quarter of --max-len.
@@ -183,9 +184,12 @@ private func tableValue(_ table: String, _ name: String) -> String? {
         let model = try SentimentModel(contentsOf: path)
         #expect(report["model"] as? String == path.path)
         #expect(report["vocabulary_size"] as? Int == model.vocabulary.count)
+        // Every tensor but the wide channel's fixed scale.
         #expect(
             report["parameters"] as? Int
-                == model.classifier.namedParameters().reduce(0) { $0 + $1.tensor.count })
+                == model.classifier.namedParameters().filter { $0.name != "wide.scale" }
+                .reduce(0) { $0 + $1.tensor.count })
+        #expect(model.classifier.namedParameters().contains { $0.name == "wide.scale" })
         let config = try #require(report["config"] as? [String: Any])
         #expect(config["embedding_dim"] as? Int == 8)
         #expect(config["hidden"] as? Int == 8)

@@ -95,11 +95,15 @@ private func largestDifference(_ a: [Float], _ b: [Float]) -> Float {
         // The ids from a tokenizer of the model's settings, one text at a time.
         let tokenizer = try Tokenizer(settings: model.tokenizerSettings)
         let reference = try texts.map { text in
+            let tokens = tokenizer.tokens(in: text)
             let ids = SentimentModel.encode(
-                tokenizer.tokens(in: text), vocabulary: model.vocabulary, maxLength: model.maxLength,
-                headLength: model.headLength)
+                tokens, vocabulary: model.vocabulary, maxLength: model.maxLength, headLength: model.headLength
+            )
             #expect(ids.count <= 30)
-            return try model.classifier.probabilities(for: [ids])[0]
+            // The wide channel reads the n-grams of all of the text's ids, before the cut.
+            let ngrams = NGramHashing.buckets(
+                of: model.vocabulary.ids(for: tokens), buckets: model.classifier.configuration.ngramBuckets)
+            return try model.classifier.probabilities(for: [ids], ngrams: [ngrams])[0]
         }
         #expect(largestDifference(probabilities, reference) <= 1e-6)
         // The texts do score differently, so a text scored in another's place would show.

@@ -5,7 +5,7 @@ import Tokenizer
 /// The `config` metadata of a model file: the network's configuration plus the settings scoring needs.
 /// The network's keys (`embedding_dim`, `hidden`, `layers`, `cell`, `dropout`, `embedding_dropout`) sit
 /// at the top level, as a PyTorch user would write them; its vocabulary size is the length of the file's
-/// `vocab`. Every key beyond `embedding_dim`, `hidden`, `layers` and `cell` has a default, so a file
+/// `vocab`. `ngram_buckets` (absent: 0) gives the wide channel's size. Every key beyond `embedding_dim`, `hidden`, `layers` and `cell` has a default, so a file
 /// written from PyTorch with only those keys (and `vocab`) loads and scores.
 public struct ModelFileConfiguration: Codable, Sendable, Equatable {
     public static let defaultMaxLength = 400
@@ -29,7 +29,8 @@ public struct ModelFileConfiguration: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case embeddingDim = "embedding_dim", hidden, layers, cell, dropout,
-            embeddingDropout = "embedding_dropout", maxLen = "max_len", headLen = "head_len", threshold,
+            embeddingDropout = "embedding_dropout", ngramBuckets = "ngram_buckets", maxLen = "max_len",
+            headLen = "head_len", threshold,
             tokenizer, training
     }
 
@@ -60,7 +61,8 @@ public struct ModelFileConfiguration: Codable, Sendable, Equatable {
             layers: try container.decode(Int.self, forKey: .layers),
             cell: try container.decode(GRUCellVariant.self, forKey: .cell),
             dropout: try container.decodeIfPresent(Float.self, forKey: .dropout) ?? 0,
-            embeddingDropout: try container.decodeIfPresent(Float.self, forKey: .embeddingDropout) ?? 0)
+            embeddingDropout: try container.decodeIfPresent(Float.self, forKey: .embeddingDropout) ?? 0,
+            ngramBuckets: try container.decodeIfPresent(Int.self, forKey: .ngramBuckets) ?? 0)
         maxLen = try container.decodeIfPresent(Int.self, forKey: .maxLen) ?? Self.defaultMaxLength
         headLen = try container.decodeIfPresent(Int.self, forKey: .headLen)
         threshold = try container.decodeIfPresent(Float.self, forKey: .threshold) ?? Self.defaultThreshold
@@ -77,6 +79,8 @@ public struct ModelFileConfiguration: Codable, Sendable, Equatable {
         try container.encode(network.cell, forKey: .cell)
         try container.encode(network.dropout, forKey: .dropout)
         try container.encode(network.embeddingDropout, forKey: .embeddingDropout)
+        // Absent for the pure BiGRU, so its files read as they always did.
+        if network.ngramBuckets > 0 { try container.encode(network.ngramBuckets, forKey: .ngramBuckets) }
         try container.encode(maxLen, forKey: .maxLen)
         try container.encodeIfPresent(headLen, forKey: .headLen)
         try container.encode(threshold, forKey: .threshold)

@@ -60,6 +60,28 @@ public final class SentimentModel {
         Self.encode(tokens, vocabulary: vocabulary, maxLength: maxLength, headLength: headLength)
     }
 
+    /// What the network reads of a document: its ids cut to `maxLength`, and (with the wide channel) the
+    /// n-gram buckets of all its ids.
+    public func encodeDocument(_ tokens: [String]) -> (ids: [Int32], ngrams: [Int32]) {
+        Self.encodeDocument(
+            tokens, vocabulary: vocabulary, maxLength: maxLength, headLength: headLength,
+            ngramBuckets: classifier.configuration.ngramBuckets)
+    }
+
+    /// `encode` and, when `ngramBuckets > 0`, the n-gram buckets of every token's id (`NGramHashing`).
+    public static func encodeDocument(
+        _ tokens: [String], vocabulary: Vocabulary, maxLength: Int, headLength: Int?, ngramBuckets: Int
+    ) -> (ids: [Int32], ngrams: [Int32]) {
+        guard ngramBuckets > 0 else {
+            return (encode(tokens, vocabulary: vocabulary, maxLength: maxLength, headLength: headLength), [])
+        }
+        let all = vocabulary.ids(for: tokens)
+        let ngrams = NGramHashing.buckets(of: all, buckets: ngramBuckets)
+        guard all.count > maxLength else { return (all, ngrams) }
+        let head = min(headLength ?? maxLength, maxLength)
+        return (Array(all[..<head] + all[(all.count - (maxLength - head))...]), ngrams)
+    }
+
     /// The ids the network sees for `tokens`, mapped through `vocabulary`: all of them when there are at
     /// most `maxLength`, else the first `headLength` and the last `maxLength − headLength` (the first
     /// `maxLength` when `headLength` is nil). Training and scoring both cut documents here, so they

@@ -25,7 +25,18 @@ public final class TextScorer {
 
     /// The probability that each text is positive, in order.
     public func probabilities(for texts: [String]) throws -> [Float] {
-        try model.classifier.probabilities(for: tokenIDs(for: texts))
+        let encoded = encode(texts)
+        return try model.classifier.probabilities(for: encoded.map(\.ids), ngrams: ngrams(of: encoded))
+    }
+
+    /// The n-gram lists the network takes: nil without the wide channel.
+    private func ngrams(of encoded: [(ids: [Int32], ngrams: [Int32])]) -> [[Int32]]? {
+        model.classifier.configuration.hasWideChannel ? encoded.map(\.ngrams) : nil
+    }
+
+    /// What the network reads of each text.
+    private func encode(_ texts: [String]) -> [(ids: [Int32], ngrams: [Int32])] {
+        pool.tokens(of: texts).map(model.encodeDocument)
     }
 
     /// Whether a probability means "positive" at `threshold`.
@@ -44,14 +55,18 @@ public final class TextScorer {
             return texts[range].map { text in
                 text.withUnsafeBytes { bytes in
                     let result = tokenizer.tokens(inUTF8: bytes)
-                    return (ids: model.encode(result.tokens), invalid: result.hadInvalidUTF8)
+                    return (document: model.encodeDocument(result.tokens), invalid: result.hadInvalidUTF8)
                 }
             }
         }.flatMap { $0 }
-        return (try model.classifier.probabilities(for: encoded.map(\.ids)), encoded.map(\.invalid))
+        let documents = encoded.map(\.document)
+        return (
+            try model.classifier.probabilities(for: documents.map(\.ids), ngrams: ngrams(of: documents)),
+            encoded.map(\.invalid)
+        )
     }
 
-    /// The token ids the network sees for each text.
+    /// The token ids the network's GRU sees for each text.
     public func tokenIDs(for texts: [String]) -> [[Int32]] {
         pool.tokens(of: texts).map(model.encode)
     }
@@ -59,8 +74,8 @@ public final class TextScorer {
     /// Accuracy, F1, ROC-AUC, log loss and the confusion matrix of the model on labelled `documents`, at
     /// `threshold`.
     public func metrics(on documents: [CorpusDocument]) throws -> BinaryClassificationMetrics {
-        let examples = zip(tokenIDs(for: documents.map(\.text)), documents).map {
-            EncodedExample(ids: $0, label: $1.label)
+        let examples = zip(encode(documents.map(\.text)), documents).map {
+            EncodedExample(ids: $0.ids, ngrams: $0.ngrams, label: $1.label)
         }
         return try model.classifier.metrics(on: examples, threshold: Double(threshold))
     }

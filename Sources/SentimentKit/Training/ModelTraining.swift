@@ -11,6 +11,12 @@ public struct ModelTrainingOptions {
     public var hidden = 128
     public var layers = 1
     public var cell = GRUCellVariant.resetAfter
+    /// Buckets of the wide channel of hashed token-id unigrams and bigrams beside the GRU (0: none, the
+    /// pure BiGRU).
+    public var ngramBuckets = 1 << 20
+    /// Factor on the learning rate for the wide channel's weights: a linear model over n-grams wants a
+    /// larger step than the GRU (0.01 against 0.002 in the prototype that chose it).
+    public var wideLearningRateScale: Float = 5
     /// Tokens kept per document.
     public var maxLength = 400
     /// Of the `maxLength` tokens kept from a longer document, how many come from its start; nil: a
@@ -127,12 +133,13 @@ public enum ModelTraining {
         }
         let maxLength = initial?.maxLength ?? options.maxLength
         let headLength = initial.map(\.headLength) ?? (options.headLength ?? options.maxLength / 4)
+        let ngramBuckets = initial?.classifier.configuration.ngramBuckets ?? options.ngramBuckets
         func encode(_ tokens: [[String]], _ documents: [CorpusDocument]) -> [EncodedExample] {
             zip(tokens, documents).map { tokens, document in
-                EncodedExample(
-                    ids: SentimentModel.encode(
-                        tokens, vocabulary: vocabulary, maxLength: maxLength, headLength: headLength),
-                    label: document.label)
+                let encoded = SentimentModel.encodeDocument(
+                    tokens, vocabulary: vocabulary, maxLength: maxLength, headLength: headLength,
+                    ngramBuckets: ngramBuckets)
+                return EncodedExample(ids: encoded.ids, ngrams: encoded.ngrams, label: document.label)
             }
         }
         let trainingExamples = encode(trainingTokens, trainingDocuments)
@@ -159,8 +166,13 @@ public enum ModelTraining {
                     vocabularySize: vocabulary.count, embeddingDim: options.embeddingDim,
                     hidden: options.hidden, layers: options.layers, cell: options.cell,
                     dropout: options.dropout ?? ModelTrainingOptions.defaultDropout,
-                    embeddingDropout: options.embeddingDropout),
+                    embeddingDropout: options.embeddingDropout, ngramBuckets: ngramBuckets),
                 seed: seed, embeddingStandardDeviation: options.embeddingInitStd, threadCount: threads)
+            if ngramBuckets > 0 {
+                classifier.parameters.wideScale = NaiveBayesScaling.logCountRatios(
+                    ngrams: trainingExamples.lazy.map(\.ngrams), labels: trainingExamples.lazy.map(\.label),
+                    buckets: ngramBuckets)
+            }
             if options.pretrainEpochs > 0 {
                 let documents = trainingTokens.map { vocabulary.ids(for: $0) }
                 pretrainedTokens = documents.reduce(0) { $0 + $1.count }
@@ -173,6 +185,7 @@ public enum ModelTraining {
         var trainingOptions = options.training
         trainingOptions.learningRate =
             options.learningRate ?? ModelTrainingOptions.defaultLearningRates[trainingOptions.optimizer]!
+        trainingOptions.wideLearningRateScale = options.wideLearningRateScale
         trainingOptions.embeddingLearningRateScale =
             options.embeddingLearningRateScale
             ?? ModelTrainingOptions.defaultEmbeddingLearningRateScale(pretrainedTokens: pretrainedTokens)
@@ -255,6 +268,8 @@ public enum ModelTraining {
             "embedding_init_std": fromInit ? "from --init" : "\(options.embeddingInitStd)",
             "pretrain_epochs": fromInit ? "0" : "\(options.pretrainEpochs)",
             "embedding_lr_scale": "\(training.embeddingLearningRateScale)",
+            "ngram_buckets": "\(classifier.configuration.ngramBuckets)",
+            "wide_lr_scale": "\(training.wideLearningRateScale)",
             "min_count": "\(options.minCount)", "max_vocab": "\(options.maxVocabulary)",
             "valid_split": splitValidation ? "\(options.validationSplit)" : "0",
         ]

@@ -1,0 +1,44 @@
+import Foundation
+import SentimentKit
+import Testing
+
+/// The README's description of how a probability is computed, pinned against an implementation that
+/// shares no code with this package: scripts/reference_probability.py (NumPy) computed
+/// Fixtures/reference_probabilities.json from Fixtures/reference_model.safetensors (a 2-layer model with
+/// a 64-bucket wide channel and a cut of 8 tokens, 3 from the start).
+@Suite struct ReferenceProbabilityTests {
+    struct Fixture: Decodable {
+        struct Text: Decodable {
+            var text: String
+            var tokens: [String]
+            var ids: [Int32]
+            var ngrams: [Int32]
+            var probability: Double
+        }
+        var texts: [Text]
+    }
+
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures")
+
+    @Test func theScorerComputesWhatTheIndependentScriptComputes() throws {
+        let fixture = try JSONDecoder().decode(
+            Fixture.self,
+            from: Data(contentsOf: Self.fixtures.appendingPathComponent("reference_probabilities.json")))
+        let model = try SentimentModel(
+            contentsOf: Self.fixtures.appendingPathComponent("reference_model.safetensors"), threadCount: 1)
+        #expect(model.classifier.configuration.ngramBuckets == 64)
+        #expect(model.classifier.configuration.layers == 2)
+        #expect(fixture.texts.contains { $0.tokens.count > model.maxLength }, "no text exercises the cut")
+        let scorer = try TextScorer(model: model, threads: 1)
+        let texts = fixture.texts.map(\.text)
+        let probabilities = try scorer.probabilities(for: texts)
+        #expect(scorer.tokenIDs(for: texts) == fixture.texts.map(\.ids))
+        for (index, expected) in fixture.texts.enumerated() {
+            #expect(model.encodeDocument(expected.tokens).ngrams == expected.ngrams, "\(expected.text)")
+            #expect(
+                abs(Double(probabilities[index]) - expected.probability) < 1e-6,
+                "\(expected.text): \(probabilities[index]) vs \(expected.probability)")
+        }
+    }
+}

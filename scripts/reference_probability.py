@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Computes a sentiment model's probability for tokenized texts without any of the Swift code, following
+the README's "Reproducing a probability outside Swift": vocabulary lookup, the wide channel's hashed
+n-grams, the cut to max_len, the bidirectional GRU, the linear head and the sigmoid, in float64 NumPy.
+
+Its output for Tests/SentimentKitTests/Fixtures/reference_model.safetensors is checked in beside it
+(reference_probabilities.json) and the tests compare the Swift scorer with it, so the description and the
+code cannot drift apart.
+
+usage: reference_probability.py MODEL.safetensors TOKENS.json > OUT.json
+  TOKENS.json: {"texts": [{"text": "...", "tokens": ["...", ...]}, ...]}, tokens as `sentiment tokenize`
+  prints them (one line per text, tokens separated by spaces).
+Needs: numpy.
+"""
+import json
+import struct
+import sys
+
+import numpy as np
+
+FNV_OFFSET = 0xCBF29CE484222325
+FNV_PRIME = 0x100000001B3
+MASK64 = (1 << 64) - 1
+
+
+def load(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    (header_length,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8 : 8 + header_length])
+    metadata = header.pop("__metadata__")
+    base = 8 + header_length
+    tensors = {}
+    for name, entry in header.items():
+        assert entry["dtype"] == "F32", name
+        start, end = entry["data_offsets"]
+        values = np.frombuffer(data[base + start : base + end], dtype="<f4").astype(np.float64)
+        tensors[name] = values.reshape(entry["shape"])
+    return tensors, json.loads(metadata["vocab"]), json.loads(metadata["config"])
+
+
+def ngram_hash(ids):
+    h = ((FNV_OFFSET ^ len(ids)) * FNV_PRIME) & MASK64
+    for token_id in ids:
+        for byte in (token_id & 0xFFFFFFFF).to_bytes(4, "little"):
+            h = ((h ^ byte) * FNV_PRIME) & MASK64
+    return h
+
+
+def buckets(ids, count):
+    found = {ngram_hash([ids[0]]) % count} if ids else set()
+    for i in range(1, len(ids)):
+        found.add(ngram_hash([ids[i]]) % count)
+        found.add(ngram_hash([ids[i - 1], ids[i]]) % count)
+    return sorted(found)
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def gru_direction(inputs, p, suffix, layer, hidden, cell):
+    w_ih, w_hh = p[f"gru.weight_ih_l{layer}{suffix}"], p[f"gru.weight_hh_l{layer}{suffix}"]
+    b_ih, b_hh = p[f"gru.bias_ih_l{layer}{suffix}"], p[f"gru.bias_hh_l{layer}{suffix}"]
+    h = np.zeros(hidden)
+    outputs = []
+    for x in inputs:
+        gi = w_ih @ x + b_ih
+        r = sigmoid(gi[:hidden] + w_hh[:hidden] @ h + b_hh[:hidden])
+        z = sigmoid(gi[hidden : 2 * hidden] + w_hh[hidden : 2 * hidden] @ h + b_hh[hidden : 2 * hidden])
+        if cell == "reset_after":
+            n = np.tanh(gi[2 * hidden :] + r * (w_hh[2 * hidden :] @ h + b_hh[2 * hidden :]))
+        else:
+            n = np.tanh(gi[2 * hidden :] + w_hh[2 * hidden :] @ (r * h) + b_hh[2 * hidden :])
+        h = (1 - z) * n + z * h
+        outputs.append(h)
+    return outputs, h
+
+
+def probability(tokens, p, vocab, config):
+    index = {token: i for i, token in enumerate(vocab)}
+    ids = [index.get(token, 1) for token in tokens]  # 1 is <unk>
+    wide = 0.0
+    count = config.get("ngram_buckets", 0)
+    found = buckets(ids, count) if count else []
+    for b in found:
+        wide += p["wide.weight"][b] * p["wide.scale"][b]
+    max_len = config.get("max_len", 400)
+    if len(ids) > max_len:
+        head = config.get("head_len", max_len)
+        ids = ids[:head] + ids[len(ids) - (max_len - head) :]
+    hidden, cell = config["hidden"], config["cell"]
+    inputs = [p["embedding.weight"][i] for i in ids]
+    finals = (np.zeros(hidden), np.zeros(hidden))
+    for layer in range(config["layers"]):
+        forward, forward_final = gru_direction(inputs, p, "", layer, hidden, cell)
+        backward, backward_final = gru_direction(inputs[::-1], p, "_reverse", layer, hidden, cell)
+        backward = backward[::-1]
+        inputs = [np.concatenate([f, b]) for f, b in zip(forward, backward)]
+        finals = (forward_final, backward_final)
+    logit = p["out.weight"][0] @ np.concatenate(finals) + p["out.bias"][0] + wide
+    return ids, found, float(sigmoid(logit))
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    p, vocab, config = load(sys.argv[1])
+    texts = json.load(open(sys.argv[2], encoding="utf-8"))["texts"]
+    results = []
+    for entry in texts:
+        ids, found, prob = probability(entry["tokens"], p, vocab, config)
+        results.append({**entry, "ids": ids, "ngrams": found, "probability": prob})
+    json.dump({"texts": results}, sys.stdout, ensure_ascii=False, indent=1)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
