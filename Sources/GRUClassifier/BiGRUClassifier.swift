@@ -244,11 +244,17 @@ public final class BiGRUClassifier {
     /// The mean binary cross-entropy of the batch and its gradient with respect to every parameter.
     /// With a `dropoutSeed` the pass runs in training mode with dropout masks drawn from that seed;
     /// without one (the default) it is deterministic and dropout-free.
+    ///
+    /// With the wide channel and `branchLossWeight` λ > 0 the gradients are those of
+    /// `BCE(deep + wide) + λ·(BCE(deep) + BCE(wide))`: each part is also trained to predict alone, so
+    /// neither leaves the other to fit the training set (the loss returned is still `BCE(deep + wide)`).
     public func lossAndGradients(
-        batch: [[Int32]], ngrams: [[Int32]]? = nil, labels: [Float], dropoutSeed: UInt64? = nil
+        batch: [[Int32]], ngrams: [[Int32]]? = nil, labels: [Float], dropoutSeed: UInt64? = nil,
+        branchLossWeight: Float = 0
     ) throws -> (loss: Float, gradients: ClassifierGradients) {
         let loss = try computeGradients(
-            batch: batch, ngrams: ngrams, labels: labels, dropoutSeed: dropoutSeed)
+            batch: batch, ngrams: ngrams, labels: labels, dropoutSeed: dropoutSeed,
+            branchLossWeight: branchLossWeight)
         return (loss, gradients)
     }
 
@@ -256,26 +262,29 @@ public final class BiGRUClassifier {
     /// step count (which this call advances); the gradients are in `gradients`. Returns the batch's loss.
     /// An optimiser that defers updates must have brought the batch's embedding rows up to date first
     /// (`ClassifierOptimizer.prepare(_:forReading:)`).
-    public func trainingLossAndGradients(batch: [[Int32]], ngrams: [[Int32]]? = nil, labels: [Float]) throws
-        -> Float
-    {
+    public func trainingLossAndGradients(
+        batch: [[Int32]], ngrams: [[Int32]]? = nil, labels: [Float], branchLossWeight: Float = 0
+    ) throws -> Float {
         let seed = SplitMix64.mix(dropoutSeed ^ SplitMix64.mix(UInt64(trainingSteps) &+ 0x5EED))
-        let loss = try computeGradients(batch: batch, ngrams: ngrams, labels: labels, dropoutSeed: seed)
+        let loss = try computeGradients(
+            batch: batch, ngrams: ngrams, labels: labels, dropoutSeed: seed,
+            branchLossWeight: branchLossWeight)
         trainingSteps += 1
         return loss
     }
 
     /// Fills `gradients` and returns the loss.
-    private func computeGradients(batch: [[Int32]], ngrams: [[Int32]]?, labels: [Float], dropoutSeed: UInt64?)
-        throws -> Float
-    {
+    private func computeGradients(
+        batch: [[Int32]], ngrams: [[Int32]]?, labels: [Float], dropoutSeed: UInt64?, branchLossWeight: Float
+    ) throws -> Float {
+        let offsets = wideLogits(ngrams)
         try validate(batch, ngrams: ngrams, labels: labels)
         guard !batch.isEmpty else { throw ClassifierError.emptyBatch }
         runPass(
             batch: batch, labels: labels,
             options: PassOptions(
                 computeGradients: true, dropoutSeed: dropoutSeed, batchCount: batch.count,
-                logitOffsets: wideLogits(ngrams)))
+                logitOffsets: offsets, branchLossWeight: branchLossWeight))
         let shards = activeWorkspaces(batchCount: batch.count)
         // Reduce in shard order, so a given thread count always sums in the same order.
         gradients.dense.withUnsafeMutableBufferPointer { total in
@@ -290,16 +299,20 @@ public final class BiGRUClassifier {
             embeddingAccumulator.add(ids: rows.ids, rows: rows.rows, rowStride: configuration.embeddingDim)
         }
         embeddingAccumulator.copyGradient(into: &gradients.embedding)
-        if let ngrams, configuration.hasWideChannel {
+        if let ngrams, let offsets, configuration.hasWideChannel {
             // d loss / d wide.weight[b] = Σ over the sequences holding b of (d loss / d logit) · scale[b].
             let logits = collectLogits(count: batch.count)
             let scale = parameters.wideScale
             wideAccumulator.reset()
             var rows: [Float] = []
             for (member, buckets) in ngrams.enumerated() where !buckets.isEmpty {
-                let logitGradient =
-                    BinaryCrossEntropy.gradient(logit: logits[member], label: labels[member])
-                    / Float(batch.count)
+                var logitGradient = BinaryCrossEntropy.gradient(logit: logits[member], label: labels[member])
+                if branchLossWeight != 0 {
+                    logitGradient +=
+                        branchLossWeight
+                        * BinaryCrossEntropy.gradient(logit: offsets[member], label: labels[member])
+                }
+                logitGradient /= Float(batch.count)
                 rows.removeAll(keepingCapacity: true)
                 for bucket in buckets { rows.append(logitGradient * scale[Int(bucket)]) }
                 buckets.withUnsafeBufferPointer { ids in

@@ -51,6 +51,9 @@ public struct TrainingOptions: Sendable, Equatable {
     public var embeddingLearningRateScale: Float = 1
     /// Factor on the learning rate for the wide channel's weights.
     public var wideLearningRateScale: Float = 1
+    /// Weight of the auxiliary losses of the BiGRU's and the wide channel's own logits (see
+    /// `BiGRUClassifier.lossAndGradients`); 0: none.
+    public var branchLossWeight: Float = 0
 
     public init() {}
 }
@@ -229,7 +232,8 @@ public final class ClassifierTrainer {
     @discardableResult
     public func step(batch: [[Int32]], ngrams: [[Int32]]? = nil, labels: [Float]) throws -> Float {
         optimizer.prepare(&classifier.parameters, forReading: batch)
-        let loss = try classifier.trainingLossAndGradients(batch: batch, ngrams: ngrams, labels: labels)
+        let loss = try classifier.trainingLossAndGradients(
+            batch: batch, ngrams: ngrams, labels: labels, branchLossWeight: options.branchLossWeight)
         optimizer.update(&classifier.parameters, with: classifier.gradients)
         return loss
     }

@@ -24,6 +24,9 @@ struct PassOptions: Sendable {
     var batchCount: Int
     /// What each sequence's logit gets added (the wide channel's part), by batch index; nil: nothing.
     var logitOffsets: [Float]? = nil
+    /// Weight of the auxiliary loss of the BiGRU's own logit (without the offset), which makes it learn
+    /// to predict alone too; 0: none. Only the gradients see it.
+    var branchLossWeight: Float = 0
 }
 
 /// Everything one thread needs to run a shard of a batch forward (and backward), allocated once and
@@ -102,7 +105,9 @@ final class ShardWorkspace: @unchecked Sendable {
         runForward(model: model, recording: options.computeGradients, dropoutSeed: dropoutSeed)
         runOutputLayer(model: model, labels: labels, dropoutSeed: dropoutSeed, offsets: options.logitOffsets)
         guard options.computeGradients, let labels else { return }
-        runBackward(model: model, labels: labels, dropoutSeed: dropoutSeed, batchCount: options.batchCount)
+        runBackward(
+            model: model, labels: labels, dropoutSeed: dropoutSeed, batchCount: options.batchCount,
+            offsets: options.logitOffsets, branchLossWeight: options.branchLossWeight)
     }
 
     /// All layers forward; leaves the top layer's final states in `finals`.
@@ -222,7 +227,10 @@ final class ShardWorkspace: @unchecked Sendable {
 
     /// Back-propagates the shard's share of the mean loss into `denseGradient` and, for the distinct
     /// tokens, `embeddingGradient`.
-    private func runBackward(model: ModelSnapshot, labels: [Float], dropoutSeed: UInt64?, batchCount: Int) {
+    private func runBackward(
+        model: ModelSnapshot, labels: [Float], dropoutSeed: UInt64?, batchCount: Int, offsets: [Float]?,
+        branchLossWeight: Float
+    ) {
         let configuration = layout.configuration
         let h = configuration.hidden
         let layers = configuration.layers
@@ -241,9 +249,13 @@ final class ShardWorkspace: @unchecked Sendable {
         let outWeight = model.dense + layout.outWeight
         let scale = 1 / Float(batchCount)
         for row in 0..<count {
-            let logitGradient =
-                BinaryCrossEntropy.gradient(logit: logits.pointer[row], label: labels[shard.members[row]])
-                * scale
+            let label = labels[shard.members[row]]
+            var logitGradient = BinaryCrossEntropy.gradient(logit: logits.pointer[row], label: label)
+            if let offsets, branchLossWeight != 0 {
+                let deep = logits.pointer[row] - offsets[shard.members[row]]
+                logitGradient += branchLossWeight * BinaryCrossEntropy.gradient(logit: deep, label: label)
+            }
+            logitGradient *= scale
             gradient[layout.outBias] += logitGradient
             for index in 0..<2 * h {
                 let position = row * 2 * h + index

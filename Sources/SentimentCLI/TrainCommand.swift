@@ -160,6 +160,13 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Factor on the learning rate for the wide channel's weights.")
     var wideLrScale = ModelTrainingOptions().wideLearningRateScale
 
+    @Option(
+        help: """
+            Weight of the extra losses that train the BiGRU and the wide channel each to predict alone as \
+            well as together (0: the joint loss only).
+            """)
+    var branchLoss = ModelTrainingOptions().branchLossWeight
+
     @Option(help: "Clip the global gradient norm to this value; 0 disables.")
     var clip: Float = 5
 
@@ -218,6 +225,9 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError(
                 "--ngram-buckets must be 0 or lie between 2 and \(ClassifierConfiguration.maximumNGramBuckets)"
             )
+        }
+        if !(branchLoss >= 0 && branchLoss.isFinite) {
+            throw ValidationError("--branch-loss must be 0 or a positive number")
         }
         if !(wideLrScale >= 0 && wideLrScale.isFinite) {
             throw ValidationError("--wide-lr-scale must be 0 or a positive number")
@@ -287,6 +297,7 @@ struct TrainCommand: ParsableCommand {
         options.embeddingLearningRateScale = embeddingLrScale
         options.ngramBuckets = ngramBuckets
         options.wideLearningRateScale = wideLrScale
+        options.branchLossWeight = branchLoss
         options.dropout = dropout
         options.embeddingDropout = embeddingDropout ?? 0
         options.embeddingInitStd = embeddingInitStd

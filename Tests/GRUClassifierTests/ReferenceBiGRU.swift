@@ -12,6 +12,8 @@ struct ReferenceBiGRU {
     var dropoutSeed: UInt64? = nil
     /// Each sequence's n-gram buckets, for a model with the wide channel.
     var ngrams: [[Int32]]? = nil
+    /// λ of the auxiliary losses of the two parts' own logits (see `BiGRUClassifier.lossAndGradients`).
+    var branchLossWeight = 0.0
 
     init(_ model: BiGRUClassifier) {
         configuration = model.configuration
@@ -110,26 +112,36 @@ struct ReferenceBiGRU {
     }
 
     func logits(_ batch: [[Int32]]) -> [Double] {
+        parts(batch).map { $0.deep + $0.wide }
+    }
+
+    /// Each sequence's BiGRU logit and wide-channel logit (0 without n-grams).
+    func parts(_ batch: [[Int32]]) -> [(deep: Double, wide: Double)] {
         let weight = parameters["out.weight"]!
         let bias = parameters["out.bias"]![0]
         return batch.enumerated().map { index, tokens in
             let finals = finalState(tokens, sequence: index)
             let deep = zip(weight, finals).reduce(bias) { $0 + $1.0 * $1.1 }
-            guard let buckets = ngrams?[index] else { return deep }
+            guard let buckets = ngrams?[index] else { return (deep, 0) }
             let wide = parameters["wide.weight"]!
             let scale = parameters["wide.scale"]!
-            return buckets.reduce(deep) { $0 + wide[Int($1)] * scale[Int($1)] }
+            return (deep, buckets.reduce(0) { $0 + wide[Int($1)] * scale[Int($1)] })
         }
     }
 
     /// Mean binary cross-entropy, written as −y·log σ(x) − (1−y)·log(1−σ(x)) (not the stable form the
     /// model uses, on purpose).
     func loss(_ batch: [[Int32]], labels: [Float]) -> Double {
-        let logits = logits(batch)
-        var sum = 0.0
-        for (logit, label) in zip(logits, labels) {
+        func crossEntropy(_ logit: Double, _ label: Float) -> Double {
             let p = Self.sigmoid(logit)
-            sum += -Double(label) * log(p) - (1 - Double(label)) * log(1 - p)
+            return -Double(label) * log(p) - (1 - Double(label)) * log(1 - p)
+        }
+        var sum = 0.0
+        for (part, label) in zip(parts(batch), labels) {
+            sum += crossEntropy(part.deep + part.wide, label)
+            if branchLossWeight != 0 {
+                sum += branchLossWeight * (crossEntropy(part.deep, label) + crossEntropy(part.wide, label))
+            }
         }
         return sum / Double(batch.count)
     }

@@ -21,17 +21,22 @@ struct WideChannelTests {
         return try BiGRUClassifier(configuration: configuration, parameters: parameters, threadCount: threads)
     }
 
-    @Test("every gradient, the wide weights' included, matches central differences")
-    func gradients() throws {
+    @Test(
+        "every gradient, the wide weights' included, matches central differences (λ: the parts' own losses)",
+        arguments: [0, 0.7] as [Float])
+    func gradients(branchLossWeight: Float) throws {
         let model = try model()
         let batch = TestModels.batch(
             lengths: [4, 1, 5, 2, 4], vocabulary: configuration.vocabularySize, seed: 3)
         let ngrams = batch.map { NGramHashing.buckets(of: $0, buckets: 16) }
         let labels = TestModels.labels(count: batch.count, seed: 4)
-        let (loss, gradients) = try model.lossAndGradients(batch: batch, ngrams: ngrams, labels: labels)
+        let (loss, gradients) = try model.lossAndGradients(
+            batch: batch, ngrams: ngrams, labels: labels, branchLossWeight: branchLossWeight)
         var reference = ReferenceBiGRU(model)
         reference.ngrams = ngrams
+        // The loss reported is the joint one; the gradients are those of the joint plus the parts' losses.
         #expect(abs(Double(loss) - reference.loss(batch, labels: labels)) < 1e-5)
+        reference.branchLossWeight = Double(branchLossWeight)
         let named = gradients.namedGradients()
         #expect(named.map(\.name).last == "wide.weight")
         for (name, tensor) in named {

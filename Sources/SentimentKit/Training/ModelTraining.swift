@@ -17,6 +17,9 @@ public struct ModelTrainingOptions {
     /// Factor on the learning rate for the wide channel's weights: a linear model over n-grams wants a
     /// larger step than the GRU (0.01 against 0.002 in the prototype that chose it).
     public var wideLearningRateScale: Float = 5
+    /// Weight of the auxiliary losses that train the BiGRU and the wide channel each to predict alone as
+    /// well as together (0: only the joint loss).
+    public var branchLossWeight: Float = 0
     /// Tokens kept per document.
     public var maxLength = 400
     /// Of the `maxLength` tokens kept from a longer document, how many come from its start; nil: a
@@ -186,6 +189,7 @@ public enum ModelTraining {
         trainingOptions.learningRate =
             options.learningRate ?? ModelTrainingOptions.defaultLearningRates[trainingOptions.optimizer]!
         trainingOptions.wideLearningRateScale = options.wideLearningRateScale
+        trainingOptions.branchLossWeight = options.branchLossWeight
         trainingOptions.embeddingLearningRateScale =
             options.embeddingLearningRateScale
             ?? ModelTrainingOptions.defaultEmbeddingLearningRateScale(pretrainedTokens: pretrainedTokens)
@@ -270,6 +274,7 @@ public enum ModelTraining {
             "embedding_lr_scale": "\(training.embeddingLearningRateScale)",
             "ngram_buckets": "\(classifier.configuration.ngramBuckets)",
             "wide_lr_scale": "\(training.wideLearningRateScale)",
+            "branch_loss": "\(training.branchLossWeight)",
             "min_count": "\(options.minCount)", "max_vocab": "\(options.maxVocabulary)",
             "valid_split": splitValidation ? "\(options.validationSplit)" : "0",
         ]
