@@ -25,15 +25,6 @@ extension CorpusReader {
     static func readLabelledDocuments(_ paths: [String], options: CorpusReaderOptions) throws
         -> [CorpusDocument]
     {
-        var documents: [CorpusDocument] = []
-        for path in paths {
-            let reader = try CorpusReader(path: path, options: options)
-            while let document = try reader.next() {
-                // The reader guarantees a label when labels are required.
-                documents.append(CorpusDocument(text: document.text, label: document.label ?? 0))
-            }
-            reader.reportSkippedAndRepairedLines()
-        }
-        return documents
+        try labelledDocuments(paths, options: options) { $0.reportSkippedAndRepairedLines() }
     }
 }

@@ -14,7 +14,8 @@ public final class TextScorer {
     public let threshold: Float
     private let pool: TokenizerPool
 
-    /// A scorer that tokenizes and runs the network on `threads` threads (default: every core).
+    /// A scorer that tokenizes and runs the network on `threads` threads (default: every core); it sets
+    /// the model's network to that many threads, so give each scorer a model of its own.
     public init(model: SentimentModel, threads: Int? = nil, threshold: Float? = nil) throws {
         let threads = max(1, threads ?? BiGRUClassifier.defaultThreadCount)
         self.model = model

@@ -108,6 +108,7 @@ public enum ModelTraining {
         destination: URL? = nil, onEvent: (ModelTrainingEvent) throws -> Void = { _ in }
     ) throws -> ModelTrainingOutcome {
         let start = Date()
+        try validate(options, training: training)
         let threads = max(1, options.threads)
         let initial = options.initialModel
         let seed = options.training.seed
@@ -254,6 +255,38 @@ public enum ModelTraining {
             bestValidation: outcome.bestValidation, seconds: Date().timeIntervalSince(start))
     }
 
+    /// Throws for options and inputs the network would otherwise stop the process on.
+    private static func validate(_ options: ModelTrainingOptions, training: [CorpusDocument]) throws {
+        func fail(_ message: String) -> ModelTrainingError { .invalidOptions(message) }
+        guard !training.isEmpty else { throw ModelTrainingError.noTrainingDocuments }
+        guard (0..<1).contains(options.validationSplit) else {
+            throw fail("validationSplit must lie in [0, 1)")
+        }
+        let training = options.training
+        guard training.epochs >= 1, training.batchSize >= 1, training.patience >= 0 else {
+            throw fail("epochs and batch size must be at least 1, patience at least 0")
+        }
+        guard training.wordDropout >= 0 && training.wordDropout < 1 else {
+            throw fail("wordDropout must lie in [0, 1)")
+        }
+        guard training.learningRateDecay > 0 && training.learningRateDecay <= 1 else {
+            throw fail("learningRateDecay must lie in (0, 1]")
+        }
+        if let decay = training.averageDecay, !(decay > 0 && decay < 1) {
+            throw fail("averageDecay must lie in (0, 1)")
+        }
+        guard options.maxLength >= 1, options.minCount >= 1, options.maxVocabulary >= 3 else {
+            throw fail("maxLength and minCount must be at least 1, maxVocabulary at least 3")
+        }
+        if let head = options.headLength, !(0...options.maxLength).contains(head) {
+            throw fail("headLength must lie in [0, maxLength]")
+        }
+        guard options.embeddingInitStd > 0 && options.embeddingInitStd.isFinite, options.pretrainEpochs >= 0
+        else {
+            throw fail("embeddingInitStd must be positive and pretrainEpochs at least 0")
+        }
+    }
+
     /// The options stored in the model's training record (`config.training.options`).
     private static func recordedOptions(
         _ options: ModelTrainingOptions, _ training: TrainingOptions, classifier: BiGRUClassifier,
@@ -284,10 +317,14 @@ public enum ModelTraining {
 /// Why `ModelTraining.train` could not finish.
 public enum ModelTrainingError: Error, CustomStringConvertible {
     case cannotWriteModel(path: String, reason: String)
+    case noTrainingDocuments
+    case invalidOptions(String)
 
     public var description: String {
         switch self {
         case .cannotWriteModel(let path, let reason): "\(path): cannot write the model: \(reason)"
+        case .noTrainingDocuments: "no documents to train on"
+        case .invalidOptions(let message): "invalid training options: \(message)"
         }
     }
 }
