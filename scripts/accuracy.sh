@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures test accuracy of `sentiment train` with default options on the shared corpora, over several
-# seeds, and prints one Markdown table (mean, min, max per corpus). The seed moves test accuracy by up to
-# three points on the small corpora, so options are compared on means, never on a single run.
+# seeds, beside the linear baselines of ../shared/bench/linear_baselines.py on the same files, and prints
+# one Markdown table (mean, min, max per corpus). The seed moves test accuracy by up to three points on
+# the small corpora, so options are compared on means, never on a single run.
 set -euo pipefail
 
 usage() {
@@ -11,10 +12,14 @@ usage: scripts/accuracy.sh [options] [-- TRAIN OPTIONS...]
 For each corpus and seed: `sentiment train TRAIN [--valid DEV] --seed S [TRAIN OPTIONS]` (validation
 on the dev split where the corpus has one, else the default 10 % split), then
 `sentiment eval --format json` on the test split. Prints one line per run on stderr and a Markdown
-table on stdout.
+table on stdout, with the best linear baseline of each corpus when --baselines is given.
 
---corpora "C..."  corpora under the shared folder's data/ (default: "sst2 chnsenticorp imdb")
+--corpora "C..."  corpora under the shared folder's data/, and sst2-sentences (SST-2's training
+                  sentences alone; validated and tested on SST-2's dev and test files); default: all
+                  six, "sst2 sst2-sentences cr imdb chnsenticorp online_shopping"
 --seeds "S..."    seeds (default: "1 2 3")
+--baselines PY    also run the linear baselines with the Python PY (a virtual environment with what
+                  linear_baselines.py's header asks for; character n-grams for the Chinese corpora)
 --threads N       threads per run (default: all cores)
 --workdir DIR     where models, logs and results go (default: a temporary folder, printed on stderr)
 -h, --help        this help
@@ -26,7 +31,8 @@ EOF
 }
 
 repository=$(cd "$(dirname "$0")/.." && pwd)
-corpora="sst2 chnsenticorp imdb"
+corpora="sst2 sst2-sentences cr imdb chnsenticorp online_shopping"
+baselines=""
 seeds="1 2 3"
 threads=""
 workdir=""
@@ -35,6 +41,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --corpora) corpora=$2; shift 2 ;;
         --seeds) seeds=$2; shift 2 ;;
+        --baselines) baselines=$2; shift 2 ;;
         --threads) threads=$2; shift 2 ;;
         --workdir) workdir=$2; shift 2 ;;
         -h | --help) usage; exit 0 ;;
@@ -60,14 +67,32 @@ if [ -n "$threads" ]; then threadOption=(--threads "$threads"); fi
 
 results=$workdir/results.tsv
 printf 'corpus\tseed\ttest_accuracy\tvalidation_accuracy\tbest_epoch\tepochs_run\tseconds\n' >"$results"
+baselineResults=$workdir/baselines.tsv
+printf 'corpus\tbest_linear\tname\n' >"$baselineResults"
 for corpus in $corpora; do
     data=$shared/data/$corpus
+    trainFile=$data/train.tsv
+    if [ "$corpus" = sst2-sentences ]; then data=$shared/data/sst2; trainFile=$data/train_sentences.tsv; fi
     validation=()
     if [ -f "$data/dev.tsv" ]; then validation=(--valid "$data/dev.tsv"); fi
+    if [ -n "$baselines" ]; then
+        cjk=()
+        case "$corpus" in chnsenticorp | online_shopping) cjk=(--cjk) ;; esac
+        "$baselines" "$shared/bench/linear_baselines.py" "$trainFile" "$data/test.tsv" "${cjk[@]}" \
+            >"$workdir/$corpus-baselines.json" 2>"$workdir/$corpus-baselines.log"
+        python3 - "$corpus" "$workdir/$corpus-baselines.json" >>"$baselineResults" <<'PYTHON'
+import json, sys
+result = json.loads(open(sys.argv[2]).read().strip().splitlines()[-1])
+scores = {k: v for k, v in result.items() if k in ("nbsvm", "nb_lr", "tfidf_lr", "fasttext") and v is not None}
+name = max(scores, key=scores.get)
+print(f"{sys.argv[1]}\t{scores[name]:.4f}\t{name}")
+PYTHON
+        tail -1 "$baselineResults" | awk -F'\t' '{printf "%s: best linear baseline %s (%s)\n", $1, $2, $3}' >&2
+    fi
     for seed in $seeds; do
         model=$workdir/$corpus-seed$seed.safetensors
         start=$(date +%s)
-        "$SENTIMENT_BIN" train "$data/train.tsv" "${validation[@]}" --seed "$seed" --model "$model" \
+        "$SENTIMENT_BIN" train "$trainFile" "${validation[@]}" --seed "$seed" --model "$model" \
             "${threadOption[@]}" "${extra[@]}" 2>"$workdir/$corpus-seed$seed.log"
         seconds=$(($(date +%s) - start))
         "$SENTIMENT_BIN" eval -m "$model" "$data/test.tsv" --format json >"$workdir/$corpus-seed$seed.json"
@@ -87,14 +112,17 @@ PYTHON
     done
 done
 
-python3 - "$results" <<'PYTHON'
+python3 - "$results" "$baselineResults" <<'PYTHON'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
-print("| corpus | seeds | test accuracy: mean | min | max | best epochs |")
-print("|---|---|---|---|---|---|")
+linear = {row["corpus"]: row for row in csv.DictReader(open(sys.argv[2]), delimiter="\t")}
+print("| corpus | seeds | test accuracy: mean | min | max | best epochs | best linear baseline |")
+print("|---|---|---|---|---|---|---|")
 for corpus in dict.fromkeys(row["corpus"] for row in rows):
     runs = [row for row in rows if row["corpus"] == corpus]
     accuracies = [float(row["test_accuracy"]) for row in runs]
+    best = linear.get(corpus)
+    baseline = f"{best['best_linear']} ({best['name']})" if best else "-"
     print(f"| {corpus} | {len(runs)} | {statistics.mean(accuracies):.4f} | {min(accuracies):.4f} | "
-          f"{max(accuracies):.4f} | {', '.join(row['best_epoch'] for row in runs)} |")
+          f"{max(accuracies):.4f} | {', '.join(row['best_epoch'] for row in runs)} | {baseline} |")
 PYTHON

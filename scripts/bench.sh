@@ -12,7 +12,7 @@ usage: scripts/bench.sh [DATASET] [options]
 Builds sentiment in release mode, then on the same train/test files and options:
   - trains sentiment as the reference model is trained (`sentiment train --valid-split 0 --patience 0
     --dropout 0 --embedding-dropout 0 --embedding-init-std 1 --pretrain-epochs 0 --head-len MAX_LEN
-    ...`, timed whole-process)
+    --ngram-buckets 0 --ema 0 ...`, timed whole-process)
     and the PyTorch reference (which also scores the test file in the same process);
   - scores the test file with `sentiment score --text-column 2` (whole process);
   - times `sentiment tokenize` on the training texts, and the latency of
@@ -255,7 +255,8 @@ model="$work/model.safetensors"
 timed train "$sentiment" train "$train" --model "$model" --valid-split 0 --epochs "$epochs" --patience 0 \
     --embedding-dim "$emb" --hidden "$hidden" --batch "$batch" --max-len "$max_len" --lr "$lr" \
     --min-count "$min_count" --max-vocab "$max_vocab" --dropout 0 --embedding-dropout 0 \
-    --embedding-init-std 1 --pretrain-epochs 0 --head-len "$max_len" --seed "$seed" --threads "$threads" </dev/null
+    --embedding-init-std 1 --pretrain-epochs 0 --head-len "$max_len" --ngram-buckets 0 --ema 0 \
+    --seed "$seed" --threads "$threads" </dev/null
 
 say "scoring the test file with sentiment"
 timed score "$sentiment" score --model "$model" --threads "$threads" --text-column 2 "$test" </dev/null
