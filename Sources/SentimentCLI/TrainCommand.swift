@@ -22,7 +22,7 @@ struct TrainCommand: ParsableCommand {
             are kept. The model file is rewritten (atomically) each time validation improves, so an \
             interrupted run still leaves its best model so far.
 
-            With --optimizer sgd --clip 0 --dropout 0, each batch makes exactly the step p ← p − lr·∇L, \
+            With --optimizer sgd --clip 0 --dropout 0 --ema 0, each batch makes exactly the step p ← p − lr·∇L, \
             L the batch's mean binary cross-entropy (with an embedding pre-trained on 2 million tokens \
             or more, add --embedding-lr-scale 1, or it stays frozen).
 
@@ -115,7 +115,7 @@ struct TrainCommand: ParsableCommand {
     @Option(
         help: """
             Decay of the moving average of the parameters that is validated and kept instead of the last \
-            step's (default 0: off).
+            step's (default 0.99; 0: off, keep the last step's).
             """)
     var ema: Float?
 
@@ -313,7 +313,7 @@ struct TrainCommand: ParsableCommand {
         options.training.seed = seed
         options.training.embeddingAdamMode = lazyAdam ? .lazy : .dense
         options.training.wordDropout = wordDropout ?? 0
-        options.training.averageDecay = (ema ?? 0) > 0 ? ema : nil
+        if let ema { options.training.averageDecay = ema > 0 ? ema : nil }
         options.record.programVersion = SentimentCommand.version
         options.record.trainingFiles = files
         options.record.validationFiles = valid.isEmpty ? nil : valid

@@ -72,6 +72,7 @@ struct GoldenSGDTests {
         let output = directory.appendingPathComponent("out.safetensors")
         let result = try SentimentBinary.run([
             "train", data.path, "--init", start.path, "--optimizer", "sgd", "--clip", "0", "--dropout", "0",
+            "--ema", "0",
             "--lr", "\(Self.learningRate)", "--batch", "\(golden.batch.count)", "--epochs", "1",
             "--valid-split", "0", "--model", output.path,
         ])

@@ -57,8 +57,16 @@ public struct ModelTrainingOptions {
     /// What to record about the run besides what training knows (program version, file names).
     public var record = TrainingRecord()
 
-    public init() {}
+    /// The defaults; training keeps a moving average of the parameters (`training.averageDecay`
+    /// `defaultAverageDecay`), which is what is validated and kept.
+    public init() {
+        training.averageDecay = Self.defaultAverageDecay
+    }
 
+    /// The moving average's decay by default: with the wide channel, whose weights move fast, the average
+    /// of the last steps (the ramp `(1 + t) / (10 + t)` keeps the window short early on) validates better
+    /// than the last step (SST-2 sentences +2.4 points over 3 seeds, the other corpora within noise).
+    public static let defaultAverageDecay: Float = 0.99
     public static let defaultDropout: Float = 0.3
     public static let defaultLearningRates: [OptimizerKind: Float] = [.adam: 2e-3, .sgd: 0.1]
     /// Skip-gram vectors from a few million tokens are good enough that fine-tuning them on labels
