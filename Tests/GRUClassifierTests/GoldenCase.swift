@@ -66,3 +66,17 @@ struct GoldenCase {
         return ([items.count] + inner, parts.flatMap(\.values))
     }
 }
+
+extension GoldenCase {
+    /// Values within 1e-5 of PyTorch's float64 ones, the tolerance of every golden comparison.
+    static func expectClose(
+        _ actual: [Float], _ expected: [Double], _ what: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        #expect(
+            actual.count == expected.count, "\(what): \(actual.count) values, expected \(expected.count)",
+            sourceLocation: sourceLocation)
+        let worst = zip(actual, expected).map { abs(Double($0) - $1) }.max() ?? 0
+        #expect(worst <= 1e-5, "\(what): largest difference \(worst)", sourceLocation: sourceLocation)
+    }
+}

@@ -10,8 +10,6 @@ import Testing
         if: SharedMaterial.goldenExtra != nil && goldenAvailable,
         "../shared/golden/bigru_reference_extra.json not found (set SENTIMENT_SHARED)"))
 struct GoldenExtraTests {
-    static let tolerance = 1e-5
-
     let root: [String: Any]
     /// The reset_after case of the first file: its sizes, batch, labels and parameters.
     let base: GoldenCase
@@ -35,10 +33,11 @@ struct GoldenExtraTests {
         }
     }
 
-    func expectClose(_ actual: [Float], _ expected: [Double], _ what: String) {
-        #expect(actual.count == expected.count, "\(what): \(actual.count) values, expected \(expected.count)")
-        let worst = zip(actual, expected).map { abs(Double($0) - $1) }.max() ?? 0
-        #expect(worst <= Self.tolerance, "\(what): largest difference \(worst)")
+    func expectClose(
+        _ actual: [Float], _ expected: [Double], _ what: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        GoldenCase.expectClose(actual, expected, what, sourceLocation: sourceLocation)
     }
 
     @Test("a 2-layer model's logits, loss and every gradient match PyTorch", arguments: [1, 2])

@@ -6,12 +6,11 @@ import Testing
     "PyTorch golden reference",
     .enabled(if: goldenAvailable, "../shared/golden/bigru_reference.json not found (set SENTIMENT_SHARED)"))
 struct GoldenReferenceTests {
-    static let tolerance = 1e-5
-
-    func expectClose(_ actual: [Float], _ expected: [Double], _ what: String) {
-        #expect(actual.count == expected.count, "\(what): \(actual.count) values, expected \(expected.count)")
-        let worst = zip(actual, expected).map { abs(Double($0) - $1) }.max() ?? 0
-        #expect(worst <= Self.tolerance, "\(what): largest difference \(worst)")
+    func expectClose(
+        _ actual: [Float], _ expected: [Double], _ what: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        GoldenCase.expectClose(actual, expected, what, sourceLocation: sourceLocation)
     }
 
     @Test("forward values, loss and every gradient match PyTorch", arguments: [1, 2])
