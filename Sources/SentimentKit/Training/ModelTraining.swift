@@ -50,14 +50,14 @@ public struct ModelTrainingOptions {
     /// Epochs of skip-gram pre-training of the embedding on the training texts (0: none; ignored with
     /// `initialModel`).
     public var pretrainEpochs = 5
-    /// Threads for tokenizing, pre-training and training.
+    /// Threads for tokenizing and training (skip-gram pre-training runs on one, so a seed gives one model).
     public var threads = BiGRUClassifier.defaultThreadCount
     /// A model to fine-tune: its vocabulary, tokenizer settings, shape, cut and threshold are kept.
     public var initialModel: SentimentModel?
     /// What to record about the run besides what training knows (program version, file names).
     public var record = TrainingRecord()
 
-    /// The defaults; training keeps a moving average of the parameters (`training.averageDecay`
+    /// The defaults; training keeps a moving average of the parameters (`training.averageDecay` =
     /// `defaultAverageDecay`), which is what is validated and kept.
     public init() {
         training.averageDecay = Self.defaultAverageDecay
