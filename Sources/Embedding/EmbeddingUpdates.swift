@@ -53,7 +53,8 @@ extension EmbeddingTable {
 /// its missed steps and is vectorised (`sk_adam_zero_gradient_steps`); the walk it replaces was scalar.
 ///
 /// So while `hasDeferredUpdates` is true, rows of the table may be stale: whoever owns the table must
-/// catch up the rows it reads before reading them. `BiGRUClassifier` does this for every read.
+/// catch up the rows it reads before reading them. `AdamOptimizer` owns this state and does it in
+/// `prepare(_:forReading:)` and `synchronize(_:)`, which the training loop calls.
 ///
 /// A state belongs to one table: always pass the same table. Not safe to use from several threads at once.
 public final class EmbeddingAdamState {

@@ -41,7 +41,10 @@ public final class BiGRUClassifier {
     public private(set) var trainingSteps = 0
 
     let layout: ParameterLayout
-    /// Every parameter. Optimisers update them in place; their sizes must not change.
+    /// Every parameter. Optimisers update them in place; their sizes must not change. While an optimiser
+    /// defers updates (`AdamOptimizer`'s dense embedding mode), embedding rows may lag behind until its
+    /// `synchronize(_:)`: `ClassifierTrainer` calls it before validating, averaging or handing out
+    /// parameters, and so must any other loop before it reads the model.
     public var parameters: ClassifierParameters
     private var workspaces: [ShardWorkspace] = []
     private let embeddingAccumulator: SparseRowAccumulator
