@@ -33,13 +33,6 @@ struct GoldenExtraTests {
         }
     }
 
-    func expectClose(
-        _ actual: [Float], _ expected: [Double], _ what: String,
-        sourceLocation: SourceLocation = #_sourceLocation
-    ) {
-        GoldenCase.expectClose(actual, expected, what, sourceLocation: sourceLocation)
-    }
-
     @Test("a 2-layer model's logits, loss and every gradient match PyTorch", arguments: [1, 2])
     func twoLayers(threads: Int) throws {
         let entry = try #require(root["two_layer"] as? [String: Any])
@@ -50,18 +43,19 @@ struct GoldenExtraTests {
         configuration.cell = try #require(GRUCellVariant(rawValue: cell))
         let model = try BiGRUClassifier(
             configuration: configuration, parameters: try Self.tensors(entry["params"]), threadCount: threads)
-        expectClose(try model.logits(for: base.batch), try #require(entry["logits"] as? [Double]), "logits")
-        expectClose(
+        GoldenCase.expectClose(
+            try model.logits(for: base.batch), try #require(entry["logits"] as? [Double]), "logits")
+        GoldenCase.expectClose(
             try model.probabilities(for: base.batch), try #require(entry["probabilities"] as? [Double]),
             "probabilities")
         let (loss, gradients) = try model.lossAndGradients(batch: base.batch, labels: base.labels)
-        expectClose([loss], [try #require(entry["loss"] as? Double)], "loss")
+        GoldenCase.expectClose([loss], [try #require(entry["loss"] as? Double)], "loss")
         let expected = try #require(entry["grads"] as? [String: Any])
         let named = gradients.namedGradients()
         #expect(Set(named.map(\.name)) == Set(expected.keys))
         for (name, tensor) in named {
             let reference = try #require(expected[name])
-            expectClose(tensor.values, try GoldenCase.flatten(reference).values, name)
+            GoldenCase.expectClose(tensor.values, try GoldenCase.flatten(reference).values, name)
         }
     }
 
@@ -81,11 +75,12 @@ struct GoldenExtraTests {
         for (index, step) in steps.enumerated() {
             let gradientNorm = try model.lossAndGradients(batch: base.batch, labels: base.labels).gradients
                 .globalNorm()
-            expectClose(
+            GoldenCase.expectClose(
                 [gradientNorm], [try #require(step["gradient_norm_before_clipping"] as? Double)],
                 "step \(index + 1): gradient norm")
             let loss = try trainer.step(batch: base.batch, labels: base.labels)
-            expectClose([loss], [try #require(step["loss_before"] as? Double)], "step \(index + 1): loss")
+            GoldenCase.expectClose(
+                [loss], [try #require(step["loss_before"] as? Double)], "step \(index + 1): loss")
             trainer.synchronize()
             let expected = try #require(step["params_after"] as? [String: Any])
             let named = model.namedParameters()
@@ -93,7 +88,7 @@ struct GoldenExtraTests {
             for (name, tensor) in named {
                 let reference = try GoldenCase.flatten(try #require(expected[name]))
                 #expect(tensor.shape == reference.shape, "\(name)")
-                expectClose(tensor.values, reference.values, "step \(index + 1): \(name)")
+                GoldenCase.expectClose(tensor.values, reference.values, "step \(index + 1): \(name)")
             }
         }
         #expect(optimizer.stepCount == 3)

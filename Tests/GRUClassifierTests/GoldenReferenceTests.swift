@@ -6,13 +6,6 @@ import Testing
     "PyTorch golden reference",
     .enabled(if: goldenAvailable, "../shared/golden/bigru_reference.json not found (set SENTIMENT_SHARED)"))
 struct GoldenReferenceTests {
-    func expectClose(
-        _ actual: [Float], _ expected: [Double], _ what: String,
-        sourceLocation: SourceLocation = #_sourceLocation
-    ) {
-        GoldenCase.expectClose(actual, expected, what, sourceLocation: sourceLocation)
-    }
-
     @Test("forward values, loss and every gradient match PyTorch", arguments: [1, 2])
     func matchesPyTorch(threads: Int) throws {
         let cases = try GoldenCase.load()
@@ -22,24 +15,24 @@ struct GoldenReferenceTests {
                 configuration: golden.configuration, parameters: golden.parameters, threadCount: threads)
             let label = "\(golden.variant.rawValue), \(threads) thread(s)"
             let states = try model.finalStates(for: golden.batch)
-            expectClose(
+            GoldenCase.expectClose(
                 states.forward.flatMap { $0 }, golden.forwardFinal.flatMap { $0 }, "\(label) forward final")
-            expectClose(
+            GoldenCase.expectClose(
                 states.backward.flatMap { $0 }, golden.backwardFinal.flatMap { $0 }, "\(label) backward final"
             )
-            expectClose(try model.logits(for: golden.batch), golden.logits, "\(label) logits")
-            expectClose(
+            GoldenCase.expectClose(try model.logits(for: golden.batch), golden.logits, "\(label) logits")
+            GoldenCase.expectClose(
                 try model.probabilities(for: golden.batch), golden.probabilities, "\(label) probabilities")
-            expectClose(
+            GoldenCase.expectClose(
                 [try model.loss(batch: golden.batch, labels: golden.labels)], [golden.loss], "\(label) loss")
 
             let (loss, gradients) = try model.lossAndGradients(batch: golden.batch, labels: golden.labels)
-            expectClose([loss], [golden.loss], "\(label) training loss")
+            GoldenCase.expectClose([loss], [golden.loss], "\(label) training loss")
             let named = gradients.namedGradients()
             #expect(Set(named.map(\.name)) == Set(golden.gradients.keys))
             for (name, tensor) in named {
                 let expected = try #require(golden.gradients[name], "no golden gradient for \(name)")
-                expectClose(tensor.values, expected, "\(label) gradient of \(name)")
+                GoldenCase.expectClose(tensor.values, expected, "\(label) gradient of \(name)")
             }
         }
     }
