@@ -102,7 +102,7 @@ struct TrainCommand: ParsableCommand {
     @Option(
         help: """
             Dropout on the embedding rows a training step reads: each distinct token of a batch gets one \
-            mask over its row (default 0; 0.3 helped on ChnSentiCorp and hurt on IMDB, see BENCHMARKS.md).
+            mask over its row (default 0, or the --init model's; 0.3 helped on ChnSentiCorp and hurt on IMDB).
             """)
     var embeddingDropout: Float?
 
@@ -299,7 +299,7 @@ struct TrainCommand: ParsableCommand {
         options.wideLearningRateScale = wideLrScale
         options.branchLossWeight = branchLoss
         options.dropout = dropout
-        options.embeddingDropout = embeddingDropout ?? 0
+        options.embeddingDropout = embeddingDropout
         options.embeddingInitStd = embeddingInitStd
         options.pretrainEpochs = pretrainEpochs
         options.threads = threadOptions.count

@@ -477,6 +477,7 @@ private struct Interrupted: Error {}
         options.maxLength = 40
         options.headLength = 10
         options.dropout = 0.2
+        options.embeddingDropout = 0.1
         options.layers = 2
         options.cell = .resetBefore
         let model = try train(try TrainingMaterial.english(), options).outcome.model
@@ -543,6 +544,7 @@ private struct Interrupted: Error {}
         options.dropout = nil
         let tuned = try train(fineTuningDocuments, options).outcome.model
         #expect(tuned.classifier.configuration.dropout == 0.2)
+        #expect(tuned.classifier.configuration.embeddingDropout == 0.1)
         #expect(tuned.classifier.configuration == base.classifier.configuration)
         #expect(tuned.trainingRecord?.options?["dropout"] == "0.2")
     }

@@ -44,7 +44,8 @@ public struct ModelTrainingOptions {
     public var embeddingLearningRateScale: Float?
     /// nil: 0.3, or the initial model's.
     public var dropout: Float?
-    public var embeddingDropout: Float = 0
+    /// nil: 0, or the initial model's.
+    public var embeddingDropout: Float?
     /// Standard deviation of the embedding's random start.
     public var embeddingInitStd: Float = 0.1
     /// Epochs of skip-gram pre-training of the embedding on the training texts (0: none; ignored with
@@ -167,7 +168,7 @@ public enum ModelTraining {
             // The initial model's shape and parameters, with this run's dropout when one is given.
             var configuration = initial.classifier.configuration
             configuration.dropout = options.dropout ?? configuration.dropout
-            configuration.embeddingDropout = options.embeddingDropout
+            configuration.embeddingDropout = options.embeddingDropout ?? configuration.embeddingDropout
             classifier = try BiGRUClassifier(
                 configuration: configuration, parameters: initial.classifier.parameterDictionary(),
                 threadCount: threads)
@@ -178,7 +179,7 @@ public enum ModelTraining {
                     vocabularySize: vocabulary.count, embeddingDim: options.embeddingDim,
                     hidden: options.hidden, layers: options.layers, cell: options.cell,
                     dropout: options.dropout ?? ModelTrainingOptions.defaultDropout,
-                    embeddingDropout: options.embeddingDropout, ngramBuckets: ngramBuckets),
+                    embeddingDropout: options.embeddingDropout ?? 0, ngramBuckets: ngramBuckets),
                 seed: seed, embeddingStandardDeviation: options.embeddingInitStd, threadCount: threads)
             if ngramBuckets > 0 {
                 classifier.parameters.wideScale = NaiveBayesScaling.logCountRatios(
