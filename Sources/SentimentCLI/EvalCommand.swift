@@ -27,7 +27,9 @@ struct EvalCommand: ParsableCommand {
         name: .shortAndLong, help: "Model file (default: $SENTIMENT_MODEL, else ./sentiment.safetensors).")
     var model: String?
 
-    @Option(help: "Probability at or above which a text is labelled positive (default: the model's).")
+    @Option(
+        parsing: .unconditional,
+        help: "Probability at or above which a text is labelled positive (default: the model's).")
     var threshold: Float?
 
     @Option(help: "Output format: table or json.")

@@ -47,10 +47,12 @@ struct ScoreCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output.")
     var output: String?
 
-    @Option(help: "Score the N-th tab-separated column (1-based) of each line.")
+    @Option(parsing: .unconditional, help: "Score the N-th tab-separated column (1-based) of each line.")
     var textColumn: Int?
 
-    @Option(help: "Probability at or above which a text is labelled positive (default: the model's).")
+    @Option(
+        parsing: .unconditional,
+        help: "Probability at or above which a text is labelled positive (default: the model's).")
     var threshold: Float?
 
     @OptionGroup var threadOptions: ThreadOptions

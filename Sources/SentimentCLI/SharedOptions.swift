@@ -48,7 +48,7 @@ struct CorpusOptions: ParsableArguments {
 
 /// The `--threads` option.
 struct ThreadOptions: ParsableArguments {
-    @Option(help: "Number of threads (default: all cores).")
+    @Option(parsing: .unconditional, help: "Number of threads (default: all cores).")
     var threads: Int?
 
     var count: Int { threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount) }

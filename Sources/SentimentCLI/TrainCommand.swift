@@ -42,31 +42,36 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Labelled validation file (repeatable); replaces --valid-split.")
     var valid: [String] = []
 
-    @Option(help: "Share of the training documents held out for validation (stratified, seeded); 0 disables.")
+    @Option(
+        parsing: .unconditional,
+        help: "Share of the training documents held out for validation (stratified, seeded); 0 disables.")
     var validSplit = 0.1
 
-    @Option(help: "Maximum number of epochs.")
+    @Option(parsing: .unconditional, help: "Maximum number of epochs.")
     var epochs = 10
 
-    @Option(help: "Stop after this many epochs without a better validation accuracy (0: never stop early).")
+    @Option(
+        parsing: .unconditional,
+        help: "Stop after this many epochs without a better validation accuracy (0: never stop early).")
     var patience = 2
 
-    @Option(help: "Embedding size.")
+    @Option(parsing: .unconditional, help: "Embedding size.")
     var embeddingDim = 128
 
-    @Option(help: "GRU hidden size per direction.")
+    @Option(parsing: .unconditional, help: "GRU hidden size per direction.")
     var hidden = 128
 
-    @Option(help: "Stacked bidirectional GRU layers.")
+    @Option(parsing: .unconditional, help: "Stacked bidirectional GRU layers.")
     var layers = 1
 
     @Option(help: "GRU cell: reset-after (PyTorch nn.GRU) or reset-before (Cho et al. 2014).")
     var cell: CellOption = .resetAfter
 
-    @Option(help: "Tokens kept per document (see --head-len for which ones).")
+    @Option(parsing: .unconditional, help: "Tokens kept per document (see --head-len for which ones).")
     var maxLen = 400
 
     @Option(
+        parsing: .unconditional,
         help: """
             Of the --max-len tokens kept from a longer document, how many come from its start; the rest \
             come from its end, where reviews tend to give their verdict (default: a quarter of --max-len; \
@@ -74,19 +79,21 @@ struct TrainCommand: ParsableCommand {
             """)
     var headLen: Int?
 
-    @Option(help: "Keep tokens seen at least this many times in the training documents.")
+    @Option(
+        parsing: .unconditional, help: "Keep tokens seen at least this many times in the training documents.")
     var minCount = 2
 
-    @Option(help: "At most this many vocabulary entries, <pad> and <unk> included.")
+    @Option(parsing: .unconditional, help: "At most this many vocabulary entries, <pad> and <unk> included.")
     var maxVocab = 30000
 
-    @Option(help: "Documents per training step.")
+    @Option(parsing: .unconditional, help: "Documents per training step.")
     var batch = 64
 
-    @Option(help: "Learning rate (default: 0.002 for adam, 0.1 for sgd).")
+    @Option(parsing: .unconditional, help: "Learning rate (default: 0.002 for adam, 0.1 for sgd).")
     var lr: Float?
 
     @Option(
+        parsing: .unconditional,
         help: """
             Factor applied to the learning rate after each epoch, in (0, 1] (default 1: a constant \
             rate).
@@ -96,10 +103,13 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Optimizer: adam or sgd (plain, no momentum).")
     var optimizer: OptimizerKind = .adam
 
-    @Option(help: "Dropout between layers and before the output layer (default: 0.3, or the --init model's).")
+    @Option(
+        parsing: .unconditional,
+        help: "Dropout between layers and before the output layer (default: 0.3, or the --init model's).")
     var dropout: Float?
 
     @Option(
+        parsing: .unconditional,
         help: """
             Dropout on the embedding rows a training step reads: each distinct token of a batch gets one \
             mask over its row (default 0, or the --init model's; 0.3 helped on ChnSentiCorp and hurt on IMDB).
@@ -107,12 +117,14 @@ struct TrainCommand: ParsableCommand {
     var embeddingDropout: Float?
 
     @Option(
+        parsing: .unconditional,
         help: """
             Probability of replacing a training token by <unk> in each step (default 0).
             """)
     var wordDropout: Float?
 
     @Option(
+        parsing: .unconditional,
         help: """
             Decay of the moving average of the parameters that is validated and kept instead of the last \
             step's (default 0.99; 0: off, keep the last step's).
@@ -127,6 +139,7 @@ struct TrainCommand: ParsableCommand {
     var lazyAdam = false
 
     @Option(
+        parsing: .unconditional,
         help: """
             Standard deviation of the normal distribution the embedding starts from (PyTorch's \
             nn.Embedding uses 1; smaller starts let rare words' random vectors matter less). Ignored with \
@@ -135,6 +148,7 @@ struct TrainCommand: ParsableCommand {
     var embeddingInitStd: Float = ModelTrainingOptions().embeddingInitStd
 
     @Option(
+        parsing: .unconditional,
         help: """
             Epochs of skip-gram pre-training (word2vec) of the embedding on the training texts before \
             the classifier is trained; 0 starts from random vectors. Ignored with --init.
@@ -142,6 +156,7 @@ struct TrainCommand: ParsableCommand {
     var pretrainEpochs = ModelTrainingOptions().pretrainEpochs
 
     @Option(
+        parsing: .unconditional,
         help: """
             Factor on the learning rate for the embedding; 0 freezes it, keeping the pre-trained \
             vectors as they start (default: 0 when they were pre-trained on at least 2 million tokens, \
@@ -150,6 +165,7 @@ struct TrainCommand: ParsableCommand {
     var embeddingLrScale: Float?
 
     @Option(
+        parsing: .unconditional,
         help: """
             Buckets of the wide channel beside the GRU: each document's token unigrams and bigrams, hashed, \
             with a learned weight each scaled by its naive-Bayes log-count ratio, added to the logit; 0 \
@@ -157,20 +173,22 @@ struct TrainCommand: ParsableCommand {
             """)
     var ngramBuckets = ModelTrainingOptions().ngramBuckets
 
-    @Option(help: "Factor on the learning rate for the wide channel's weights.")
+    @Option(parsing: .unconditional, help: "Factor on the learning rate for the wide channel's weights.")
     var wideLrScale = ModelTrainingOptions().wideLearningRateScale
 
     @Option(
+        parsing: .unconditional,
         help: """
             Weight of the extra losses that train the BiGRU and the wide channel each to predict alone as \
             well as together (0: the joint loss only).
             """)
     var branchLoss = ModelTrainingOptions().branchLossWeight
 
-    @Option(help: "Clip the global gradient norm to this value; 0 disables.")
+    @Option(parsing: .unconditional, help: "Clip the global gradient norm to this value; 0 disables.")
     var clip: Float = 5
 
-    @Option(help: "Seed of initialisation, validation split, batch order and dropout.")
+    @Option(
+        parsing: .unconditional, help: "Seed of initialisation, validation split, batch order and dropout.")
     var seed: UInt64 = 1
 
     @Option(

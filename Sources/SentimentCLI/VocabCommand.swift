@@ -35,10 +35,10 @@ struct VocabCommand: ParsableCommand {
         name: .shortAndLong, help: "Write the vocabulary here (atomically) instead of to standard output.")
     var output: String?
 
-    @Option(help: "Keep tokens seen at least this many times.")
+    @Option(parsing: .unconditional, help: "Keep tokens seen at least this many times.")
     var minCount = 2
 
-    @Option(help: "At most this many entries, <pad> and <unk> included.")
+    @Option(parsing: .unconditional, help: "At most this many entries, <pad> and <unk> included.")
     var maxSize = 30000
 
     @OptionGroup(title: "Tokenizer") var tokenizerOptions: TokenizerOptions

@@ -270,6 +270,14 @@ private func directoryContents(_ directory: URL) throws -> [String] {
         (["--embedding-init-std", "0"], "--embedding-init-std must be a positive number"),
         (["--lr-decay", "1.5"], "--lr-decay must be in (0, 1]"),
         (["--optimizer", "rmsprop"], "--optimizer"),
+        // A negative number after a numeric option is its value, not another option.
+        (["--epochs", "-1"], "--epochs must be at least 1"),
+        (["--lr", "-1"], "--lr must be a positive number"),
+        (["--threads", "-3"], "--threads must be at least 1"),
+        (["--clip", "-1"], "--clip must be 0 or a positive number"),
+        (["--ngram-buckets", "-2"], "--ngram-buckets must be 0 or lie between 2 and"),
+        (["--wide-lr-scale", "-1"], "--wide-lr-scale must be 0 or a positive number"),
+        (["--branch-loss", "-1"], "--branch-loss must be 0 or a positive number"),
     ])
     func invalidOptionsAreUsageErrors(options: [String], message: String) throws {
         try withTemporaryDirectory { directory in
