@@ -253,6 +253,15 @@ private func directoryContents(_ directory: URL) throws -> [String] {
         }
     }
 
+    @Test func aModelDestinationThatCannotBeWrittenStopsTheRunBeforeAnyTraining() throws {
+        let result = try SentimentBinary.run(["train", corpus, "--model", "/nonexistent/dir/m.safetensors"])
+        #expect(result.status != 0)
+        #expect(
+            result.standardError.contains("/nonexistent/dir/m.safetensors: cannot write the model"),
+            "\(result.standardError)")
+        #expect(!result.standardError.contains("skip-gram") && epochLines(result.standardError).isEmpty)
+    }
+
     @Test(arguments: [
         (["--epochs", "0"], "--epochs must be at least 1"),
         (["--dropout", "1"], "--dropout must be in [0, 1)"),

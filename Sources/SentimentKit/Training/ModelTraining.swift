@@ -118,6 +118,7 @@ public enum ModelTraining {
     ) throws -> ModelTrainingOutcome {
         let start = Date()
         try validate(options, training: training)
+        if let destination { try checkWritable(destination) }
         let threads = max(1, options.threads)
         let initial = options.initialModel
         let seed = options.training.seed
@@ -262,6 +263,22 @@ public enum ModelTraining {
         return ModelTrainingOutcome(
             model: final, epochsRun: outcome.epochsRun, bestEpoch: outcome.bestEpoch,
             bestValidation: outcome.bestValidation, seconds: Date().timeIntervalSince(start))
+    }
+
+    /// Throws unless the model file's directory exists and is writable, so that a run does not train for
+    /// minutes before it finds out.
+    private static func checkWritable(_ destination: URL) throws {
+        let directory = destination.deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue
+        else {
+            throw ModelTrainingError.cannotWriteModel(
+                path: destination.path, reason: "the directory \(directory) does not exist")
+        }
+        guard FileManager.default.isWritableFile(atPath: directory) else {
+            throw ModelTrainingError.cannotWriteModel(
+                path: destination.path, reason: "the directory \(directory) is not writable")
+        }
     }
 
     /// Throws for options and inputs the network would otherwise stop the process on.
