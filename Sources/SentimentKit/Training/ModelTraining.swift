@@ -270,7 +270,8 @@ public enum ModelTraining {
     private static func checkWritable(_ destination: URL) throws {
         let directory = destination.deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
+            isDirectory.boolValue
         else {
             throw ModelTrainingError.cannotWriteModel(
                 path: destination.path, reason: "the directory \(directory) does not exist")
