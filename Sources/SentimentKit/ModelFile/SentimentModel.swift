@@ -75,8 +75,18 @@ public final class SentimentModel {
         guard ngramBuckets > 0 else {
             return (encode(tokens, vocabulary: vocabulary, maxLength: maxLength, headLength: headLength), [])
         }
-        let all = vocabulary.ids(for: tokens)
-        let ngrams = NGramHashing.buckets(of: all, buckets: ngramBuckets)
+        return encodeDocument(
+            ids: vocabulary.ids(for: tokens), maxLength: maxLength, headLength: headLength,
+            ngramBuckets: ngramBuckets)
+    }
+
+    /// `encodeDocument` from the ids of all of a document's tokens.
+    public static func encodeDocument(ids all: [Int32], maxLength: Int, headLength: Int?, ngramBuckets: Int)
+        -> (
+            ids: [Int32], ngrams: [Int32]
+        )
+    {
+        let ngrams = ngramBuckets > 0 ? NGramHashing.buckets(of: all, buckets: ngramBuckets) : []
         guard all.count > maxLength else { return (all, ngrams) }
         let head = min(headLength ?? maxLength, maxLength)
         return (Array(all[..<head] + all[(all.count - (maxLength - head))...]), ngrams)

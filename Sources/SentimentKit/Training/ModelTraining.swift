@@ -148,16 +148,17 @@ public enum ModelTraining {
         let maxLength = initial?.maxLength ?? options.maxLength
         let headLength = initial.map(\.headLength) ?? (options.headLength ?? options.maxLength / 4)
         let ngramBuckets = initial?.classifier.configuration.ngramBuckets ?? options.ngramBuckets
-        func encode(_ tokens: [[String]], _ documents: [CorpusDocument]) -> [EncodedExample] {
-            zip(tokens, documents).map { tokens, document in
+        // Every token's id, once: the wide channel's n-grams and the pre-training read whole documents.
+        let trainingIDs = trainingTokens.map { vocabulary.ids(for: $0) }
+        func encode(_ ids: [[Int32]], _ documents: [CorpusDocument]) -> [EncodedExample] {
+            zip(ids, documents).map { ids, document in
                 let encoded = SentimentModel.encodeDocument(
-                    tokens, vocabulary: vocabulary, maxLength: maxLength, headLength: headLength,
-                    ngramBuckets: ngramBuckets)
+                    ids: ids, maxLength: maxLength, headLength: headLength, ngramBuckets: ngramBuckets)
                 return EncodedExample(ids: encoded.ids, ngrams: encoded.ngrams, label: document.label)
             }
         }
-        let trainingExamples = encode(trainingTokens, trainingDocuments)
-        let validationExamples = encode(validationTokens, validationDocuments)
+        let trainingExamples = encode(trainingIDs, trainingDocuments)
+        let validationExamples = encode(validationTokens.map { vocabulary.ids(for: $0) }, validationDocuments)
         try onEvent(
             .prepared(
                 trainingDocuments: trainingExamples.count, validationDocuments: validationExamples.count,
@@ -188,7 +189,7 @@ public enum ModelTraining {
                     buckets: ngramBuckets)
             }
             if options.pretrainEpochs > 0 {
-                let documents = trainingTokens.map { vocabulary.ids(for: $0) }
+                let documents = trainingIDs
                 pretrainedTokens = documents.reduce(0) { $0 + $1.count }
                 let summary = EmbeddingPretraining.pretrain(
                     classifier, documents: documents, epochs: options.pretrainEpochs, seed: seed,
