@@ -174,6 +174,12 @@ public final class BiGRUClassifier {
         ]
     }
 
+    /// How many values training learns: every parameter but the wide channel's fixed scale.
+    public var trainableParameterCount: Int {
+        configuration.vocabularySize * configuration.embeddingDim + layout.denseCount
+            + configuration.ngramBuckets
+    }
+
     /// Every parameter by name (the dictionary `init(configuration:parameters:)` takes).
     public func parameterDictionary() -> [String: Tensor] {
         Dictionary(uniqueKeysWithValues: namedParameters().map { ($0.name, $0.tensor) })

@@ -25,9 +25,7 @@ struct InfoCommand: ParsableCommand {
     func run() throws {
         let path = try ModelLocation.resolve(model)
         let sentimentModel = try loadModel(at: path, threads: 1)
-        // Trained parameters: the wide channel's fixed scale is not one.
-        let parameterCount = sentimentModel.classifier.namedParameters().filter { $0.name != "wide.scale" }
-            .reduce(0) { $0 + $1.tensor.count }
+        let parameterCount = sentimentModel.classifier.trainableParameterCount
         let configuration = sentimentModel.fileConfiguration
         let network = configuration.network
         switch format {
