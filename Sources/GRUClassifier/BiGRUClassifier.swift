@@ -58,7 +58,7 @@ public final class BiGRUClassifier {
 
     /// A model with PyTorch's default initialisation drawn from `seed`: `embedding.weight` ~ N(0, σ²)
     /// with σ = `embeddingStandardDeviation` (PyTorch's `nn.Embedding` uses 1), every GRU tensor
-    /// ~ U(−1/√H, 1/√H), `out.weight` and `out.bias` ~ U(−1/√(2H), 1/√(2H)). Each tensor has its own
+    /// ~ U(−1/√H, 1/√H), `out.weight` and `out.bias` ~ U(−1/√W, 1/√W) for the head width W (2H, 6H with pooling). Each tensor has its own
     /// stream derived from the seed and its name, so equal seeds give equal models.
     public convenience init(
         configuration: ClassifierConfiguration, seed: UInt64, embeddingStandardDeviation: Float = 1,
@@ -81,7 +81,7 @@ public final class BiGRUClassifier {
             } else if name == ParameterLayout.wideScaleName {
                 values = [Float](repeating: 1, count: count)
             } else {
-                let fanIn = name.hasPrefix("out.") ? 2 * configuration.hidden : configuration.hidden
+                let fanIn = name.hasPrefix("out.") ? configuration.headWidth : configuration.hidden
                 let bound = 1 / Float(fanIn).squareRoot()
                 values = (0..<count).map { _ in generator.nextUniform(-bound, bound) }
             }
@@ -228,7 +228,7 @@ public final class BiGRUClassifier {
         var backward = forward
         for workspace in activeWorkspaces(batchCount: batch.count) {
             for (row, member) in workspace.shard.members.enumerated() {
-                let finals = workspace.finals.pointer + row * 2 * h
+                let finals = workspace.finals.pointer + row * configuration.headWidth
                 forward[member] = Array(UnsafeBufferPointer(start: finals, count: h))
                 backward[member] = Array(UnsafeBufferPointer(start: finals + h, count: h))
             }
@@ -271,22 +271,28 @@ public final class BiGRUClassifier {
     /// step count (which this call advances); the gradients are in `gradients`. Returns the batch's loss.
     /// An optimiser that defers updates must have brought the batch's embedding rows up to date first
     /// (`ClassifierOptimizer.prepare(_:forReading:)`).
+    /// Each n-gram bucket counts `ngramWeight` times in the wide logit (1 / keep probability under
+    /// n-gram dropout).
     public func trainingLossAndGradients(
-        batch: [[Int32]], ngrams: [[Int32]]? = nil, labels: [Float], branchLossWeight: Float = 0
+        batch: [[Int32]], ngrams: [[Int32]]? = nil, labels: [Float], branchLossWeight: Float = 0,
+        ngramWeight: Float = 1
     ) throws -> Float {
         let seed = SplitMix64.mix(dropoutSeed ^ SplitMix64.mix(UInt64(trainingSteps) &+ 0x5EED))
         let loss = try computeGradients(
             batch: batch, ngrams: ngrams, labels: labels, dropoutSeed: seed,
-            branchLossWeight: branchLossWeight)
+            branchLossWeight: branchLossWeight, ngramWeight: ngramWeight)
         trainingSteps += 1
         return loss
     }
 
     /// Fills `gradients` and returns the loss.
     private func computeGradients(
-        batch: [[Int32]], ngrams: [[Int32]]?, labels: [Float], dropoutSeed: UInt64?, branchLossWeight: Float
+        batch: [[Int32]], ngrams: [[Int32]]?, labels: [Float], dropoutSeed: UInt64?, branchLossWeight: Float,
+        ngramWeight: Float = 1
     ) throws -> Float {
-        let offsets = wideLogits(ngrams)
+        let offsets = wideLogits(ngrams).map { logits in
+            ngramWeight == 1 ? logits : logits.map { $0 * ngramWeight }
+        }
         try validate(batch, ngrams: ngrams, labels: labels)
         guard !batch.isEmpty else { throw ClassifierError.emptyBatch }
         runPass(
@@ -321,7 +327,7 @@ public final class BiGRUClassifier {
                         branchLossWeight
                         * BinaryCrossEntropy.gradient(logit: offsets[member], label: labels[member])
                 }
-                logitGradient /= Float(batch.count)
+                logitGradient = logitGradient * ngramWeight / Float(batch.count)
                 rows.removeAll(keepingCapacity: true)
                 for bucket in buckets { rows.append(logitGradient * scale[Int(bucket)]) }
                 buckets.withUnsafeBufferPointer { ids in

@@ -8,6 +8,20 @@ public enum GRUCellVariant: String, Codable, Sendable, CaseIterable {
     case resetBefore = "reset_before"
 }
 
+/// What the output layer reads of the top layer's outputs.
+public enum HeadPooling: String, Codable, Sendable, CaseIterable {
+    /// The final states only: the forward direction after the last token, the reverse after the first
+    /// (`2H` features).
+    case final = "final"
+    /// The final states, then the element-wise maximum and the mean over time of the top layer's outputs
+    /// (`6H` features; Howard & Ruder 2018's concat pooling): a long text's early words reach the output
+    /// layer directly instead of only through the recurrence.
+    case finalMaxMean = "final_max_mean"
+
+    /// How many `2H`-wide feature blocks the output layer reads.
+    public var blocks: Int { self == .final ? 1 : 3 }
+}
+
 /// The sizes and options that fix a classifier's parameter shapes and its computation.
 public struct ClassifierConfiguration: Sendable, Equatable {
     /// Number of token ids (rows of `embedding.weight`).
@@ -31,12 +45,14 @@ public struct ClassifierConfiguration: Sendable, Equatable {
     /// buckets (`NGramHashing`), each with a learned weight that adds to the logit. 0: none, the pure
     /// BiGRU (which PyTorch's `nn.GRU` reproduces exactly).
     public var ngramBuckets: Int
+    /// What the output layer reads: the final states, or also the maximum and mean over time.
+    public var pooling: HeadPooling
 
     /// A configuration; `validate()` checks the values.
     public init(
         vocabularySize: Int, embeddingDim: Int, hidden: Int, layers: Int = 1,
         cell: GRUCellVariant = .resetAfter,
-        dropout: Float = 0, embeddingDropout: Float = 0, ngramBuckets: Int = 0
+        dropout: Float = 0, embeddingDropout: Float = 0, ngramBuckets: Int = 0, pooling: HeadPooling = .final
     ) {
         self.vocabularySize = vocabularySize
         self.embeddingDim = embeddingDim
@@ -46,7 +62,11 @@ public struct ClassifierConfiguration: Sendable, Equatable {
         self.dropout = dropout
         self.embeddingDropout = embeddingDropout
         self.ngramBuckets = ngramBuckets
+        self.pooling = pooling
     }
+
+    /// The number of features the output layer reads per sequence.
+    public var headWidth: Int { 2 * hidden * pooling.blocks }
 
     /// Whether the model has the wide channel.
     public var hasWideChannel: Bool { ngramBuckets > 0 }

@@ -54,6 +54,12 @@ public struct TrainingOptions: Sendable, Equatable {
     /// Weight of the auxiliary losses of the BiGRU's and the wide channel's own logits (see
     /// `BiGRUClassifier.lossAndGradients`); 0: none.
     public var branchLossWeight: Float = 0
+    /// Probability that one of a training document's n-grams is left out of the wide channel in a step
+    /// (inverted dropout: the kept ones count 1 / (1 − rate)); 0 disables.
+    public var ngramDropout: Float = 0
+    /// Validations per epoch, at equal numbers of steps (1: after each epoch). Patience still counts
+    /// epochs.
+    public var validationsPerEpoch = 1
 
     public init() {}
 }
@@ -131,6 +137,8 @@ public final class ClassifierTrainer {
     public init(classifier: BiGRUClassifier, options: TrainingOptions, optimizer: any ClassifierOptimizer) {
         precondition(options.epochs >= 1 && options.batchSize >= 1 && options.patience >= 0)
         precondition(options.wordDropout >= 0 && options.wordDropout < 1)
+        precondition(options.ngramDropout >= 0 && options.ngramDropout < 1)
+        precondition(options.validationsPerEpoch >= 1)
         precondition(options.learningRateDecay > 0 && options.learningRateDecay <= 1)
         self.classifier = classifier
         self.options = options
@@ -147,10 +155,13 @@ public final class ClassifierTrainer {
         let start = Date()
         var generator = SplitMix64(seed: options.seed)
         var wordDropoutGenerator = SplitMix64(seed: SplitMix64.mix(options.seed ^ 0x57_6F72_6444_726F))
+        var ngramDropoutGenerator = SplitMix64(seed: SplitMix64.mix(options.seed ^ 0x4E_4772_616D_4472))
         let average = options.averageDecay.map { ParameterAverage(of: classifier, decay: $0) }
         let lengths = training.map(\.ids.count)
         let epochTokens = lengths.reduce(0) { $0 + max($1, 1) }
-        var stopping = EarlyStopping<ValidationScore>(patience: validation.isEmpty ? 0 : options.patience)
+        let checkpoints = validation.isEmpty ? 1 : options.validationsPerEpoch
+        var stopping = EarlyStopping<ValidationScore>(
+            patience: validation.isEmpty ? 0 : options.patience * checkpoints)
         var best: (epoch: Int, validation: BinaryClassificationMetrics?)?
         var epochsRun = 0
         var batchIDs: [[Int32]] = []
@@ -174,7 +185,14 @@ public final class ClassifierTrainer {
                         options.wordDropout > 0
                             ? Self.dropWords(ids, rate: options.wordDropout, using: &wordDropoutGenerator)
                             : ids)
-                    if wide { batchNGrams.append(training[index].ngrams) }
+                    if wide {
+                        batchNGrams.append(
+                            options.ngramDropout > 0
+                                ? Self.dropNGrams(
+                                    training[index].ngrams, rate: options.ngramDropout,
+                                    using: &ngramDropoutGenerator)
+                                : training[index].ngrams)
+                    }
                     batchLabels.append(training[index].label)
                     tokens += max(ids.count, 1)
                 }
@@ -182,6 +200,17 @@ public final class ClassifierTrainer {
                 if let average {
                     optimizer.synchronize(&classifier.parameters)
                     average.update(from: classifier)
+                }
+                if checkpoints > 1, batchIndex + 1 < batches.count,
+                    (batchIndex + 1) * checkpoints / batches.count
+                        != batchIndex * checkpoints / batches.count
+                {
+                    // A validation inside the epoch: kept when best, counted by the early stopping.
+                    let (parameters, metrics) = try validate(average: average, on: validation)
+                    if stopping.record(score: ValidationScore(metrics), epoch: epoch) {
+                        best = (epoch, metrics)
+                        bestParameters = parameters
+                    }
                 }
                 lossSum += Double(loss) * Double(batch.count)
                 seen += batch.count
@@ -193,22 +222,18 @@ public final class ClassifierTrainer {
             }
             let trainingSeconds = Date().timeIntervalSince(epochStart)
             epochsRun = epoch
-            optimizer.synchronize(&classifier.parameters)
-            let parameters = average?.parameters(layoutOf: classifier)
-            let evaluated =
-                try parameters.map {
-                    try BiGRUClassifier(
-                        configuration: classifier.configuration, parameters: $0,
-                        threadCount: classifier.threadCount)
-                } ?? classifier
-            let metrics = validation.isEmpty ? nil : try evaluated.metrics(on: validation)
+            let evaluation = validation.isEmpty ? nil : try validate(average: average, on: validation)
+            let metrics = evaluation?.metrics
             // Without validation every epoch counts as the best so far, so the last one is kept.
             let score =
                 metrics.map(ValidationScore.init) ?? ValidationScore(accuracy: Double(epoch), logLoss: 0)
             let isBest = stopping.record(score: score, epoch: epoch)
             if isBest {
                 best = (epoch, metrics)
-                bestParameters = parameters ?? classifier.parameterDictionary()
+                optimizer.synchronize(&classifier.parameters)
+                bestParameters =
+                    evaluation?.parameters ?? average?.parameters(layoutOf: classifier)
+                    ?? classifier.parameterDictionary()
             }
             try onEvent(
                 .epochFinished(
@@ -226,6 +251,20 @@ public final class ClassifierTrainer {
             seconds: Date().timeIntervalSince(start))
     }
 
+    /// The parameters validation judges (the average, when kept) and their metrics on `validation`.
+    private func validate(average: ParameterAverage?, on validation: [EncodedExample]) throws -> (
+        parameters: [String: Tensor], metrics: BinaryClassificationMetrics
+    ) {
+        optimizer.synchronize(&classifier.parameters)
+        guard let parameters = average?.parameters(layoutOf: classifier) else {
+            return (classifier.parameterDictionary(), try classifier.metrics(on: validation))
+        }
+        let evaluated = try BiGRUClassifier(
+            configuration: classifier.configuration, parameters: parameters,
+            threadCount: classifier.threadCount)
+        return (parameters, try evaluated.metrics(on: validation))
+    }
+
     /// One training step on `batch`: the optimiser brings the rows the batch reads up to date, the
     /// network computes the loss and gradients (with dropout), the optimiser updates the parameters.
     /// Returns the batch's loss before the update.
@@ -233,7 +272,8 @@ public final class ClassifierTrainer {
     public func step(batch: [[Int32]], ngrams: [[Int32]]? = nil, labels: [Float]) throws -> Float {
         optimizer.prepare(&classifier.parameters, forReading: batch)
         let loss = try classifier.trainingLossAndGradients(
-            batch: batch, ngrams: ngrams, labels: labels, branchLossWeight: options.branchLossWeight)
+            batch: batch, ngrams: ngrams, labels: labels, branchLossWeight: options.branchLossWeight,
+            ngramWeight: 1 / (1 - options.ngramDropout))
         optimizer.update(&classifier.parameters, with: classifier.gradients)
         return loss
     }
@@ -244,6 +284,11 @@ public final class ClassifierTrainer {
     }
 
     /// `ids` with each id replaced by `<unk>` (1) with probability `rate`.
+    /// `ngrams` without each bucket with probability `rate`.
+    static func dropNGrams(_ ngrams: [Int32], rate: Float, using generator: inout SplitMix64) -> [Int32] {
+        ngrams.filter { _ in generator.nextUnitFloat() >= rate }
+    }
+
     static func dropWords(_ ids: [Int32], rate: Float, using generator: inout SplitMix64) -> [Int32] {
         ids.map { generator.nextUnitFloat() < rate ? 1 : $0 }
     }

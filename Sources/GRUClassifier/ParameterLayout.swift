@@ -55,7 +55,7 @@ struct ParameterLayout: Sendable, Equatable {
                         biasHH: biasHH))
             }
         }
-        outWeight = add("out.weight", [1, 2 * hidden])
+        outWeight = add("out.weight", [1, configuration.headWidth])
         outBias = add("out.bias", [1])
         denseEntries = entries
         self.directions = directions

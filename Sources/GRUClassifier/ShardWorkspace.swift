@@ -56,13 +56,18 @@ final class ShardWorkspace: @unchecked Sendable {
     let state = ScratchBuffer<Float>()  // [B × H]
     let stepBuffer = ScratchBuffer<Float>()  // [B × 3H]
     let resetBuffer = ScratchBuffer<Float>()  // [B × H]
-    /// Final states of the top layer, `[B × 2H]` (forward half, then reverse half), in shard order.
+    /// The output layer's features, `[B × W]` in shard order: the top layer's final states (forward
+    /// half, then reverse half), then with pooling their maximum and mean over time.
     let finals = ScratchBuffer<Float>()
-    let headMask = ScratchBuffer<Float>()  // [B × 2H]
+    let headMask = ScratchBuffer<Float>()  // [B × W]
+    /// The top layer's outputs `[T × 2H]` and, per feature, the packed row of its maximum `[B × 2H]`
+    /// (with pooling only).
+    let topOutput = ScratchBuffer<Float>()
+    let maximumRows = ScratchBuffer<Int32>()
     let embeddingMask = ScratchBuffer<Float>()  // [U × E]
     /// Dropout site of the embedding masks, apart from the layer sites 0...layers (at most 1025).
     static let embeddingDropoutSite = 1 << 20
-    let headInput = ScratchBuffer<Float>()  // [B × 2H], finals after dropout
+    let headInput = ScratchBuffer<Float>()  // [B × W], features after dropout
     /// Logits in shard order.
     let logits = ScratchBuffer<Float>()
     /// Sum over the shard's sequences of the binary cross-entropy (when labels were given).
@@ -70,7 +75,8 @@ final class ShardWorkspace: @unchecked Sendable {
 
     // Backward.
     let stateGradient = ScratchBuffer<Float>()  // [B × H]
-    let finalGradient = ScratchBuffer<Float>()  // [B × 2H]
+    let finalGradient = ScratchBuffer<Float>()  // [B × W]
+    let topOutputGradient = ScratchBuffer<Float>()  // [T × 2H], with pooling
     let hiddenNGradient = ScratchBuffer<Float>()  // [T × H]
     let distinctProjectionGradient = ScratchBuffer<Float>()  // [U × 3H]
     let outputGradients = (ScratchBuffer<Float>(), ScratchBuffer<Float>())  // [T × 2H], ping-pong
@@ -103,6 +109,7 @@ final class ShardWorkspace: @unchecked Sendable {
         collectDistinctTokens()
         let dropoutSeed = layout.configuration.usesDropout ? options.dropoutSeed : nil
         runForward(model: model, recording: options.computeGradients, dropoutSeed: dropoutSeed)
+        if layout.configuration.pooling != .final { poolTopOutputs() }
         runOutputLayer(model: model, labels: labels, dropoutSeed: dropoutSeed, offsets: options.logitOffsets)
         guard options.computeGradients, let labels else { return }
         runBackward(
@@ -110,7 +117,7 @@ final class ShardWorkspace: @unchecked Sendable {
             offsets: options.logitOffsets, branchLossWeight: options.branchLossWeight)
     }
 
-    /// All layers forward; leaves the top layer's final states in `finals`.
+    /// All layers forward; leaves the output layer's features in `finals`.
     private func runForward(model: ModelSnapshot, recording: Bool, dropoutSeed: UInt64?) {
         let configuration = layout.configuration
         let h = configuration.hidden
@@ -141,12 +148,17 @@ final class ShardWorkspace: @unchecked Sendable {
         let state = state.reserve(count * h)
         let stepBuffer = stepBuffer.reserve(count * 3 * h)
         let resetBuffer = resetBuffer.reserve(count * h)
-        let finals = finals.reserve(count * 2 * h)
-        finals.update(repeating: 0, count: count * 2 * h)
+        let width = configuration.headWidth
+        let pooled = configuration.pooling != .final
+        let finals = finals.reserve(count * width)
+        finals.update(repeating: 0, count: count * width)
 
         for layer in 0..<configuration.layers {
             let isTop = layer == configuration.layers - 1
-            let output = isTop ? nil : layerOutputs[layer].reserve(tokenCount * 2 * h)
+            let output =
+                isTop
+                ? (pooled ? topOutput.reserve(tokenCount * 2 * h) : nil)
+                : layerOutputs[layer].reserve(tokenCount * 2 * h)
             for reverse in [false, true] {
                 let parameters = model.direction(layer: layer, reverse: reverse)
                 // The input side of every time step in one product: per distinct token in layer 0.
@@ -163,11 +175,11 @@ final class ShardWorkspace: @unchecked Sendable {
                     record: recording ? record(layer: layer, reverse: reverse, tokenCount: tokenCount) : nil)
                 if isTop {
                     for row in 0..<count {
-                        (finals + row * 2 * h + (reverse ? h : 0)).update(from: state + row * h, count: h)
+                        (finals + row * width + (reverse ? h : 0)).update(from: state + row * h, count: h)
                     }
                 }
             }
-            if let output, let dropoutSeed {
+            if let output, !isTop, let dropoutSeed {
                 // Inverted dropout on this layer's outputs, in place: the next layer reads the dropped values.
                 let mask = dropoutMasks[layer].reserve(tokenCount * 2 * h)
                 for time in 0..<shard.maxLength {
@@ -183,12 +195,72 @@ final class ShardWorkspace: @unchecked Sendable {
         }
     }
 
+    /// The maximum and the mean over time of each sequence's top-layer outputs, after its final states
+    /// in `finals` (zeros for an empty sequence); records where each maximum was.
+    private func poolTopOutputs() {
+        let h = layout.configuration.hidden
+        let width = layout.configuration.headWidth
+        let top = topOutput.pointer
+        let maximumRows = maximumRows.reserve(shard.count * 2 * h)
+        for row in 0..<shard.count {
+            let length = shard.lengths[row]
+            let maximum = finals.pointer + row * width + 2 * h
+            let mean = maximum + 2 * h
+            let rows = maximumRows + row * 2 * h
+            guard length > 0 else {
+                rows.update(repeating: -1, count: 2 * h)
+                continue
+            }
+            let first = shard.rowOffset[0] + row
+            maximum.update(from: top + first * 2 * h, count: 2 * h)
+            mean.update(from: top + first * 2 * h, count: 2 * h)
+            rows.update(repeating: Int32(first), count: 2 * h)
+            for time in 1..<length {
+                let packedRow = shard.rowOffset[time] + row
+                let output = top + packedRow * 2 * h
+                for index in 0..<2 * h {
+                    let value = output[index]
+                    if value > maximum[index] {
+                        maximum[index] = value
+                        rows[index] = Int32(packedRow)
+                    }
+                    mean[index] += value
+                }
+            }
+            let inverseLength = 1 / Float(length)
+            for index in 0..<2 * h { mean[index] *= inverseLength }
+        }
+    }
+
+    /// The gradient of the top layer's outputs from that of the pooled features in `finalGradient`:
+    /// each maximum's gradient goes to the time step it came from, each mean's is shared by all steps.
+    private func topOutputGradients() -> UnsafeMutablePointer<Float> {
+        let h = layout.configuration.hidden
+        let width = layout.configuration.headWidth
+        let gradient = topOutputGradient.reserve(shard.tokenCount * 2 * h)
+        gradient.update(repeating: 0, count: shard.tokenCount * 2 * h)
+        for row in 0..<shard.count {
+            let length = shard.lengths[row]
+            guard length > 0 else { continue }
+            let maximumGradient = finalGradient.pointer + row * width + 2 * h
+            let meanGradient = maximumGradient + 2 * h
+            let inverseLength = 1 / Float(length)
+            for time in 0..<length {
+                let target = gradient + (shard.rowOffset[time] + row) * 2 * h
+                for index in 0..<2 * h { target[index] += meanGradient[index] * inverseLength }
+            }
+            let rows = maximumRows.pointer + row * 2 * h
+            for index in 0..<2 * h { gradient[Int(rows[index]) * 2 * h + index] += maximumGradient[index] }
+        }
+        return gradient
+    }
+
     /// Dropout on the final states, the logits and (with labels) the summed loss.
     private func runOutputLayer(
         model: ModelSnapshot, labels: [Float]?, dropoutSeed: UInt64?, offsets: [Float]?
     ) {
         let configuration = layout.configuration
-        let width = 2 * configuration.hidden
+        let width = configuration.headWidth
         let count = shard.count
         let finals = finals.pointer
         let headInput: UnsafeMutablePointer<Float>
@@ -244,7 +316,8 @@ final class ShardWorkspace: @unchecked Sendable {
         // Output layer: d loss / d logit = (σ(x) − y) / batchCount.
         let gradient = denseGradient.reserve(layout.denseCount)
         gradient.update(repeating: 0, count: layout.denseCount)
-        let finalGradient = finalGradient.reserve(count * 2 * h)
+        let width = configuration.headWidth
+        let finalGradient = finalGradient.reserve(count * width)
         let headInput = headInput.pointer
         let outWeight = model.dense + layout.outWeight
         let scale = 1 / Float(batchCount)
@@ -257,8 +330,8 @@ final class ShardWorkspace: @unchecked Sendable {
             }
             logitGradient *= scale
             gradient[layout.outBias] += logitGradient
-            for index in 0..<2 * h {
-                let position = row * 2 * h + index
+            for index in 0..<width {
+                let position = row * width + index
                 gradient[layout.outWeight + index] += logitGradient * headInput[position]
                 finalGradient[position] =
                     logitGradient * outWeight[index] * (dropoutSeed == nil ? 1 : headMask.pointer[position])
@@ -269,7 +342,9 @@ final class ShardWorkspace: @unchecked Sendable {
         let hiddenNGradient = hiddenNGradient.reserve(tokenCount * h)
         let embeddingGradient = embeddingGradient.reserve(distinct * configuration.embeddingDim)
         let distinctProjectionGradient = distinctProjectionGradient.reserve(distinct * 3 * h)
-        var outputGradient: UnsafeMutablePointer<Float>? = nil  // gradient of this layer's outputs
+        // The gradient of this layer's outputs: for the top layer, from the pooled features.
+        var outputGradient: UnsafeMutablePointer<Float>? =
+            configuration.pooling != .final ? topOutputGradients() : nil
         var spareGradient = outputGradients.0
         var nextGradient = outputGradients.1
         for layer in stride(from: layers - 1, through: 0, by: -1) {
@@ -283,7 +358,7 @@ final class ShardWorkspace: @unchecked Sendable {
                     // time reaches a sequence's row only once the sequence is running.
                     for row in 0..<count {
                         (stateGradient + row * h).update(
-                            from: finalGradient + row * 2 * h + (reverse ? h : 0), count: h)
+                            from: finalGradient + row * width + (reverse ? h : 0), count: h)
                     }
                 } else {
                     stateGradient.update(repeating: 0, count: count * h)

@@ -184,6 +184,22 @@ struct TrainCommand: ParsableCommand {
             """)
     var branchLoss = ModelTrainingOptions().branchLossWeight
 
+    @Option(
+        help:
+            "What the output layer reads: the BiGRU's final states, or also their maximum and mean over time."
+    )
+    var pooling = PoolingOption(ModelTrainingOptions().pooling)
+
+    @Option(
+        parsing: .unconditional,
+        help: "Probability that a training document's n-gram is left out of the wide channel in a step.")
+    var ngramDropout = ModelTrainingOptions().training.ngramDropout
+
+    @Option(
+        parsing: .unconditional,
+        help: "Validate this many times per epoch (at equal step counts) and keep the best; 1: per epoch.")
+    var validationsPerEpoch = ModelTrainingOptions().training.validationsPerEpoch
+
     @Option(parsing: .unconditional, help: "Clip the global gradient norm to this value; 0 disables.")
     var clip: Float = 5
 
@@ -331,6 +347,9 @@ struct TrainCommand: ParsableCommand {
         options.training.seed = seed
         options.training.embeddingAdamMode = lazyAdam ? .lazy : .dense
         options.training.wordDropout = wordDropout ?? 0
+        options.pooling = pooling.headPooling
+        options.training.ngramDropout = ngramDropout
+        options.training.validationsPerEpoch = validationsPerEpoch
         if let ema { options.training.averageDecay = ema > 0 ? ema : nil }
         options.record.programVersion = SentimentCommand.version
         options.record.trainingFiles = files
@@ -338,6 +357,16 @@ struct TrainCommand: ParsableCommand {
         options.record.initializedFrom = initModel
         return options
     }
+}
+
+/// `--pooling` values.
+enum PoolingOption: String, ExpressibleByArgument, CaseIterable {
+    case final = "final"
+    case finalMaxMean = "final-max-mean"
+
+    init(_ pooling: HeadPooling) { self = pooling == .final ? .final : .finalMaxMean }
+
+    var headPooling: HeadPooling { self == .final ? .final : .finalMaxMean }
 }
 
 /// `--cell` values.

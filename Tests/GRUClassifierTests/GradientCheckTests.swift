@@ -11,9 +11,10 @@ struct GradientCheckTests {
         let dropout: Float
         var hidden = 3
         var embeddingDropout: Float = 0
+        var pooling = HeadPooling.final
         var testDescription: String {
             "\(cell.rawValue), \(layers) layer(s), dropout \(dropout), embedding dropout \(embeddingDropout), "
-                + "hidden \(hidden)"
+                + "hidden \(hidden), pooling \(pooling.rawValue)"
         }
     }
 
@@ -27,13 +28,17 @@ struct GradientCheckTests {
         // Hidden 9: the gate loops' 8-wide vector path plus one scalar element.
         Case(cell: .resetAfter, layers: 1, dropout: 0, hidden: 9),
         Case(cell: .resetBefore, layers: 2, dropout: 0, hidden: 9),
+        // Pooling: the maximum's gradient reaches one time step, the mean's every step.
+        Case(cell: .resetAfter, layers: 1, dropout: 0, pooling: .finalMaxMean),
+        Case(cell: .resetBefore, layers: 2, dropout: 0.3, embeddingDropout: 0.4, pooling: .finalMaxMean),
+        Case(cell: .resetAfter, layers: 2, dropout: 0, hidden: 9, pooling: .finalMaxMean),
     ]
 
     @Test("every parameter's gradient matches central differences", arguments: cases)
     func gradientsMatchFiniteDifferences(_ check: Case) throws {
         let configuration = TestModels.configuration(
             cell: check.cell, layers: check.layers, dropout: check.dropout,
-            embeddingDropout: check.embeddingDropout)
+            embeddingDropout: check.embeddingDropout, pooling: check.pooling)
         let model = try BiGRUClassifier(configuration: configuration, seed: 11, threadCount: 2)
         // Ragged, unsorted, with a length-1 sequence and a repeated length.
         let batch = TestModels.batch(
@@ -68,7 +73,7 @@ struct GradientCheckTests {
     @Test("forward values match the double-precision reference", arguments: cases)
     func logitsMatchReference(_ check: Case) throws {
         let configuration = TestModels.configuration(
-            cell: check.cell, layers: check.layers, hidden: check.hidden)
+            cell: check.cell, layers: check.layers, hidden: check.hidden, pooling: check.pooling)
         let model = try BiGRUClassifier(configuration: configuration, seed: 5, threadCount: 1)
         let batch = TestModels.batch(
             lengths: [3, 6, 1, 2], vocabulary: configuration.vocabularySize, seed: 8)

@@ -22,9 +22,9 @@ struct ReferenceBiGRU {
         )
     }
 
-    private func mask(site: Int, sequence: Int, position: Int) -> [Double]? {
+    private func mask(site: Int, sequence: Int, position: Int, count: Int? = nil) -> [Double]? {
         guard let dropoutSeed, configuration.dropout > 0 else { return nil }
-        let count = 2 * configuration.hidden
+        let count = count ?? 2 * configuration.hidden
         var values = [Float](repeating: 0, count: count)
         values.withUnsafeMutableBufferPointer {
             DropoutMask.fill(
@@ -37,7 +37,8 @@ struct ReferenceBiGRU {
 
     private static func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
 
-    /// Top-layer final states `[h_fwd ; h_bwd]` of sequence `index` of the batch.
+    /// The output layer's features of sequence `index` of the batch: the top layer's final states
+    /// `[h_fwd ; h_bwd]`, then with pooling the maximum and the mean over time of its outputs.
     func finalState(_ tokens: [Int32], sequence index: Int) -> [Double] {
         let h = configuration.hidden
         let embedding = parameters["embedding.weight"]!
@@ -105,8 +106,19 @@ struct ReferenceBiGRU {
             }
             inputs = outputs
         }
-        if let mask = mask(site: configuration.layers, sequence: index, position: 0) {
-            for column in 0..<2 * h { finals[column] *= mask[column] }
+        if configuration.pooling == .finalMaxMean {
+            var maximum = [Double](repeating: 0, count: 2 * h)
+            var mean = [Double](repeating: 0, count: 2 * h)
+            for column in 0..<2 * h where !inputs.isEmpty {
+                maximum[column] = inputs.map { $0[column] }.max()!
+                mean[column] = inputs.map { $0[column] }.reduce(0, +) / Double(inputs.count)
+            }
+            finals += maximum + mean
+        }
+        if let mask = mask(
+            site: configuration.layers, sequence: index, position: 0, count: configuration.headWidth)
+        {
+            for column in finals.indices { finals[column] *= mask[column] }
         }
         return finals
     }

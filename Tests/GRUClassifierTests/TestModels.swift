@@ -5,11 +5,11 @@ import GRUClassifier
 enum TestModels {
     static func configuration(
         cell: GRUCellVariant = .resetAfter, layers: Int = 1, dropout: Float = 0, vocabulary: Int = 9,
-        embedding: Int = 3, hidden: Int = 3, embeddingDropout: Float = 0
+        embedding: Int = 3, hidden: Int = 3, embeddingDropout: Float = 0, pooling: HeadPooling = .final
     ) -> ClassifierConfiguration {
         ClassifierConfiguration(
             vocabularySize: vocabulary, embeddingDim: embedding, hidden: hidden, layers: layers, cell: cell,
-            dropout: dropout, embeddingDropout: embeddingDropout)
+            dropout: dropout, embeddingDropout: embeddingDropout, pooling: pooling)
     }
 
     /// A batch with the given lengths and ids drawn from `seed`; ids repeat so embedding rows collect

@@ -29,7 +29,8 @@ public struct ModelFileConfiguration: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case embeddingDim = "embedding_dim", hidden, layers, cell, dropout,
-            embeddingDropout = "embedding_dropout", ngramBuckets = "ngram_buckets", maxLen = "max_len",
+            embeddingDropout = "embedding_dropout", ngramBuckets = "ngram_buckets", pooling,
+            maxLen = "max_len",
             headLen = "head_len", threshold,
             tokenizer, training
     }
@@ -62,7 +63,8 @@ public struct ModelFileConfiguration: Codable, Sendable, Equatable {
             cell: try container.decode(GRUCellVariant.self, forKey: .cell),
             dropout: try container.decodeIfPresent(Float.self, forKey: .dropout) ?? 0,
             embeddingDropout: try container.decodeIfPresent(Float.self, forKey: .embeddingDropout) ?? 0,
-            ngramBuckets: try container.decodeIfPresent(Int.self, forKey: .ngramBuckets) ?? 0)
+            ngramBuckets: try container.decodeIfPresent(Int.self, forKey: .ngramBuckets) ?? 0,
+            pooling: try container.decodeIfPresent(HeadPooling.self, forKey: .pooling) ?? .final)
         maxLen = try container.decodeIfPresent(Int.self, forKey: .maxLen) ?? Self.defaultMaxLength
         headLen = try container.decodeIfPresent(Int.self, forKey: .headLen)
         threshold = try container.decodeIfPresent(Float.self, forKey: .threshold) ?? Self.defaultThreshold
@@ -81,6 +83,8 @@ public struct ModelFileConfiguration: Codable, Sendable, Equatable {
         try container.encode(network.embeddingDropout, forKey: .embeddingDropout)
         // Absent for the pure BiGRU, so its files read as they always did.
         if network.ngramBuckets > 0 { try container.encode(network.ngramBuckets, forKey: .ngramBuckets) }
+        // Absent for the final states alone, likewise.
+        if network.pooling != .final { try container.encode(network.pooling, forKey: .pooling) }
         try container.encode(maxLen, forKey: .maxLen)
         try container.encodeIfPresent(headLen, forKey: .headLen)
         try container.encode(threshold, forKey: .threshold)

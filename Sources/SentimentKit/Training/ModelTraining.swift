@@ -14,6 +14,8 @@ public struct ModelTrainingOptions {
     /// Buckets of the wide channel of hashed token-id unigrams and bigrams beside the GRU (0: none, the
     /// pure BiGRU).
     public var ngramBuckets = 1 << 20
+    /// What the output layer reads of the BiGRU's outputs.
+    public var pooling = HeadPooling.final
     /// Factor on the learning rate for the wide channel's weights: a linear model over n-grams wants a
     /// larger step than the GRU (0.01 against 0.002 in the prototype that chose it).
     public var wideLearningRateScale: Float = 5
@@ -181,7 +183,8 @@ public enum ModelTraining {
                     vocabularySize: vocabulary.count, embeddingDim: options.embeddingDim,
                     hidden: options.hidden, layers: options.layers, cell: options.cell,
                     dropout: options.dropout ?? ModelTrainingOptions.defaultDropout,
-                    embeddingDropout: options.embeddingDropout ?? 0, ngramBuckets: ngramBuckets),
+                    embeddingDropout: options.embeddingDropout ?? 0, ngramBuckets: ngramBuckets,
+                    pooling: options.pooling),
                 seed: seed, embeddingStandardDeviation: options.embeddingInitStd, threadCount: threads)
             if ngramBuckets > 0 {
                 classifier.parameters.wideScale = NaiveBayesScaling.logCountRatios(
@@ -297,6 +300,10 @@ public enum ModelTraining {
         guard training.wordDropout >= 0 && training.wordDropout < 1 else {
             throw fail("wordDropout must lie in [0, 1)")
         }
+        guard training.ngramDropout >= 0 && training.ngramDropout < 1 else {
+            throw fail("ngramDropout must lie in [0, 1)")
+        }
+        guard training.validationsPerEpoch >= 1 else { throw fail("validationsPerEpoch must be at least 1") }
         guard training.learningRateDecay > 0 && training.learningRateDecay <= 1 else {
             throw fail("learningRateDecay must lie in (0, 1]")
         }
@@ -336,6 +343,8 @@ public enum ModelTraining {
             "ngram_buckets": "\(classifier.configuration.ngramBuckets)",
             "wide_lr_scale": "\(training.wideLearningRateScale)",
             "branch_loss": "\(training.branchLossWeight)",
+            "ngram_dropout": "\(training.ngramDropout)",
+            "validations_per_epoch": "\(training.validationsPerEpoch)",
             "min_count": "\(options.minCount)", "max_vocab": "\(options.maxVocabulary)",
             "valid_split": splitValidation ? "\(options.validationSplit)" : "0",
         ]
