@@ -285,6 +285,61 @@ public final class BiGRUClassifier {
         return loss
     }
 
+    /// Like `trainingLossAndGradients`, with adversarial training on the embedding (after Miyato et al.
+    /// 2017): the gradients are those of `L(E) + L(E + r)`, where `r` moves each embedding row the batch
+    /// reads along its own loss gradient, `r_u = ε · g_u / rms(g)` (rms over the batch's rows, so the
+    /// rows move by ε on average and the most influential ones most), and is held fixed. The batch's
+    /// tokens share their row's perturbation. Returns the clean loss `L(E)`; costs a second pass.
+    public func adversarialTrainingLossAndGradients(
+        batch: [[Int32]], ngrams: [[Int32]]? = nil, labels: [Float], epsilon: Float,
+        branchLossWeight: Float = 0, ngramWeight: Float = 1
+    ) throws -> Float {
+        let seed = SplitMix64.mix(dropoutSeed ^ SplitMix64.mix(UInt64(trainingSteps) &+ 0x5EED))
+        let loss = try computeGradients(
+            batch: batch, ngrams: ngrams, labels: labels, dropoutSeed: seed,
+            branchLossWeight: branchLossWeight, ngramWeight: ngramWeight)
+        trainingSteps += 1
+        let clean = gradients
+        let rowIDs = clean.embedding.rowIDs
+        let dimension = configuration.embeddingDim
+        let meanSquare = clean.embedding.squaredNorm() / Double(max(rowIDs.count, 1))
+        guard epsilon > 0, meanSquare > 0 else { return loss }
+        let factor = epsilon / Float(meanSquare.squareRoot())
+        var saved = [Float](repeating: 0, count: rowIDs.count * dimension)
+        parameters.embedding.weights.withUnsafeMutableBufferPointer { weights in
+            for (slot, id) in rowIDs.enumerated() {
+                let row = weights.baseAddress! + Int(id) * dimension
+                for column in 0..<dimension {
+                    saved[slot * dimension + column] = row[column]
+                    row[column] += factor * clean.embedding.rows[slot * dimension + column]
+                }
+            }
+        }
+        // The same dropout masks: the two losses differ only by the perturbation.
+        _ = try computeGradients(
+            batch: batch, ngrams: ngrams, labels: labels, dropoutSeed: seed,
+            branchLossWeight: branchLossWeight, ngramWeight: ngramWeight)
+        parameters.embedding.weights.withUnsafeMutableBufferPointer { weights in
+            for (slot, id) in rowIDs.enumerated() {
+                (weights.baseAddress! + Int(id) * dimension).update(
+                    from: saved.withUnsafeBufferPointer { $0.baseAddress! + slot * dimension },
+                    count: dimension)
+            }
+        }
+        gradients.dense.withUnsafeMutableBufferPointer { total in
+            clean.dense.withUnsafeBufferPointer {
+                sk_axpy(Int64(total.count), 1, $0.baseAddress!, total.baseAddress!)
+            }
+        }
+        embeddingAccumulator.add(clean.embedding)
+        embeddingAccumulator.copyGradient(into: &gradients.embedding)
+        if configuration.hasWideChannel, ngrams != nil {
+            wideAccumulator.add(clean.wide)
+            wideAccumulator.copyGradient(into: &gradients.wide)
+        }
+        return loss
+    }
+
     /// Fills `gradients` and returns the loss.
     private func computeGradients(
         batch: [[Int32]], ngrams: [[Int32]]?, labels: [Float], dropoutSeed: UInt64?, branchLossWeight: Float,

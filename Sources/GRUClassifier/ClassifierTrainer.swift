@@ -57,6 +57,9 @@ public struct TrainingOptions: Sendable, Equatable {
     /// Probability that one of a training document's n-grams is left out of the wide channel in a step
     /// (inverted dropout: the kept ones count 1 / (1 − rate)); 0 disables.
     public var ngramDropout: Float = 0
+    /// Size ε of the adversarial perturbation of the embedding rows (see
+    /// `BiGRUClassifier.adversarialTrainingLossAndGradients`); 0 disables. Doubles a step's cost.
+    public var adversarialEpsilon: Float = 0
     /// Validations per epoch, at equal numbers of steps (1: after each epoch). Patience still counts
     /// epochs.
     public var validationsPerEpoch = 1
@@ -271,9 +274,14 @@ public final class ClassifierTrainer {
     @discardableResult
     public func step(batch: [[Int32]], ngrams: [[Int32]]? = nil, labels: [Float]) throws -> Float {
         optimizer.prepare(&classifier.parameters, forReading: batch)
-        let loss = try classifier.trainingLossAndGradients(
-            batch: batch, ngrams: ngrams, labels: labels, branchLossWeight: options.branchLossWeight,
-            ngramWeight: 1 / (1 - options.ngramDropout))
+        let loss =
+            options.adversarialEpsilon > 0
+            ? try classifier.adversarialTrainingLossAndGradients(
+                batch: batch, ngrams: ngrams, labels: labels, epsilon: options.adversarialEpsilon,
+                branchLossWeight: options.branchLossWeight, ngramWeight: 1 / (1 - options.ngramDropout))
+            : try classifier.trainingLossAndGradients(
+                batch: batch, ngrams: ngrams, labels: labels, branchLossWeight: options.branchLossWeight,
+                ngramWeight: 1 / (1 - options.ngramDropout))
         optimizer.update(&classifier.parameters, with: classifier.gradients)
         return loss
     }

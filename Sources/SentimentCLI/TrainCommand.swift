@@ -197,6 +197,12 @@ struct TrainCommand: ParsableCommand {
 
     @Option(
         parsing: .unconditional,
+        help: "Adversarial training: move the embedding rows by this much along their loss gradient (0: off)."
+    )
+    var adversarial = ModelTrainingOptions().training.adversarialEpsilon
+
+    @Option(
+        parsing: .unconditional,
         help: "Validate this many times per epoch (at equal step counts) and keep the best; 1: per epoch.")
     var validationsPerEpoch = ModelTrainingOptions().training.validationsPerEpoch
 
@@ -349,6 +355,7 @@ struct TrainCommand: ParsableCommand {
         options.training.wordDropout = wordDropout ?? 0
         options.pooling = pooling.headPooling
         options.training.ngramDropout = ngramDropout
+        options.training.adversarialEpsilon = adversarial
         options.training.validationsPerEpoch = validationsPerEpoch
         if let ema { options.training.averageDecay = ema > 0 ? ema : nil }
         options.record.programVersion = SentimentCommand.version
