@@ -58,8 +58,9 @@ public final class BiGRUClassifier {
 
     /// A model with PyTorch's default initialisation drawn from `seed`: `embedding.weight` ~ N(0, σ²)
     /// with σ = `embeddingStandardDeviation` (PyTorch's `nn.Embedding` uses 1), every GRU tensor
-    /// ~ U(−1/√H, 1/√H), `out.weight` and `out.bias` ~ U(−1/√W, 1/√W) for the head width W (2H, 6H with pooling). Each tensor has its own
-    /// stream derived from the seed and its name, so equal seeds give equal models.
+    /// ~ U(−1/√H, 1/√H), `out.weight` and `out.bias` ~ U(−1/√W, 1/√W) for the head width W (2H; 6H
+    /// with pooling). Each tensor has its own stream derived from the seed and its name, so equal seeds
+    /// give equal models.
     public convenience init(
         configuration: ClassifierConfiguration, seed: UInt64, embeddingStandardDeviation: Float = 1,
         threadCount: Int? = nil
@@ -271,16 +272,13 @@ public final class BiGRUClassifier {
     /// step count (which this call advances); the gradients are in `gradients`. Returns the batch's loss.
     /// An optimiser that defers updates must have brought the batch's embedding rows up to date first
     /// (`ClassifierOptimizer.prepare(_:forReading:)`).
-    /// Each n-gram bucket counts `ngramWeight` times in the wide logit (1 / keep probability under
-    /// n-gram dropout).
     public func trainingLossAndGradients(
-        batch: [[Int32]], ngrams: [[Int32]]? = nil, labels: [Float], branchLossWeight: Float = 0,
-        ngramWeight: Float = 1
+        batch: [[Int32]], ngrams: [[Int32]]? = nil, labels: [Float], branchLossWeight: Float = 0
     ) throws -> Float {
         let seed = SplitMix64.mix(dropoutSeed ^ SplitMix64.mix(UInt64(trainingSteps) &+ 0x5EED))
         let loss = try computeGradients(
             batch: batch, ngrams: ngrams, labels: labels, dropoutSeed: seed,
-            branchLossWeight: branchLossWeight, ngramWeight: ngramWeight)
+            branchLossWeight: branchLossWeight)
         trainingSteps += 1
         return loss
     }
@@ -292,12 +290,12 @@ public final class BiGRUClassifier {
     /// tokens share their row's perturbation. Returns the clean loss `L(E)`; costs a second pass.
     public func adversarialTrainingLossAndGradients(
         batch: [[Int32]], ngrams: [[Int32]]? = nil, labels: [Float], epsilon: Float,
-        branchLossWeight: Float = 0, ngramWeight: Float = 1
+        branchLossWeight: Float = 0
     ) throws -> Float {
         let seed = SplitMix64.mix(dropoutSeed ^ SplitMix64.mix(UInt64(trainingSteps) &+ 0x5EED))
         let loss = try computeGradients(
             batch: batch, ngrams: ngrams, labels: labels, dropoutSeed: seed,
-            branchLossWeight: branchLossWeight, ngramWeight: ngramWeight)
+            branchLossWeight: branchLossWeight)
         trainingSteps += 1
         let clean = gradients
         let rowIDs = clean.embedding.rowIDs
@@ -318,12 +316,13 @@ public final class BiGRUClassifier {
         // The same dropout masks: the two losses differ only by the perturbation.
         _ = try computeGradients(
             batch: batch, ngrams: ngrams, labels: labels, dropoutSeed: seed,
-            branchLossWeight: branchLossWeight, ngramWeight: ngramWeight)
+            branchLossWeight: branchLossWeight)
         parameters.embedding.weights.withUnsafeMutableBufferPointer { weights in
-            for (slot, id) in rowIDs.enumerated() {
-                (weights.baseAddress! + Int(id) * dimension).update(
-                    from: saved.withUnsafeBufferPointer { $0.baseAddress! + slot * dimension },
-                    count: dimension)
+            saved.withUnsafeBufferPointer { saved in
+                for (slot, id) in rowIDs.enumerated() {
+                    (weights.baseAddress! + Int(id) * dimension).update(
+                        from: saved.baseAddress! + slot * dimension, count: dimension)
+                }
             }
         }
         gradients.dense.withUnsafeMutableBufferPointer { total in
@@ -342,12 +341,9 @@ public final class BiGRUClassifier {
 
     /// Fills `gradients` and returns the loss.
     private func computeGradients(
-        batch: [[Int32]], ngrams: [[Int32]]?, labels: [Float], dropoutSeed: UInt64?, branchLossWeight: Float,
-        ngramWeight: Float = 1
+        batch: [[Int32]], ngrams: [[Int32]]?, labels: [Float], dropoutSeed: UInt64?, branchLossWeight: Float
     ) throws -> Float {
-        let offsets = wideLogits(ngrams).map { logits in
-            ngramWeight == 1 ? logits : logits.map { $0 * ngramWeight }
-        }
+        let offsets = wideLogits(ngrams)
         try validate(batch, ngrams: ngrams, labels: labels)
         guard !batch.isEmpty else { throw ClassifierError.emptyBatch }
         runPass(
@@ -382,7 +378,7 @@ public final class BiGRUClassifier {
                         branchLossWeight
                         * BinaryCrossEntropy.gradient(logit: offsets[member], label: labels[member])
                 }
-                logitGradient = logitGradient * ngramWeight / Float(batch.count)
+                logitGradient /= Float(batch.count)
                 rows.removeAll(keepingCapacity: true)
                 for bucket in buckets { rows.append(logitGradient * scale[Int(bucket)]) }
                 buckets.withUnsafeBufferPointer { ids in

@@ -54,15 +54,9 @@ public struct TrainingOptions: Sendable, Equatable {
     /// Weight of the auxiliary losses of the BiGRU's and the wide channel's own logits (see
     /// `BiGRUClassifier.lossAndGradients`); 0: none.
     public var branchLossWeight: Float = 0
-    /// Probability that one of a training document's n-grams is left out of the wide channel in a step
-    /// (inverted dropout: the kept ones count 1 / (1 − rate)); 0 disables.
-    public var ngramDropout: Float = 0
     /// Size ε of the adversarial perturbation of the embedding rows (see
     /// `BiGRUClassifier.adversarialTrainingLossAndGradients`); 0 disables. Doubles a step's cost.
     public var adversarialEpsilon: Float = 0
-    /// Validations per epoch, at equal numbers of steps (1: after each epoch). Patience still counts
-    /// epochs.
-    public var validationsPerEpoch = 1
 
     public init() {}
 }
@@ -140,8 +134,6 @@ public final class ClassifierTrainer {
     public init(classifier: BiGRUClassifier, options: TrainingOptions, optimizer: any ClassifierOptimizer) {
         precondition(options.epochs >= 1 && options.batchSize >= 1 && options.patience >= 0)
         precondition(options.wordDropout >= 0 && options.wordDropout < 1)
-        precondition(options.ngramDropout >= 0 && options.ngramDropout < 1)
-        precondition(options.validationsPerEpoch >= 1)
         precondition(options.learningRateDecay > 0 && options.learningRateDecay <= 1)
         self.classifier = classifier
         self.options = options
@@ -158,13 +150,10 @@ public final class ClassifierTrainer {
         let start = Date()
         var generator = SplitMix64(seed: options.seed)
         var wordDropoutGenerator = SplitMix64(seed: SplitMix64.mix(options.seed ^ 0x57_6F72_6444_726F))
-        var ngramDropoutGenerator = SplitMix64(seed: SplitMix64.mix(options.seed ^ 0x4E_4772_616D_4472))
         let average = options.averageDecay.map { ParameterAverage(of: classifier, decay: $0) }
         let lengths = training.map(\.ids.count)
         let epochTokens = lengths.reduce(0) { $0 + max($1, 1) }
-        let checkpoints = validation.isEmpty ? 1 : options.validationsPerEpoch
-        var stopping = EarlyStopping<ValidationScore>(
-            patience: validation.isEmpty ? 0 : options.patience * checkpoints)
+        var stopping = EarlyStopping<ValidationScore>(patience: validation.isEmpty ? 0 : options.patience)
         var best: (epoch: Int, validation: BinaryClassificationMetrics?)?
         var epochsRun = 0
         var batchIDs: [[Int32]] = []
@@ -188,14 +177,7 @@ public final class ClassifierTrainer {
                         options.wordDropout > 0
                             ? Self.dropWords(ids, rate: options.wordDropout, using: &wordDropoutGenerator)
                             : ids)
-                    if wide {
-                        batchNGrams.append(
-                            options.ngramDropout > 0
-                                ? Self.dropNGrams(
-                                    training[index].ngrams, rate: options.ngramDropout,
-                                    using: &ngramDropoutGenerator)
-                                : training[index].ngrams)
-                    }
+                    if wide { batchNGrams.append(training[index].ngrams) }
                     batchLabels.append(training[index].label)
                     tokens += max(ids.count, 1)
                 }
@@ -203,17 +185,6 @@ public final class ClassifierTrainer {
                 if let average {
                     optimizer.synchronize(&classifier.parameters)
                     average.update(from: classifier)
-                }
-                if checkpoints > 1, batchIndex + 1 < batches.count,
-                    (batchIndex + 1) * checkpoints / batches.count
-                        != batchIndex * checkpoints / batches.count
-                {
-                    // A validation inside the epoch: kept when best, counted by the early stopping.
-                    let (parameters, metrics) = try validate(average: average, on: validation)
-                    if stopping.record(score: ValidationScore(metrics), epoch: epoch) {
-                        best = (epoch, metrics)
-                        bestParameters = parameters
-                    }
                 }
                 lossSum += Double(loss) * Double(batch.count)
                 seen += batch.count
@@ -278,10 +249,9 @@ public final class ClassifierTrainer {
             options.adversarialEpsilon > 0
             ? try classifier.adversarialTrainingLossAndGradients(
                 batch: batch, ngrams: ngrams, labels: labels, epsilon: options.adversarialEpsilon,
-                branchLossWeight: options.branchLossWeight, ngramWeight: 1 / (1 - options.ngramDropout))
+                branchLossWeight: options.branchLossWeight)
             : try classifier.trainingLossAndGradients(
-                batch: batch, ngrams: ngrams, labels: labels, branchLossWeight: options.branchLossWeight,
-                ngramWeight: 1 / (1 - options.ngramDropout))
+                batch: batch, ngrams: ngrams, labels: labels, branchLossWeight: options.branchLossWeight)
         optimizer.update(&classifier.parameters, with: classifier.gradients)
         return loss
     }
@@ -292,11 +262,6 @@ public final class ClassifierTrainer {
     }
 
     /// `ids` with each id replaced by `<unk>` (1) with probability `rate`.
-    /// `ngrams` without each bucket with probability `rate`.
-    static func dropNGrams(_ ngrams: [Int32], rate: Float, using generator: inout SplitMix64) -> [Int32] {
-        ngrams.filter { _ in generator.nextUnitFloat() >= rate }
-    }
-
     static func dropWords(_ ids: [Int32], rate: Float, using generator: inout SplitMix64) -> [Int32] {
         ids.map { generator.nextUnitFloat() < rate ? 1 : $0 }
     }

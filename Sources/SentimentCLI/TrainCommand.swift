@@ -192,19 +192,9 @@ struct TrainCommand: ParsableCommand {
 
     @Option(
         parsing: .unconditional,
-        help: "Probability that a training document's n-gram is left out of the wide channel in a step.")
-    var ngramDropout = ModelTrainingOptions().training.ngramDropout
-
-    @Option(
-        parsing: .unconditional,
         help: "Adversarial training: move the embedding rows by this much along their loss gradient (0: off)."
     )
     var adversarial = ModelTrainingOptions().training.adversarialEpsilon
-
-    @Option(
-        parsing: .unconditional,
-        help: "Validate this many times per epoch (at equal step counts) and keep the best; 1: per epoch.")
-    var validationsPerEpoch = ModelTrainingOptions().training.validationsPerEpoch
 
     @Option(parsing: .unconditional, help: "Clip the global gradient norm to this value; 0 disables.")
     var clip: Float = 5
@@ -354,9 +344,7 @@ struct TrainCommand: ParsableCommand {
         options.training.embeddingAdamMode = lazyAdam ? .lazy : .dense
         options.training.wordDropout = wordDropout ?? 0
         options.pooling = pooling.headPooling
-        options.training.ngramDropout = ngramDropout
         options.training.adversarialEpsilon = adversarial
-        options.training.validationsPerEpoch = validationsPerEpoch
         if let ema { options.training.averageDecay = ema > 0 ? ema : nil }
         options.record.programVersion = SentimentCommand.version
         options.record.trainingFiles = files

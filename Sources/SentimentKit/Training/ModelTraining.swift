@@ -300,13 +300,9 @@ public enum ModelTraining {
         guard training.wordDropout >= 0 && training.wordDropout < 1 else {
             throw fail("wordDropout must lie in [0, 1)")
         }
-        guard training.ngramDropout >= 0 && training.ngramDropout < 1 else {
-            throw fail("ngramDropout must lie in [0, 1)")
-        }
         guard training.adversarialEpsilon >= 0 && training.adversarialEpsilon.isFinite else {
             throw fail("adversarialEpsilon must be finite and at least 0")
         }
-        guard training.validationsPerEpoch >= 1 else { throw fail("validationsPerEpoch must be at least 1") }
         guard training.learningRateDecay > 0 && training.learningRateDecay <= 1 else {
             throw fail("learningRateDecay must lie in (0, 1]")
         }
@@ -346,9 +342,7 @@ public enum ModelTraining {
             "ngram_buckets": "\(classifier.configuration.ngramBuckets)",
             "wide_lr_scale": "\(training.wideLearningRateScale)",
             "branch_loss": "\(training.branchLossWeight)",
-            "ngram_dropout": "\(training.ngramDropout)",
             "adversarial": "\(training.adversarialEpsilon)",
-            "validations_per_epoch": "\(training.validationsPerEpoch)",
             "min_count": "\(options.minCount)", "max_vocab": "\(options.maxVocabulary)",
             "valid_split": splitValidation ? "\(options.validationSplit)" : "0",
         ]
