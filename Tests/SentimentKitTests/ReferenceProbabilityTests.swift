@@ -1,11 +1,13 @@
 import Foundation
+import GRUClassifier
 import SentimentKit
 import Testing
 
 /// The README's description of how a probability is computed, pinned against an implementation that
 /// shares no code with this package: scripts/reference_probability.py (NumPy) computed
 /// Fixtures/reference_probabilities.json from Fixtures/reference_model.safetensors (a 2-layer model with
-/// a 64-bucket wide channel and a cut of 8 tokens, 3 from the start).
+/// a 64-bucket wide channel and a cut of 8 tokens, 3 from the start), and the `_pooled` pair from a
+/// 1-layer model whose output layer also reads the maximum and mean over time.
 @Suite struct ReferenceProbabilityTests {
     struct Fixture: Decodable {
         struct Text: Decodable {
@@ -21,14 +23,21 @@ import Testing
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Fixtures")
 
-    @Test func theScorerComputesWhatTheIndependentScriptComputes() throws {
+    @Test(arguments: [("", 2, HeadPooling.final), ("_pooled", 1, HeadPooling.finalMaxMean)])
+    func theScorerComputesWhatTheIndependentScriptComputes(
+        suffix: String, layers: Int, pooling: HeadPooling
+    ) throws {
         let fixture = try JSONDecoder().decode(
             Fixture.self,
-            from: Data(contentsOf: Self.fixtures.appendingPathComponent("reference_probabilities.json")))
+            from: Data(
+                contentsOf: Self.fixtures.appendingPathComponent("reference_probabilities\(suffix).json")))
         let model = try SentimentModel(
-            contentsOf: Self.fixtures.appendingPathComponent("reference_model.safetensors"), threadCount: 1)
+            contentsOf: Self.fixtures.appendingPathComponent("reference_model\(suffix).safetensors"),
+            threadCount: 1)
         #expect(model.classifier.configuration.ngramBuckets == 64)
-        #expect(model.classifier.configuration.layers == 2)
+        #expect(model.classifier.configuration.layers == layers)
+        #expect(model.classifier.configuration.pooling == pooling)
+        #expect(fixture.texts.contains { $0.tokens.isEmpty }, "no empty text")
         #expect(fixture.texts.contains { $0.tokens.count > model.maxLength }, "no text exercises the cut")
         let scorer = try TextScorer(model: model, threads: 1)
         let texts = fixture.texts.map(\.text)
