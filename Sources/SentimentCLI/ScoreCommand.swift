@@ -68,10 +68,7 @@ struct ScoreCommand: ParsableCommand {
     }
 
     func run() throws {
-        let sentimentModel = try loadModel(at: ModelLocation.resolve(model), threads: threadOptions.count)
-        let textScorer = try TextScorer(
-            model: sentimentModel, threads: threadOptions.count, threshold: threshold)
-        let inputs = try (files.isEmpty ? ["-"] : files).map { try InputFile(path: $0) }
+        // The output file's temporary is created first: an unwritable -o stops the run before any work.
         let writer = try output.map { path in
             do {
                 return try AtomicFileWriter(destination: URL(fileURLWithPath: path))
@@ -79,6 +76,10 @@ struct ScoreCommand: ParsableCommand {
                 throw CommandFailure("\(error)")
             }
         }
+        let sentimentModel = try loadModel(at: ModelLocation.resolve(model), threads: threadOptions.count)
+        let textScorer = try TextScorer(
+            model: sentimentModel, threads: threadOptions.count, threshold: threshold)
+        let inputs = try (files.isEmpty ? ["-"] : files).map { try InputFile(path: $0) }
         let scorer = LineScorer(
             scorer: textScorer, format: format, withText: withText, textColumn: textColumn)
         do {

@@ -57,6 +57,8 @@ struct VocabCommand: ParsableCommand {
     }
 
     func run() throws {
+        // An unwritable -o stops the run before any work.
+        if let output { try AtomicFile.checkWritable(URL(fileURLWithPath: output)) }
         let pool = try TokenizerPool(settings: tokenizerOptions.settings, count: threadOptions.count)
         let options = corpusOptions.readerOptions(requiresLabels: false)
         // Open every file first, so that a missing one stops the run before any work.
