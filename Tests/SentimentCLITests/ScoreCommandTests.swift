@@ -344,7 +344,8 @@ private func expectClose(
             #expect(none.status != 0)
             #expect(none.standardOutput == "")
             #expect(
-                none.standardError.contains("no model: sentiment.safetensors is not in the current directory")
+                none.standardError.hasPrefix(
+                    "Error: sentiment.safetensors: no model here (the default when neither")
             )
             #expect(
                 none.standardError.contains("sentiment train"), "the message should tell how to train one")
