@@ -8,6 +8,8 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Evaluate a model on labelled files: accuracy, F1, ROC-AUC, log loss, confusion matrix.",
+        // The full list of options is too wide for an 80-column terminal; OPTIONS lists them.
+        usage: "sentiment eval [<options>] <files> ...",
         discussion: """
             Reads the labelled formats `train` reads. Precision, recall and F1 are those of the positive \
             class at the threshold; ROC-AUC ranks by the model's logits; log loss is the mean binary \

@@ -7,6 +7,8 @@ struct ScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "score",
         abstract: "Score text: one probability and label per input line.",
+        // The full list of options is too wide for an 80-column terminal; OPTIONS lists them.
+        usage: "sentiment score [<options>] [<files> ...]",
         discussion: """
             Reads standard input when no file is given. Every input line gives exactly one output line, \
             in order, empty lines and lines with invalid UTF-8 included (invalid bytes are replaced with \

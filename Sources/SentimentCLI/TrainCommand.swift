@@ -33,7 +33,8 @@ struct TrainCommand: ParsableCommand {
             Examples:
               sentiment train reviews.tsv
               sentiment train train.tsv --valid dev.tsv --epochs 5 --model film.safetensors
-              sentiment train more.csv --init film.safetensors --lr 0.0005 --model film2.safetensors
+              sentiment train more.csv --init film.safetensors --lr 0.0005 \\
+                  --model film2.safetensors
             """
     )
 
