@@ -67,6 +67,14 @@ public final class TextScorer {
         )
     }
 
+    /// The logit (log-odds of positive; the probability is its sigmoid) of each text, in order, scored in
+    /// length-sorted batches: what `metrics(on:)` ranks and thresholds, for a caller that wants the
+    /// per-text scores and the metrics from one pass.
+    public func logits(for texts: [String]) throws -> [Float] {
+        let examples = encode(texts).map { EncodedExample(ids: $0.ids, ngrams: $0.ngrams, label: 0) }
+        return try model.classifier.logits(on: examples)
+    }
+
     /// The token ids the network's GRU sees for each text.
     public func tokenIDs(for texts: [String]) -> [[Int32]] {
         pool.tokens(of: texts).map(model.encode)
