@@ -262,6 +262,33 @@ private func directoryContents(_ directory: URL) throws -> [String] {
         #expect(!result.standardError.contains("skip-gram") && epochLines(result.standardError).isEmpty)
     }
 
+    @Test func theLibraryCallWithTheSameSeedReproducesTheCommandsModel() throws {
+        try withTemporaryDirectory { directory in
+            let model = directory.appendingPathComponent("cli.safetensors")
+            let result = try SentimentBinary.run(
+                ["train", corpus, "--model", model.path, "--epochs", "2", "--seed", "3", "--threads", "1"]
+                    + TestModelFiles.tinyNetwork)
+            #expect(result.status == 0, "\(result.standardError)")
+            var options = ModelTrainingOptions()
+            options.embeddingDim = 8
+            options.hidden = 8
+            options.training.epochs = 2
+            options.training.seed = 3
+            options.threads = 1
+            let library = try ModelTraining.train(
+                training: try CorpusReader.labelledDocuments([corpus]), options: options)
+            let command = try SentimentModel(contentsOf: model)
+            #expect(command.vocabulary == library.model.vocabulary)
+            let bits = { (model: SentimentModel) in
+                model.classifier.namedParameters().map { ($0.name, $0.tensor.values.map(\.bitPattern)) }
+            }
+            #expect(bits(command).map(\.0) == bits(library.model).map(\.0))
+            #expect(bits(command).map(\.1) == bits(library.model).map(\.1), "the parameters differ")
+            #expect(command.trainingRecord?.bestEpoch == library.bestEpoch)
+            #expect(command.trainingRecord?.validationAccuracy == library.bestValidation?.accuracy)
+        }
+    }
+
     @Test func unlabelledTextIsRefusedNamingTheFileAndLine() throws {
         try withTemporaryDirectory { directory in
             let sentences = directory.appendingPathComponent("sentences.txt")

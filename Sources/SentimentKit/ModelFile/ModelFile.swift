@@ -256,6 +256,11 @@ extension SentimentModel {
             trainingRecord: configuration.training)
     }
 
+    /// Loads the model file at `path` (see `init(contentsOf:threadCount:)`).
+    public convenience init(path: String, threadCount: Int? = nil) throws {
+        try self.init(contentsOf: URL(fileURLWithPath: path), threadCount: threadCount)
+    }
+
     /// The `config` metadata this model is written with.
     public var fileConfiguration: ModelFileConfiguration {
         ModelFileConfiguration(

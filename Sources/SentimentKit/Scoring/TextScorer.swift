@@ -6,7 +6,7 @@ import Tokenizer
 ///
 /// The one scoring path: `sentiment score` and `sentiment eval` use it, and so does a program that scores
 /// text with the library. Not safe to use from several threads at once (the network and the tokenizers
-/// keep scratch state); make one scorer per thread instead.
+/// keep scratch state); `ConcurrentScorer` is, for programs that score from several tasks.
 public final class TextScorer {
     /// The model texts are scored with.
     public let model: SentimentModel
