@@ -129,6 +129,11 @@ private let unlabelled = CorpusReaderOptions(requiresLabels: false)
         var plain = CorpusReaderOptions()
         plain.format = .text
         #expect(throws: InputError.self) { _ = try documents("great film\n", name: "a.tsv", options: plain) }
+        // However many blank lines come first.
+        let late = inputErrorMessage {
+            _ = try documents(String(repeating: "\n", count: 100) + "great film\n", name: "notes.txt")
+        }
+        #expect(late?.hasPrefix("notes.txt:101: no label") == true, "\(late ?? "")")
         // An empty file is no corpus, but no error either.
         #expect(try documents("\n\n", name: "empty.txt").isEmpty)
     }

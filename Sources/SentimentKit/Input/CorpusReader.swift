@@ -151,7 +151,14 @@ public final class CorpusReader {
         switch format {
         case .jsonl: return try jsonDocument(line)
         case .fasttext: return try fastTextDocument(line)
-        default: return makeDocument(text: line.bytes[...], label: nil, line: line.number)
+        default:
+            // Past the first 64 lines the opening check did not see: plain text has no labels either way.
+            if options.requiresLabels {
+                throw InputError.unreadableLayout(
+                    file: fileName, line: line.number,
+                    message: Self.unlabelledMessage(TextDecoder.decode(line.bytes).text))
+            }
+            return makeDocument(text: line.bytes[...], label: nil, line: line.number)
         }
     }
 
