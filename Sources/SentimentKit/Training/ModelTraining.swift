@@ -334,6 +334,20 @@ public enum ModelTraining {
         else {
             throw fail("embeddingInitStd must be positive and pretrainEpochs at least 0")
         }
+        // Rates and weights that would train nonsense (or NaN) without stopping anything.
+        if let rate = options.learningRate, !(rate > 0 && rate.isFinite) {
+            throw fail("learningRate must be a positive number")
+        }
+        if let clip = training.clipNorm, !(clip > 0 && clip.isFinite) {
+            throw fail("clipNorm must be a positive number (nil: no clipping)")
+        }
+        for (name, value) in [
+            ("wideLearningRateScale", options.wideLearningRateScale),
+            ("branchLossWeight", options.branchLossWeight),
+            ("embeddingLearningRateScale", options.embeddingLearningRateScale ?? 0),
+        ] where !(value >= 0 && value.isFinite) {
+            throw fail("\(name) must be 0 or a positive number")
+        }
     }
 
     /// The options stored in the model's training record (`config.training.options`).
