@@ -272,6 +272,13 @@ extension BiGRUClassifier {
     public func metrics(on examples: [EncodedExample], threshold: Double = 0.5, batchSize: Int = 256) throws
         -> BinaryClassificationMetrics
     {
+        try BinaryClassificationMetrics(
+            logits: logits(on: examples, batchSize: batchSize), labels: examples.map { $0.label >= 0.5 },
+            threshold: threshold)
+    }
+
+    /// The logit of each of `examples` (labels unused), in order, scored in length-sorted batches.
+    public func logits(on examples: [EncodedExample], batchSize: Int = 256) throws -> [Float] {
         var logits = [Float](repeating: 0, count: examples.count)
         let wide = configuration.hasWideChannel
         for batch in lengthSortedBatches(lengths: examples.map(\.ids.count), batchSize: batchSize) {
@@ -279,7 +286,6 @@ extension BiGRUClassifier {
                 for: batch.map { examples[$0].ids }, ngrams: wide ? batch.map { examples[$0].ngrams } : nil)
             for (position, index) in batch.enumerated() { logits[index] = batchLogits[position] }
         }
-        return try BinaryClassificationMetrics(
-            logits: logits, labels: examples.map { $0.label >= 0.5 }, threshold: threshold)
+        return logits
     }
 }

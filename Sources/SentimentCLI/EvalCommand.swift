@@ -8,15 +8,23 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Evaluate a model on labelled files: accuracy, F1, ROC-AUC, log loss, confusion matrix.",
+        // The full list of options is too wide for an 80-column terminal; OPTIONS lists them.
+        usage: "sentiment eval [<options>] <files> ...",
         discussion: """
             Reads the labelled formats `train` reads. Precision, recall and F1 are those of the positive \
             class at the threshold; ROC-AUC ranks by the model's logits; log loss is the mean binary \
             cross-entropy. A metric that is undefined on the data (e.g. ROC-AUC with one class only) shows \
             as "-" (null in JSON).
 
+            Beside the metrics at the model's threshold (or --threshold), the threshold that maximises \
+            F1 on these files is reported with its metrics (JSON "best_f1"). --errors N lists the N \
+            most confidently misclassified documents with their file:line, label, probability and text \
+            (JSON "errors").
+
             Examples:
               sentiment eval test.tsv
               sentiment eval --model film.safetensors --format json test.csv
+              sentiment eval --errors 10 test.tsv
             """
     )
 
@@ -35,6 +43,11 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Output format: table or json.")
     var format: EvalOutputFormat = .table
 
+    @Option(
+        parsing: .unconditional,
+        help: "List the N most confidently misclassified documents (file:line, label, probability, text).")
+    var errors: Int?
+
     @OptionGroup var threadOptions: ThreadOptions
 
     @OptionGroup(title: "Input") var corpusOptions: CorpusOptions
@@ -44,6 +57,7 @@ struct EvalCommand: ParsableCommand {
         if let threshold, !(threshold >= 0 && threshold <= 1) {
             throw ValidationError("--threshold must be in [0, 1]")
         }
+        if let errors, errors < 0 { throw ValidationError("--errors must be at least 0") }
     }
 
     func run() throws {
@@ -51,24 +65,37 @@ struct EvalCommand: ParsableCommand {
         let scorer = try TextScorer(
             model: loadModel(at: modelPath, threads: threadOptions.count), threads: threadOptions.count,
             threshold: threshold)
-        let documents = try CorpusReader.readLabelledDocuments(
+        let corpus = try CorpusReader.readLabelledCorpus(
             files, options: corpusOptions.readerOptions(requiresLabels: true))
-        guard !documents.isEmpty else {
+        guard !corpus.documents.isEmpty else {
             throw CommandFailure("\(files.joined(separator: ", ")): no documents")
         }
-        let metrics = try scorer.metrics(on: documents)
+        let logits = try scorer.logits(for: corpus.documents.map(\.text))
+        let labels = corpus.documents.map { $0.label >= 0.5 }
+        let metrics = try BinaryClassificationMetrics(
+            logits: logits, labels: labels, threshold: Double(scorer.threshold))
+        let bestF1 = try BinaryClassificationMetrics.maximizingF1(logits: logits, labels: labels)
+        let misclassified = errors.map {
+            MisclassifiedDocument.mostConfident(
+                $0, in: corpus, logits: logits, threshold: Double(scorer.threshold))
+        }
         switch format {
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let report = EvalReport(model: modelPath, files: files, metrics: metrics)
+            let report = EvalReport(
+                model: modelPath, files: files, metrics: metrics, bestF1: bestF1, errors: misclassified)
             try FileWriting.writeToStandardOutput(Array(encoder.encode(report)) + [0x0A])
         case .table:
-            try FileWriting.writeToStandardOutput(Array(Self.table(metrics, files: files).utf8))
+            var text = Self.table(metrics, files: files, bestF1: bestF1)
+            if let misclassified { text += MisclassifiedDocument.table(misclassified) }
+            try FileWriting.writeToStandardOutput(Array(text.utf8))
         }
     }
 
-    static func table(_ metrics: BinaryClassificationMetrics, files: [String]) -> String {
+    static func table(
+        _ metrics: BinaryClassificationMetrics, files: [String], bestF1: BinaryClassificationMetrics? = nil
+    ) -> String {
         func value(_ number: Double?) -> String { number.map { String(format: "%.4f", $0) } ?? "-" }
         let matrix = metrics.confusionMatrix
         let width = max(9, String(max(matrix.actualNegatives, matrix.actualPositives)).count + 2)
@@ -84,6 +111,10 @@ struct EvalCommand: ParsableCommand {
             F1          \(value(metrics.f1))
             ROC-AUC     \(value(metrics.rocAUC))
             log loss    \(value(metrics.logLoss))
+            best F1     \(bestF1.map { best in
+                "\(value(best.f1)) at threshold \(String(format: "%.4g", best.threshold)) (accuracy "
+                    + "\(value(best.accuracy)), precision \(value(best.precision)), recall \(value(best.recall)))"
+            } ?? "-")
 
             confusion matrix   \(String(repeating: " ", count: width - 8))pred neg\(String(repeating: " ", count: width - 8))pred pos
               actual negative  \(cell(matrix.trueNegatives))\(cell(matrix.falsePositives))
@@ -102,5 +133,23 @@ enum EvalOutputFormat: String, ExpressibleByArgument, CaseIterable {
 struct EvalReport: Encodable {
     var model: String
     var files: [String]
+    /// At the model's threshold (or --threshold).
     var metrics: BinaryClassificationMetrics
+    /// At the threshold that maximises F1 on the files; null without positive labels.
+    var bestF1: BinaryClassificationMetrics?
+    /// With --errors only.
+    var errors: [MisclassifiedDocument]?
+
+    private enum CodingKeys: String, CodingKey {
+        case model, files, metrics, bestF1 = "best_f1", errors
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(model, forKey: .model)
+        try container.encode(files, forKey: .files)
+        try container.encode(metrics, forKey: .metrics)
+        try container.encode(bestF1, forKey: .bestF1)
+        try container.encodeIfPresent(errors, forKey: .errors)
+    }
 }

@@ -28,3 +28,10 @@ extension CorpusReader {
         try labelledDocuments(paths, options: options) { $0.reportSkippedAndRepairedLines() }
     }
 }
+
+extension CorpusReader {
+    /// `readLabelledDocuments`, with the file and line of each document.
+    static func readLabelledCorpus(_ paths: [String], options: CorpusReaderOptions) throws -> LabelledCorpus {
+        try labelledCorpus(paths, options: options) { $0.reportSkippedAndRepairedLines() }
+    }
+}

@@ -19,8 +19,8 @@ enum ModelLocation {
         if let path = ProcessInfo.processInfo.environment[environmentVariable], !path.isEmpty { return path }
         guard FileManager.default.fileExists(atPath: defaultPath) else {
             throw CommandFailure(
-                "no model: \(defaultPath) is not in the current directory and neither --model nor "
-                    + "\(environmentVariable) names one; train one with `sentiment train FILE` "
+                "\(defaultPath): no model here (the default when neither --model nor "
+                    + "\(environmentVariable) names one); train one with `sentiment train FILE` "
                     + "(e.g. `sentiment train corpora/en.tsv`)")
         }
         return defaultPath

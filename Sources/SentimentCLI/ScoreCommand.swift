@@ -7,6 +7,8 @@ struct ScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "score",
         abstract: "Score text: one probability and label per input line.",
+        // The full list of options is too wide for an 80-column terminal; OPTIONS lists them.
+        usage: "sentiment score [<options>] [<files> ...]",
         discussion: """
             Reads standard input when no file is given. Every input line gives exactly one output line, \
             in order, empty lines and lines with invalid UTF-8 included (invalid bytes are replaced with \
@@ -21,7 +23,9 @@ struct ScoreCommand: ParsableCommand {
             With --text-column N each line is a TSV row and its N-th column is scored; a first row whose \
             N-th column is a header name (text, review, sentence, …) is a header: TSV output gives it a \
             header row too, JSON Lines output skips it. An empty line is scored as empty text; a non-empty \
-            line without an N-th column stops the run with its file and line.
+            line without an N-th column stops the run with its file and line. Without --text-column, a \
+            file whose first line is a TSV header naming a text column (label<TAB>text, say) has that \
+            column scored, as stderr says; a header without one stops the run.
 
             Examples:
               echo "great film" | sentiment score
@@ -68,10 +72,7 @@ struct ScoreCommand: ParsableCommand {
     }
 
     func run() throws {
-        let sentimentModel = try loadModel(at: ModelLocation.resolve(model), threads: threadOptions.count)
-        let textScorer = try TextScorer(
-            model: sentimentModel, threads: threadOptions.count, threshold: threshold)
-        let inputs = try (files.isEmpty ? ["-"] : files).map { try InputFile(path: $0) }
+        // The output file's temporary is created first: an unwritable -o stops the run before any work.
         let writer = try output.map { path in
             do {
                 return try AtomicFileWriter(destination: URL(fileURLWithPath: path))
@@ -79,11 +80,16 @@ struct ScoreCommand: ParsableCommand {
                 throw CommandFailure("\(error)")
             }
         }
-        let scorer = LineScorer(
-            scorer: textScorer, format: format, withText: withText, textColumn: textColumn)
+        let sentimentModel = try loadModel(at: ModelLocation.resolve(model), threads: threadOptions.count)
+        let textScorer = try TextScorer(
+            model: sentimentModel, threads: threadOptions.count, threshold: threshold)
+        let inputs = try (files.isEmpty ? ["-"] : files).map { try InputFile(path: $0) }
         do {
             for input in inputs {
                 let lines = LineReader(file: input)
+                let scorer = LineScorer(
+                    scorer: textScorer, format: format, withText: withText,
+                    textColumn: try textColumn ?? Self.headerTextColumn(lines, file: input.name))
                 var batch: [LineReader.Line] = []
                 var invalidLines = 0
                 while let first = try lines.next() {
@@ -112,6 +118,40 @@ struct ScoreCommand: ParsableCommand {
             writer?.abort()
             throw error
         }
+    }
+}
+
+extension ScoreCommand {
+    /// Without --text-column: the text column named by a header on line 1 (a labelled TSV file, whose
+    /// label must not be scored as text), announced on standard error; nil when line 1 is no such
+    /// header. A first line that looks like `label<TAB>text` without a header gets a warning.
+    static func headerTextColumn(_ lines: LineReader, file: String) throws -> Int? {
+        guard let first = try lines.peek(1).first, first.number == 1, first.bytes.contains(0x09) else {
+            return nil
+        }
+        let fields = first.bytes.split(separator: 0x09, omittingEmptySubsequences: false).map {
+            String(decoding: $0, as: UTF8.self)
+        }
+        let isHeader =
+            fields.contains { ColumnNames.isTextName($0) || ColumnNames.isLabelName($0) }
+            && !fields.contains { LabelParser.parse($0) != nil }
+        if isHeader, let text = fields.firstIndex(where: { ColumnNames.isTextName($0) }) {
+            FileWriting.printError(
+                "\(file):1: a header: scoring its column \(text + 1) (\"\(fields[text])\") on every line; "
+                    + "--text-column N chooses another")
+            return text + 1
+        }
+        if isHeader {
+            throw CommandFailure(
+                "\(file):1: a header without a text column (\(fields.joined(separator: ", "))); "
+                    + "--text-column N names the column to score")
+        }
+        if fields.count == 2, let labelled = [0, 1].first(where: { LabelParser.parse(fields[$0]) != nil }) {
+            FileWriting.printError(
+                "\(file):1: looks like a labelled line; the whole line is scored, label included "
+                    + "(--text-column \(2 - labelled) scores the text alone)")
+        }
+        return nil
     }
 }
 

@@ -10,10 +10,10 @@ struct SentimentCommand: ParsableCommand {
         abstract: "Binary text sentiment classification with a bidirectional GRU.",
         discussion: """
             Train a model on labelled text, then score new text with it:
-              sentiment train reviews.tsv                 # writes sentiment.safetensors
-              echo "great film" | sentiment score         # probability and label per line
+              sentiment train reviews.tsv         # writes sentiment.safetensors
+              echo "great film" | sentiment score # probability and label per line
               sentiment score a.txt b.txt -o scores.tsv
-              sentiment eval test.tsv                     # accuracy, F1, ROC-AUC, confusion matrix
+              sentiment eval test.tsv             # accuracy, F1, ROC-AUC, confusion matrix
             """,
         version: version,
         subcommands: [

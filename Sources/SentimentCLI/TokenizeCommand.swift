@@ -8,6 +8,8 @@ struct TokenizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokenize",
         abstract: "Print the tokens of each input line, separated by spaces.",
+        // The full list of options is too wide for an 80-column terminal; OPTIONS lists them.
+        usage: "sentiment tokenize [<options>] [<files> ...]",
         discussion: """
             Text is normalised (Unicode NFKC, typographic apostrophes to ', full case folding unless \
             --keep-case) and split into words by ICU, which also segments Chinese, Japanese, Thai, Lao, \

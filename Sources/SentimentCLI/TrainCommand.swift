@@ -9,11 +9,15 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a sentiment model on labelled files and write it as a safetensors file.",
         discussion: """
-            Reads TSV, CSV (RFC 4180), JSON Lines ("text"/"label"), fastText (__label__X text) and plain \
-            labelled formats; labels are 0/1, neg/pos, negative/positive or false/true in any case. A \
-            header row is detected by its column names (label/sentiment/polarity, text/review/sentence/…); \
-            without one the label is in the first or last column. Bad lines stop the run with file and \
-            line, unless --skip-bad-lines.
+            Reads TSV, CSV (RFC 4180), JSON Lines ("text"/"label") and fastText (__label__X text); labels \
+            are 0/1, neg/pos, negative/positive or false/true in any case. A header row is detected by its \
+            column names (label/sentiment/polarity, text/review/sentence/…); without one the label is in \
+            the first or last column. A file that reads as plain text (one sentence per line) has no labels \
+            and is refused. Bad lines stop the run with file and line, unless --skip-bad-lines. Training \
+            documents, a --valid file or a validation split of one class only stop the run.
+
+            Before any work the model's directory is checked and the model locked (flock on MODEL.lock): \
+            a second run writing the same --model stops at once.
 
             The vocabulary is built from the training documents. A validation set (--valid, or a \
             stratified --valid-split of the training files) is scored after each epoch; training stops \
@@ -29,7 +33,8 @@ struct TrainCommand: ParsableCommand {
             Examples:
               sentiment train reviews.tsv
               sentiment train train.tsv --valid dev.tsv --epochs 5 --model film.safetensors
-              sentiment train more.csv --init film.safetensors --lr 0.0005 --model film2.safetensors
+              sentiment train more.csv --init film.safetensors --lr 0.0005 \\
+                  --model film2.safetensors
             """
     )
 
@@ -267,6 +272,9 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let start = Date()
+        // Before any work: the model's directory must take the file, and no other run may be writing it.
+        let destination = try ModelDestination(URL(fileURLWithPath: model))
+        defer { destination.release() }
         let readerOptions = corpusOptions.readerOptions(requiresLabels: true)
         let training = try CorpusReader.readLabelledDocuments(files, options: readerOptions)
         guard !training.isEmpty else {
@@ -277,9 +285,45 @@ struct TrainCommand: ParsableCommand {
             throw CommandFailure("\(valid.joined(separator: ", ")): no documents to validate on")
         }
         let progress = TrainingProgress(epochs: epochs)
-        let outcome = try ModelTraining.train(
+        let outcome: ModelTrainingOutcome
+        do {
+            outcome = try train(training, validation, destination: destination, progress: progress)
+        } catch ModelTrainingError.singleClass(let set, let positive, let count) {
+            throw CommandFailure(singleClassMessage(set, positive: positive, count: count))
+        }
+        var summary = "trained \(outcome.epochsRun) epoch\(outcome.epochsRun == 1 ? "" : "s") in "
+        summary += TrainingProgress.duration(Date().timeIntervalSince(start))
+        if let accuracy = outcome.bestValidation?.accuracy {
+            summary +=
+                "; best validation accuracy \(TrainingProgress.fixed(accuracy, 4)) at epoch \(outcome.bestEpoch)"
+        }
+        summary += "; model written to \(model)"
+        FileWriting.printError(summary)
+    }
+
+    /// A set of one class, named by its files and options.
+    private func singleClassMessage(_ set: DocumentSet, positive: Bool, count: Int) -> String {
+        let reason = ModelTrainingError.singleClassReason(positive: positive, count: count)
+        switch set {
+        case .training:
+            return "\(files.joined(separator: ", ")): \(reason); training needs documents of both classes"
+        case .validation:
+            return "\(valid.joined(separator: ", ")): \(reason); validation needs documents of both classes"
+        case .validationSplit:
+            return
+                "\(files.joined(separator: ", ")): the validation split (--valid-split \(validSplit)): \(reason); "
+                + "give --valid FILE with both classes, or more documents of the rarer class"
+        }
+    }
+
+    /// Runs the library's training, reporting its events on standard error.
+    private func train(
+        _ training: [CorpusDocument], _ validation: [CorpusDocument], destination: ModelDestination,
+        progress: TrainingProgress
+    ) throws -> ModelTrainingOutcome {
+        try ModelTraining.train(
             training: training, validation: validation, options: try trainingOptions(),
-            destination: URL(fileURLWithPath: model)
+            writingTo: destination
         ) { event in
             switch event {
             case .prepared(let trainingCount, let validationCount, let vocabularySize, let threads):
@@ -300,14 +344,6 @@ struct TrainCommand: ParsableCommand {
             case .checkpointWritten: break
             }
         }
-        var summary = "trained \(outcome.epochsRun) epoch\(outcome.epochsRun == 1 ? "" : "s") in "
-        summary += TrainingProgress.duration(Date().timeIntervalSince(start))
-        if let accuracy = outcome.bestValidation?.accuracy {
-            summary +=
-                "; best validation accuracy \(TrainingProgress.fixed(accuracy, 4)) at epoch \(outcome.bestEpoch)"
-        }
-        summary += "; model written to \(model)"
-        FileWriting.printError(summary)
     }
 
     /// The library's options from the command line's; unset options keep the library's default rules.

@@ -28,19 +28,41 @@ final class TrainingProgress {
             guard batch == batchCount || now.timeIntervalSince(lastDraw) >= 0.2 else { return }
             lastDraw = now
             let fraction = Double(tokens) / Double(max(epochTokens, 1))
-            let width = 24
-            let filled = min(width, Int(fraction * Double(width)))
-            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
             let rate = Double(tokens) / max(seconds, 1e-9)
             let remaining = Double(epochTokens - tokens) / max(rate, 1e-9)
-            FileWriting.printError(
-                "\r\u{1B}[2Kepoch \(epoch)/\(epochs) \(bar) \(Int(fraction * 100))% loss \(Self.fixed(loss, 4)) "
-                    + "\(Self.grouped(rate)) tok/s, \(Self.duration(remaining)) left",
-                newline: false)
+            let line = Self.barLine(
+                epoch: "epoch \(epoch)/\(epochs)", fraction: fraction,
+                details: [
+                    "loss \(Self.fixed(loss, 4))", "\(Self.grouped(rate)) tok/s,",
+                    "\(Self.duration(remaining)) left",
+                ], columns: TerminalWidth.columns(of: 2))
+            FileWriting.printError("\r\u{1B}[2K" + line, newline: false)
         case .epochFinished(let summary):
             if isTerminal { FileWriting.printError("\r\u{1B}[2K", newline: false) }
             FileWriting.printError(Self.line(for: summary, epochs: epochs))
         }
+    }
+
+    /// The widest bar drawn.
+    static let maximumBarWidth = 24
+
+    /// The progress line for a terminal `columns` wide: the epoch, a bar, the percentage and as many of
+    /// `details` as fit. Always narrower than the terminal (a line that reaches its last column would
+    /// wrap, and every redraw would then stack a new line): the bar shrinks first, then details go.
+    static func barLine(epoch: String, fraction: Double, details: [String], columns: Int) -> String {
+        let room = columns - 1
+        let percent = "\(Int(fraction * 100))%"
+        for kept in stride(from: details.count, through: 0, by: -1) {
+            let tail = ([percent] + details.prefix(kept)).joined(separator: " ")
+            let barWidth = min(maximumBarWidth, room - epoch.count - tail.count - 2)
+            if barWidth >= 5 {
+                let filled = min(barWidth, Int(fraction * Double(barWidth)))
+                let bar =
+                    String(repeating: "█", count: filled) + String(repeating: "░", count: barWidth - filled)
+                return "\(epoch) \(bar) \(tail)"
+            }
+        }
+        return ["\(epoch) \(percent)", percent].first { $0.count <= room } ?? ""
     }
 
     static func line(for summary: EpochSummary, epochs: Int) -> String {
@@ -75,5 +97,22 @@ final class TrainingProgress {
         let whole = Int(seconds.rounded())
         if whole < 3600 { return String(format: "%d min %02d s", whole / 60, whole % 60) }
         return String(format: "%d h %02d min", whole / 3600, (whole % 3600) / 60)
+    }
+}
+
+/// The width of the terminal progress is drawn on.
+enum TerminalWidth {
+    /// When neither the terminal nor `COLUMNS` tells.
+    static let fallback = 80
+
+    /// The columns of the terminal on `descriptor` (asked each time: the window may be resized), else
+    /// the `COLUMNS` environment variable, else `fallback`.
+    static func columns(of descriptor: Int32) -> Int {
+        var size = winsize()
+        if ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 { return Int(size.ws_col) }
+        if let value = ProcessInfo.processInfo.environment["COLUMNS"], let columns = Int(value), columns > 0 {
+            return columns
+        }
+        return fallback
     }
 }

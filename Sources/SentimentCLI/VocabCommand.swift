@@ -9,6 +9,8 @@ struct VocabCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vocab",
         abstract: "Build a vocabulary (token<TAB>count lines in id order) from corpus files.",
+        // The full list of options is too wide for an 80-column terminal; OPTIONS lists them.
+        usage: "sentiment vocab [<options>] <files> ...",
         discussion: """
             Reads TSV, CSV (RFC 4180 quoting), JSON Lines ("text"/"label" keys), fastText \
             (__label__X text) or plain text (one document per line); the format comes from the \
@@ -23,7 +25,8 @@ struct VocabCommand: ParsableCommand {
 
             Examples:
               sentiment vocab train.tsv -o vocab.tsv
-              sentiment vocab reviews.csv --text-column review --min-count 5 --max-size 20000
+              sentiment vocab reviews.csv --text-column review --min-count 5 \\
+                  --max-size 20000
               cat *.txt | sentiment vocab --input-format text -
             """
     )
@@ -57,6 +60,8 @@ struct VocabCommand: ParsableCommand {
     }
 
     func run() throws {
+        // An unwritable -o stops the run before any work.
+        if let output { try AtomicFile.checkWritable(URL(fileURLWithPath: output)) }
         let pool = try TokenizerPool(settings: tokenizerOptions.settings, count: threadOptions.count)
         let options = corpusOptions.readerOptions(requiresLabels: false)
         // Open every file first, so that a missing one stops the run before any work.

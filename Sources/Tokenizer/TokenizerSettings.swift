@@ -17,11 +17,14 @@ public struct TokenizerSettings: Codable, Sendable, Equatable, Hashable {
         self.recognizesEmoticons = recognizesEmoticons
     }
 
-    private enum CodingKeys: String, CodingKey {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
         case locale
         case keepCase = "keep_case"
         case recognizesEmoticons = "emoticons"
     }
+
+    /// The JSON keys of the settings, so a reader can refuse keys it would otherwise ignore.
+    public static let keyNames = Set(CodingKeys.allCases.map(\.rawValue))
 
     public init(from decoder: any Decoder) throws {
         let defaults = TokenizerSettings()

@@ -18,18 +18,30 @@ extension Vocabulary: Codable {
 }
 
 extension Vocabulary {
-    /// Why a vocabulary table could not be read; `line` counts from 1.
+    /// Why a vocabulary table could not be read; `line` counts from 1. Described as `FILE:LINE: reason`,
+    /// like every input error.
     public struct TableError: Error, Equatable, CustomStringConvertible {
+        /// The table's name in messages (its path).
+        public var file: String
         public var line: Int
         public var message: String
-        public var description: String { "line \(line): \(message)" }
+        public var description: String { "\(file):\(line): \(message)" }
+
+        public init(file: String = Vocabulary.defaultTableName, line: Int, message: String) {
+            self.file = file
+            self.line = line
+            self.message = message
+        }
     }
+
+    /// The name a table's errors give it when its reader names none.
+    public static let defaultTableName = "<vocabulary>"
 
     /// Reads the text `sentiment vocab` writes: one `token<TAB>count` line per id, `<pad>` and `<unk>`
     /// first. The counts are checked to be integers but not kept. A final newline and CRLF line ends are
-    /// accepted.
+    /// accepted. `name` (the file's path) names the table in errors.
     /// - Throws: `TableError` naming the line of the first problem.
-    public init(table: String) throws {
+    public init(table: String, name: String = Vocabulary.defaultTableName) throws {
         var tokens: [String] = []
         var seen: [String: Int] = [:]
         // "\r\n" is one Character in Swift, so both line ends are separators.
@@ -38,17 +50,18 @@ extension Vocabulary {
         for (index, line) in lines.enumerated() {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
             guard fields.count == 2, !fields[0].isEmpty, Int(fields[1]) != nil else {
-                throw TableError(line: index + 1, message: "expected token<TAB>count")
+                throw TableError(file: name, line: index + 1, message: "expected token<TAB>count")
             }
             let token = String(fields[0])
             if let previous = seen.updateValue(index + 1, forKey: token) {
                 throw TableError(
-                    line: index + 1, message: "token \"\(token)\" already appears on line \(previous)")
+                    file: name, line: index + 1,
+                    message: "token \"\(token)\" already appears on line \(previous)")
             }
             tokens.append(token)
         }
         guard tokens.count >= 2, tokens[0] == Self.paddingToken, tokens[1] == Self.unknownToken else {
-            throw TableError(line: 1, message: "the table must start with <pad> and <unk>")
+            throw TableError(file: name, line: 1, message: "the table must start with <pad> and <unk>")
         }
         self.init(validatedTokens: tokens)
     }

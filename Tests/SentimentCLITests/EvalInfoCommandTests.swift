@@ -78,6 +78,58 @@ private func tableValue(_ table: String, _ name: String) -> String? {
             ])
     }
 
+    @Test func errorsListTheSurestMistakesWithTheirPlaceAndBestF1IsReported() throws {
+        let model = try trainedModel()
+        // The shared model gets its own training file right at 0.5; a high threshold makes mistakes.
+        let eval = try SentimentBinary.run([
+            "eval", "-m", model.path, "--format", "json", "--errors", "5", "--threshold", "0.97", corpus,
+        ])
+        #expect(eval.status == 0, "\(eval.standardError)")
+        let object = try jsonObject(eval.standardOutput)
+        let metrics = try evalReport(eval.standardOutput).metrics
+        let matrix = metrics.confusionMatrix
+        let errors = try #require(object["errors"] as? [[String: Any]])
+        #expect(errors.count == min(5, matrix.falsePositives + matrix.falseNegatives))
+        #expect(errors.count > 1, "no mistakes to list at threshold 0.97")
+        let corpusLines = outputLines(try String(contentsOf: TestModelFiles.englishCorpus, encoding: .utf8))
+        var previousWrongness = Double.infinity
+        for error in errors {
+            #expect(Set(error.keys) == ["file", "line", "label", "probability", "text"])
+            #expect(error["file"] as? String == corpus)
+            // FILE:LINE points at the document: its line holds this label and this text.
+            let line = try #require(error["line"] as? Int)
+            let label = try #require(error["label"] as? String)
+            let text = try #require(error["text"] as? String)
+            #expect(corpusLines[line - 1] == "\(label == "positive" ? 1 : 0)\t\(text)")
+            // Misclassified at the threshold, surest first.
+            let probability = try #require(error["probability"] as? Double)
+            let threshold = metrics.threshold
+            #expect((probability >= threshold) != (label == "positive"))
+            let wrongness = label == "positive" ? threshold - probability : probability - threshold
+            #expect(wrongness <= previousWrongness + 1e-7)
+            previousWrongness = wrongness
+        }
+        // The best threshold's F1 is at least the given threshold's, on the same documents.
+        let best = try #require(object["best_f1"] as? [String: Any])
+        let bestF1 = try #require(best["f1"] as? Double)
+        #expect(bestF1 >= (metrics.f1 ?? 0))
+        let bestMatrix = try #require(best["confusion_matrix"] as? [String: Int])
+        #expect(bestMatrix.values.reduce(0, +) == 400)
+
+        let table = try SentimentBinary.run([
+            "eval", "-m", model.path, "--errors", "2", "--threshold", "0.97", corpus,
+        ])
+        let lines = outputLines(table.standardOutput)
+        let heading = try #require(lines.firstIndex(of: "most confidently misclassified (2 shown)"))
+        #expect(lines[heading + 1].hasPrefix("  \(corpus):\(errors[0]["line"] as? Int ?? 0)  "))
+        #expect(lines.count == heading + 3)
+        let bestRow = try #require(tableValue(table.standardOutput, "best F1"))
+        #expect(bestRow.hasPrefix(String(format: "%.4f at threshold ", bestF1)))
+        // Without --errors the JSON has no "errors" key.
+        let plain = try SentimentBinary.run(["eval", "-m", model.path, "--format", "json", corpus])
+        #expect(try jsonObject(plain.standardOutput)["errors"] == nil)
+    }
+
     @Test func tableShowsTheSameFigures() throws {
         let model = try trainedModel()
         let table = try SentimentBinary.run(["eval", "-m", model.path, corpus])
@@ -140,7 +192,7 @@ private func tableValue(_ table: String, _ name: String) -> String? {
             let noModel = try SentimentBinary.run(
                 ["eval", corpus], in: directory, environment: environment())
             #expect(noModel.status != 0)
-            #expect(noModel.standardError.contains("no model"))
+            #expect(noModel.standardError.contains("no model here"))
         }
     }
 }

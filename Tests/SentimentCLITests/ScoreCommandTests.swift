@@ -223,6 +223,46 @@ private func expectClose(
         }
     }
 
+    @Test func aLabelledTSVWithAHeaderHasItsTextColumnScoredWithoutTextColumn() throws {
+        let model = try trainedModel()
+        try withTemporaryDirectory { directory in
+            let table = directory.appendingPathComponent("test.tsv")
+            try Data("label\ttext\tid\n1\tA heavenly tiramisu\t7\n0\tRude staff\t8\n".utf8).write(to: table)
+            let automatic = try SentimentBinary.run(["score", "-m", model.path, "--with-text", table.path])
+            #expect(automatic.status == 0, "\(automatic.standardError)")
+            #expect(
+                automatic.standardError
+                    == "\(table.path):1: a header: scoring its column 2 (\"text\") on every line; --text-column N "
+                    + "chooses another\n")
+            let explicit = try SentimentBinary.run(
+                ["score", "-m", model.path, "--with-text", "--text-column", "2", table.path])
+            #expect(automatic.standardOutput == explicit.standardOutput)
+            // The labels never reach the scorer.
+            #expect(
+                outputLines(automatic.standardOutput).dropFirst().map { ScoreLine($0)?.text } == [
+                    "A heavenly tiramisu", "Rude staff",
+                ])
+
+            let noText = directory.appendingPathComponent("ids.tsv")
+            try Data("label\tid\n1\t7\n".utf8).write(to: noText)
+            let refused = try SentimentBinary.run(["score", "-m", model.path, noText.path])
+            #expect(refused.status == 1)
+            #expect(
+                refused.standardError
+                    == "Error: \(noText.path):1: a header without a text column (label, id); --text-column N names "
+                    + "the column to score\n")
+            #expect(refused.standardOutput == "")
+
+            // Headerless labelled lines are scored whole, with a warning that says how to score the text.
+            let headless = directory.appendingPathComponent("headless.tsv")
+            try Data("1\tA heavenly tiramisu\n".utf8).write(to: headless)
+            let warned = try SentimentBinary.run(["score", "-m", model.path, headless.path])
+            #expect(warned.status == 0)
+            #expect(outputLines(warned.standardOutput).count == 1)
+            #expect(warned.standardError.contains("(--text-column 2 scores the text alone)"))
+        }
+    }
+
     @Test func textColumnScoresEmptyLinesAndStopsAtARowWithoutTheColumn() throws {
         let model = try trainedModel()
         try withTemporaryDirectory { directory in
@@ -304,7 +344,8 @@ private func expectClose(
             #expect(none.status != 0)
             #expect(none.standardOutput == "")
             #expect(
-                none.standardError.contains("no model: sentiment.safetensors is not in the current directory")
+                none.standardError.hasPrefix(
+                    "Error: sentiment.safetensors: no model here (the default when neither")
             )
             #expect(
                 none.standardError.contains("sentiment train"), "the message should tell how to train one")

@@ -262,6 +262,110 @@ private func directoryContents(_ directory: URL) throws -> [String] {
         #expect(!result.standardError.contains("skip-gram") && epochLines(result.standardError).isEmpty)
     }
 
+    @Test func theLibraryCallWithTheSameSeedReproducesTheCommandsModel() throws {
+        try withTemporaryDirectory { directory in
+            let model = directory.appendingPathComponent("cli.safetensors")
+            let result = try SentimentBinary.run(
+                ["train", corpus, "--model", model.path, "--epochs", "2", "--seed", "3", "--threads", "1"]
+                    + TestModelFiles.tinyNetwork)
+            #expect(result.status == 0, "\(result.standardError)")
+            var options = ModelTrainingOptions()
+            options.embeddingDim = 8
+            options.hidden = 8
+            options.training.epochs = 2
+            options.training.seed = 3
+            options.threads = 1
+            let library = try ModelTraining.train(
+                training: try CorpusReader.labelledDocuments([corpus]), options: options)
+            let command = try SentimentModel(contentsOf: model)
+            #expect(command.vocabulary == library.model.vocabulary)
+            let bits = { (model: SentimentModel) in
+                model.classifier.namedParameters().map { ($0.name, $0.tensor.values.map(\.bitPattern)) }
+            }
+            #expect(bits(command).map(\.0) == bits(library.model).map(\.0))
+            #expect(bits(command).map(\.1) == bits(library.model).map(\.1), "the parameters differ")
+            #expect(command.trainingRecord?.bestEpoch == library.bestEpoch)
+            #expect(command.trainingRecord?.validationAccuracy == library.bestValidation?.accuracy)
+        }
+    }
+
+    @Test func unlabelledTextIsRefusedNamingTheFileAndLine() throws {
+        try withTemporaryDirectory { directory in
+            let sentences = directory.appendingPathComponent("sentences.txt")
+            try Data("\ngreat film\nawful acting\n".utf8).write(to: sentences)
+            let semicolons = directory.appendingPathComponent("reviews.txt")
+            try Data("label;text\n1;great film\n0;awful\n".utf8).write(to: semicolons)
+            // `eval` needs a model to get as far as its input; `train` must not write one.
+            let evalModel = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "sentiment-eval-\(UUID().uuidString).safetensors")
+            try TestModelFiles.writeConstantModel(logit: 1, to: evalModel)
+            defer { try? FileManager.default.removeItem(at: evalModel) }
+            for (file, extra) in [
+                (sentences, "sentence"), (semicolons, "semicolon-separated columns are not read"),
+            ] {
+                for command in ["train", "eval"] {
+                    let model =
+                        command == "eval"
+                        ? evalModel.path : directory.appendingPathComponent("m.safetensors").path
+                    let result = try SentimentBinary.run(
+                        [command, file.path, "--model", model], in: directory)
+                    #expect(result.status == 1, "\(result.standardError)")
+                    let line = file == sentences ? 2 : 1
+                    #expect(
+                        result.standardError.hasPrefix("Error: \(file.path):\(line): no label: "),
+                        "\(result.standardError)")
+                    #expect(result.standardError.contains("semicolon") == extra.hasPrefix("semicolon"))
+                }
+            }
+            #expect(try directoryContents(directory) == ["reviews.txt", "sentences.txt"])
+        }
+    }
+
+    @Test func aSetOfOneClassStopsTheRunNamingItsFiles() throws {
+        try withTemporaryDirectory { directory in
+            let positive = directory.appendingPathComponent("pos.tsv")
+            try Data("1\tgood\n1\tfine\n".utf8).write(to: positive)
+            let model = directory.appendingPathComponent("m.safetensors").path
+            let training = try SentimentBinary.run(["train", positive.path, "--model", model])
+            #expect(training.status == 1)
+            #expect(
+                training.standardError
+                    == "Error: \(positive.path): every document is labelled positive (2 documents); training "
+                    + "needs documents of both classes\n")
+            let validation = try SentimentBinary.run([
+                "train", corpus, "--valid", positive.path, "--model", model,
+            ])
+            #expect(validation.status == 1)
+            #expect(
+                validation.standardError.hasPrefix(
+                    "Error: \(positive.path): every document is labelled positive"))
+            #expect(validation.standardError.contains("validation needs documents of both classes"))
+            #expect(try directoryContents(directory) == ["pos.tsv"])
+        }
+    }
+
+    @Test func aSecondRunWritingTheSameModelIsRefusedWhileTheFirstHoldsIt() throws {
+        try withTemporaryDirectory { directory in
+            let model = directory.appendingPathComponent("m.safetensors")
+            // This test process stands for the first run: it holds the model's lock.
+            let first = try ModelDestination(model)
+            let second = try SentimentBinary.run(
+                ["train", corpus, "--model", model.path] + TestModelFiles.tinyNetwork)
+            #expect(second.status == 1)
+            #expect(
+                second.standardError
+                    == "Error: \(model.path): another training run is writing this model (it holds "
+                    + "\(model.path).lock); wait for it to finish or write the model elsewhere\n")
+            first.release()
+            #expect(try directoryContents(directory) == [])
+            let third = try SentimentBinary.run(
+                ["train", corpus, "--model", model.path, "--epochs", "1", "--pretrain-epochs", "0"]
+                    + TestModelFiles.tinyNetwork)
+            #expect(third.status == 0, "\(third.standardError)")
+            #expect(try directoryContents(directory) == ["m.safetensors"])
+        }
+    }
+
     @Test(arguments: [
         (["--epochs", "0"], "--epochs must be at least 1"),
         (["--dropout", "1"], "--dropout must be in [0, 1)"),

@@ -100,9 +100,35 @@ import Testing
         #expect(error?.operation == .createTemporaryFile)
         #expect(error?.errorNumber == ENOENT)
         let message = error?.description ?? ""
-        #expect(message.contains(destination.path))
+        #expect(message.hasPrefix("\(destination.path): cannot create a temporary file beside it: "))
         #expect(message.contains("No such file or directory"))
-        #expect(message.contains("does the directory"))
+        #expect(message.contains("the directory '\(scratch.url.path)/no-such-dir' does not exist"))
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/self"), "needs Linux's /proc"))
+    func aDirectoryThatRefusesNewFilesIsNotCalledMissing() throws {
+        // procfs answers ENOENT to O_CREAT; the message must not suggest that /proc does not exist.
+        let error = #expect(throws: AtomicFileError.self) {
+            try AtomicFile.write(Data("x".utf8), to: URL(fileURLWithPath: "/proc/sentiment-test.tsv"))
+        }
+        let message = error?.description ?? ""
+        #expect(message.contains("the directory '/proc' exists but does not accept new files"), "\(message)")
+        #expect(!message.contains("does not exist"))
+    }
+
+    @Test func checkWritableFindsTheProblemsOfAWriteAndLeavesNothingBehind() throws {
+        let scratch = try ScratchDirectory()
+        try AtomicFile.checkWritable(scratch.url.appendingPathComponent("fine.tsv"))
+        #expect(try scratch.contents() == [])
+        let missing = #expect(throws: AtomicFileError.self) {
+            try AtomicFile.checkWritable(scratch.url.appendingPathComponent("no-such-dir/out.tsv"))
+        }
+        #expect(missing?.errorNumber == ENOENT)
+        let folder = scratch.url.appendingPathComponent("folder")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
+        let directory = #expect(throws: AtomicFileError.self) { try AtomicFile.checkWritable(folder) }
+        #expect(directory?.description.contains("the destination is a directory") == true)
+        #expect(try scratch.contents() == ["folder"])
     }
 
     @Test func destinationThatIsADirectoryFailsAtCommitAndCleansUp() throws {

@@ -63,9 +63,16 @@ import Testing
 
     @Test func headerlessWithoutLabelsIsAnError() throws {
         let message = inputErrorMessage { _ = try documents("just\twords\n", name: "x.tsv") }
-        #expect(message?.hasPrefix("x.tsv: line 1: neither the first nor the last field is a label") == true)
+        #expect(message?.hasPrefix("x.tsv:1: neither the first nor the last field is a label") == true)
         let header = inputErrorMessage { _ = try documents("id\ttext\tscore\n1\tx\t0\n", name: "x.tsv") }
-        #expect(header?.hasPrefix("x.tsv: the header names no label column") == true)
+        #expect(header?.hasPrefix("x.tsv:1: the header names no label column") == true)
+        // A file whose columns cannot be found is not a bad line to skip.
+        var options = CorpusReaderOptions()
+        options.skipBadLines = true
+        let skipping = inputErrorMessage {
+            _ = try documents("\nid\ttext\tscore\n1\tx\t0\n", name: "x.tsv", options: options)
+        }
+        #expect(skipping?.hasPrefix("x.tsv:2: the header names no label column") == true)
     }
 
     @Test func columnsChosenByIndexOrName() throws {

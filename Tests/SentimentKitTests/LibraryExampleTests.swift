@@ -74,3 +74,25 @@ import Testing
         #expect(printed.split(separator: "\n").map(String.init) == expected)
     }
 }
+
+/// The README's `Package.swift` lines name what the package really declares.
+@Suite struct LibraryDependencyLinesTests {
+    @Test func theProductAndPackageIdentityExist() throws {
+        let readme = try String(
+            contentsOf: LibraryExampleTests.repositoryRoot.appendingPathComponent("README.md"),
+            encoding: .utf8)
+        let manifest = try String(
+            contentsOf: LibraryExampleTests.repositoryRoot.appendingPathComponent("Package.swift"),
+            encoding: .utf8)
+        let section = try #require(readme.range(of: "\n## Using the library\n"))
+        let lines = readme[section.upperBound...]
+        let product = try #require(lines.firstMatch(of: /\.product\(name: "(\w+)", package: "([\w-]+)"\)/))
+        let path = try #require(lines.firstMatch(of: /\.package\(path: "([^"]+)"\)/))
+        // The product is a library the manifest declares.
+        #expect(manifest.contains(".library(name: \"\(product.1)\""))
+        // The identity SwiftPM gives a path dependency is its last component, which the text says is
+        // the clone's name; the manifest's own name agrees.
+        #expect(String(path.1).split(separator: "/").last.map(String.init) == String(product.2))
+        #expect(manifest.contains("name: \"\(product.2)\","))
+    }
+}

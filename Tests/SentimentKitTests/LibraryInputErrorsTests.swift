@@ -22,6 +22,26 @@ import Testing
         #expect(throws: ModelTrainingError.self) {
             try ModelTraining.train(training: documents, options: options)
         }
+        // Rates and weights that would train nonsense without stopping the process.
+        let spoilers: [(String, (inout ModelTrainingOptions) -> Void)] = [
+            ("learningRate", { $0.learningRate = -1 }), ("learningRate", { $0.learningRate = .nan }),
+            ("clipNorm", { $0.training.clipNorm = 0 }),
+            ("wideLearningRateScale", { $0.wideLearningRateScale = -1 }),
+            ("branchLossWeight", { $0.branchLossWeight = .infinity }),
+            ("embeddingLearningRateScale", { $0.embeddingLearningRateScale = -0.5 }),
+        ]
+        for (name, spoil) in spoilers {
+            options = ModelTrainingOptions()
+            spoil(&options)
+            let error = #expect(throws: ModelTrainingError.self) {
+                try ModelTraining.train(training: documents, options: options)
+            }
+            #expect(error?.description.contains(name) == true, "\(name)")
+        }
+        // Shapes the network refuses are errors too, not stopped processes.
+        options = ModelTrainingOptions()
+        options.hidden = 0
+        #expect(throws: (any Error).self) { try ModelTraining.train(training: documents, options: options) }
     }
 
     @Test func labelledDocumentsReadEveryFileAndRequireLabels() throws {

@@ -43,6 +43,10 @@ import Testing
             inputErrorMessage { _ = try documents("{\"text\": \"a\"}\n", name: "r.jsonl") }
                 == #"r.jsonl:1: no "label" key"#)
         #expect(
+            inputErrorMessage { _ = try documents("{\"text\": \"a\", \"label\": null}\n", name: "r.jsonl") }
+                == #"r.jsonl:1: "label" is null: every document needs a label (0/1, neg/pos, negative/positive, false/true)"#
+        )
+        #expect(
             inputErrorMessage { _ = try documents("{\"text\": \"a\", \"label\": 2}\n", name: "r.jsonl") }
                 == #"r.jsonl:1: label "2" is not one of 0/1, neg/pos, negative/positive, false/true"#)
         #expect(
@@ -93,17 +97,61 @@ import Testing
     }
 }
 
+/// Options that let labels be absent, as `vocab` reads.
+private let unlabelled = CorpusReaderOptions(requiresLabels: false)
+
 @Suite struct PlainTextReaderTests {
     @Test func oneDocumentPerNonBlankLine() throws {
-        let docs = try documents("\u{FEFF}first line\r\n\n  \nsecond, with comma\nlast", name: "notes.txt")
+        let docs = try documents(
+            "\u{FEFF}first line\r\n\n  \nsecond, with comma\nlast", name: "notes.txt", options: unlabelled)
         #expect(pairs(docs) == [p("first line", nil), p("second, with comma", nil), p("last", nil)])
         #expect(docs.map(\.line) == [1, 4, 5])
     }
 
     @Test func invalidUTF8IsCounted() throws {
-        let corpus = try reader(bytes: [0x61, 0x80, 0x0A, 0x62, 0x0A], name: "x.txt")
+        let corpus = try reader(bytes: [0x61, 0x80, 0x0A, 0x62, 0x0A], name: "x.txt", options: unlabelled)
         #expect(pairs(try corpus.readAll()) == [p("a\u{FFFD}", nil), p("b", nil)])
         #expect(corpus.documentsWithInvalidUTF8 == 1)
+    }
+
+    @Test func aLabelledReadOfPlainTextIsRefusedAtItsFirstLine() throws {
+        // Training on it would make every line a negative example.
+        let message = inputErrorMessage { _ = try documents("\n  \ngreat film\nawful\n", name: "notes.txt") }
+        #expect(
+            message?.hasPrefix("notes.txt:3: no label: a labelled corpus needs one on every line") == true)
+        #expect(message?.contains("semicolon") == false)
+        // Not a bad line that --skip-bad-lines would skip, line after line.
+        var skipping = CorpusReaderOptions()
+        skipping.skipBadLines = true
+        #expect(throws: InputError.self) {
+            _ = try documents("great film\n", name: "a.txt", options: skipping)
+        }
+        var plain = CorpusReaderOptions()
+        plain.format = .text
+        #expect(throws: InputError.self) { _ = try documents("great film\n", name: "a.tsv", options: plain) }
+        // However many blank lines come first.
+        let late = inputErrorMessage {
+            _ = try documents(String(repeating: "\n", count: 100) + "great film\n", name: "notes.txt")
+        }
+        #expect(late?.hasPrefix("notes.txt:101: no label") == true, "\(late ?? "")")
+        // An empty file is no corpus, but no error either.
+        #expect(try documents("\n\n", name: "empty.txt").isEmpty)
+    }
+
+    @Test func aSemicolonSeparatedFileGetsAHint() throws {
+        let message = inputErrorMessage {
+            _ = try documents("label;text\n1;great film\n0;awful\n", name: "reviews.txt")
+        }
+        #expect(message?.hasPrefix("reviews.txt:1: no label") == true)
+        #expect(
+            message?.hasSuffix("semicolon-separated columns are not read: separate them with tabs or commas")
+                == true)
+    }
+
+    @Test func aLabelledCorpusNamedTxtIsReadAsItsFirstLineShows() throws {
+        #expect(
+            pairs(try documents("1\tgreat\n0\tawful\n", name: "train.txt")) == [p("great", 1), p("awful", 0)])
+        #expect(pairs(try documents("label,text\npos,fine\n", name: "train.txt")) == [p("fine", 1)])
     }
 }
 
@@ -136,11 +184,12 @@ import Testing
         #expect(try reader("\n\n{\"text\": \"a\", \"label\": 1}\n", name: "<stdin>").format == .jsonl)
         #expect(try reader("label,text\n1,a\n", name: "data").format == .csv)
         #expect(try reader("__label__1 a\n", name: "train.txt").format == .fasttext)
-        #expect(try reader("1\ta\n", name: "train.txt").format == .text)
+        #expect(try reader("1\ta\n", name: "train.txt", options: unlabelled).format == .text)
+        #expect(try reader("1\ta\n", name: "train.txt").format == .tsv)
     }
 
     @Test func formatOptionWins() throws {
-        var options = CorpusReaderOptions()
+        var options = unlabelled
         options.format = .text
         let docs = try documents("label\ttext\n", name: "a.tsv", options: options)
         #expect(pairs(docs) == [p("label\ttext", nil)])

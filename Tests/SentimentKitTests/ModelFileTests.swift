@@ -96,7 +96,7 @@ private func bits(_ tensor: Tensor) -> [UInt32] { tensor.values.map(\.bitPattern
         // The file holds the tensors under their PyTorch names, nothing else.
         let file = try SafeTensorsFile(contentsOf: url)
         #expect(Set(file.tensors.map(\.name)) == Set(written.map(\.name)))
-        #expect(Set(file.metadata.keys) == ["vocab", "config"])
+        #expect(Set(file.metadata.keys) == ["format_version", "vocab", "config"])
     }
 
     @Test func configWithOnlyTheRequiredKeysLoadsWithDefaultsAndScores() throws {
@@ -230,7 +230,10 @@ private func bits(_ tensor: Tensor) -> [UInt32] { tensor.values.map(\.bitPattern
         let badCell = try error {
             $0.metadata["config"] = "{\"embedding_dim\": 3, \"hidden\": 2, \"layers\": 1, \"cell\": \"lstm\"}"
         }
-        #expect(badCell.contains("cell"), "\(badCell)")
+        #expect(
+            badCell.contains(#"bad value at "cell": "lstm" is not one of "reset_after", "reset_before""#),
+            "\(badCell)")
+        #expect(!badCell.contains("GRUCellVariant"))
         let textForNumber = try error {
             $0.metadata["config"] =
                 "{\"embedding_dim\": \"3\", \"hidden\": 2, \"layers\": 1, \"cell\": \"reset_after\"}"
@@ -260,6 +263,63 @@ private func bits(_ tensor: Tensor) -> [UInt32] { tensor.values.map(\.bitPattern
                 #"{"embedding_dim": 16777216, "hidden": 16777216, "layers": 1024, "cell": "reset_after"}"#
         }
         #expect(huge.contains("embedding.weight"), "\(huge)")
+    }
+
+    @Test func aNewerFormatVersionIsRefusedAndAnOlderOrAbsentOneLoads() throws {
+        let newer = try error { $0.metadata["format_version"] = "2" }
+        #expect(
+            newer
+                == "format_version 2 is newer than this version of sentiment reads (format_version 1 and older); "
+                + "use a newer sentiment for this model")
+        #expect(
+            try error { $0.metadata["format_version"] = "one" }
+                == #"format_version "one" is not a positive whole number"#)
+        let scratch = try ScratchDirectory()
+        for version in ["1", nil] {
+            var parts = try ModelFileParts(tokens: ["good", "bad"])
+            parts.metadata["format_version"] = version
+            let url = scratch.url.appendingPathComponent("v\(version ?? "-").safetensors")
+            try parts.write(to: url)
+            #expect(loadingError(url) == nil)
+        }
+    }
+
+    @Test func configKeysThisVersionDoesNotUnderstandAreRefused() throws {
+        let base = #"{"embedding_dim": 3, "hidden": 2, "layers": 1, "cell": "reset_after""#
+        let unknown = try error {
+            $0.metadata["config"] = base + #", "attention": true, "bidirectional": 2}"#
+        }
+        #expect(
+            unknown
+                == #"the "config" metadata has keys this version of sentiment does not understand ("attention", "#
+                + #""bidirectional"): the file comes from a newer version or another program, and scoring "#
+                + "without those settings could give wrong probabilities")
+        let tokenizer = try error {
+            $0.metadata["config"] = base + #", "tokenizer": {"locale": "root", "strip_accents": true}}"#
+        }
+        #expect(tokenizer.contains(#"("tokenizer.strip_accents")"#), "\(tokenizer)")
+        // vocab_size, which PyTorch writers add, is understood and checked.
+        let wrongSize = try error { $0.metadata["config"] = base + #", "vocab_size": 9}"# }
+        #expect(
+            wrongSize.contains(#"bad value at "vocab_size": 9, but the "vocab" metadata has 4 tokens"#),
+            "\(wrongSize)")
+        // The training record only describes the run: a newer version's fields in it are harmless.
+        let scratch = try ScratchDirectory()
+        var parts = try ModelFileParts(tokens: ["good", "bad"])
+        parts.metadata["config"] = base + #", "training": {"epochs_run": 2, "gpu": "none"}}"#
+        let url = scratch.url.appendingPathComponent("record.safetensors")
+        try parts.write(to: url)
+        #expect(loadingError(url) == nil)
+    }
+
+    @Test func writtenFilesCarryTheFormatVersion() throws {
+        let scratch = try ScratchDirectory()
+        let url = scratch.url.appendingPathComponent("m.safetensors")
+        let parts = try ModelFileParts(tokens: ["good"])
+        try parts.write(to: url)
+        try SentimentModel(contentsOf: url).write(to: url)
+        #expect(try SafeTensorsFile(contentsOf: url).metadata["format_version"] == "1")
+        #expect(SentimentModel.formatVersion == 1)
     }
 
     @Test func vocabularyThatDoesNotFitTheEmbeddingIsNamed() throws {

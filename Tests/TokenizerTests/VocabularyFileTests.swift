@@ -38,5 +38,9 @@ import Testing
         {
             try Vocabulary(table: "a\t1\n")
         }
+        let named = #expect(throws: Vocabulary.TableError.self) {
+            try Vocabulary(table: "<pad>\t0\n<unk>\t0\nbroken\n", name: "vocab.tsv")
+        }
+        #expect(named?.description == "vocab.tsv:3: expected token<TAB>count")
     }
 }

@@ -8,17 +8,18 @@ import Foundation
     import Darwin
 #endif
 
-/// Why an atomic write failed. The description names the path and the operating-system reason, so a
-/// command-line tool can print it as is.
+/// Why an atomic write failed. The description names the path first and then the step and the
+/// operating-system reason (`out.tsv: cannot write: No space left on device`), so a command-line tool can
+/// print it as is.
 public struct AtomicFileError: Error, Equatable, CustomStringConvertible, LocalizedError {
     /// The step that failed.
     public enum Operation: String, Sendable, Equatable {
-        case createTemporaryFile = "cannot create a temporary file for"
+        case createTemporaryFile = "cannot create a temporary file beside it"
         case write = "cannot write"
         case sync = "cannot flush to disk"
-        case close = "cannot close the temporary file for"
-        case rename = "cannot replace"
-        case notOpen = "writer is no longer open for"
+        case close = "cannot close the temporary file"
+        case rename = "cannot replace it"
+        case notOpen = "the writer is no longer open"
     }
 
     /// The step that failed.
@@ -27,25 +28,48 @@ public struct AtomicFileError: Error, Equatable, CustomStringConvertible, Locali
     public let path: String
     /// The `errno` value reported by the system, or 0 when the failure is a misuse of the writer.
     public let errorNumber: Int32
+    /// What the error number means here, found when the error happened (the state of the directory).
+    private let hint: String?
 
-    public var description: String {
-        var message = "\(operation.rawValue) '\(path)'"
+    init(operation: Operation, path: String, errorNumber: Int32) {
+        self.operation = operation
+        self.path = path
+        self.errorNumber = errorNumber
+        hint = Self.hint(operation: operation, path: path, errorNumber: errorNumber)
+    }
+
+    public var description: String { "\(path): \(reason)" }
+
+    /// The description without the path: the step, the system's reason and what it means here.
+    public var reason: String {
+        var message = operation.rawValue
         if errorNumber != 0 {
             message += ": " + String(cString: strerror(errorNumber))
-            switch errorNumber {
-            case ENOENT: message += " (does the directory '\(Self.directory(of: path))' exist?)"
-            case EACCES, EPERM, EROFS:
-                message += " (is the directory '\(Self.directory(of: path))' writable?)"
-            case EISDIR: message += " (the destination is a directory)"
-            default: break
-            }
         } else if operation == .notOpen {
             message += " (it was already committed, aborted or failed)"
         }
+        if let hint { message += " (\(hint))" }
         return message
     }
 
     public var errorDescription: String? { description }
+
+    /// Why the system's answer is what it is, when it is not plain from `strerror`.
+    private static func hint(operation: Operation, path: String, errorNumber: Int32) -> String? {
+        let directory = Self.directory(of: path)
+        var info = stat()
+        let directoryExists = stat(directory, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+        switch errorNumber {
+        case ENOENT, ENOTDIR:
+            // Creating a file in /proc or /sys fails with ENOENT although the directory exists.
+            return directoryExists
+                ? "the directory '\(directory)' exists but does not accept new files"
+                : "the directory '\(directory)' does not exist"
+        case EACCES, EPERM: return "the directory '\(directory)' is not writable"
+        case EISDIR: return "the destination is a directory"
+        default: return nil
+        }
+    }
 
     static func directory(of path: String) -> String {
         let directory = (path as NSString).deletingLastPathComponent
@@ -223,6 +247,17 @@ private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count
 
 /// One-shot atomic writes.
 public enum AtomicFile {
+    /// Throws the error writing to `url` would meet at its start: the directory is missing or does not
+    /// accept a new file, or the destination is a directory. Nothing is left behind. Lets a program that
+    /// will write its result after long work find out first.
+    public static func checkWritable(_ url: URL) throws {
+        var info = stat()
+        if stat(url.path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+            throw AtomicFileError(operation: .rename, path: url.path, errorNumber: EISDIR)
+        }
+        try AtomicFileWriter(destination: url, bufferCapacity: 1).abort()
+    }
+
     /// Replaces the file at `url` with `data` atomically (see `AtomicFileWriter`).
     public static func write(_ data: Data, to url: URL) throws {
         let writer = try AtomicFileWriter(destination: url)

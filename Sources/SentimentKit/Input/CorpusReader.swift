@@ -61,24 +61,48 @@ public final class CorpusReader {
         if let format = options.format ?? CorpusFormat.fromExtension(of: file.name) {
             self.format = format
         } else {
-            var firstLine: String?
-            for offset in 1...64 {
-                let peeked = try lines.peek(offset)
-                guard peeked.count == offset else { break }
-                if !peeked[offset - 1].isBlank {
-                    firstLine = TextDecoder.decode(peeked[offset - 1].bytes).text
-                    break
-                }
+            let sniffed = CorpusFormat.sniff(firstLine: try Self.firstNonBlankLine(of: lines)?.text ?? "")
+            // For `vocab` a ".txt" file is plain text unless it is clearly fastText; a labelled corpus
+            // named ".txt" is read as whatever its first line shows.
+            if CorpusFormat.isTextExtension(file.name) && !options.requiresLabels {
+                format = sniffed == .fasttext ? .fasttext : .text
+            } else {
+                format = sniffed
             }
-            let sniffed = CorpusFormat.sniff(firstLine: firstLine ?? "")
-            // A ".txt" file is plain text unless it is clearly fastText.
-            format = CorpusFormat.isTextExtension(file.name) && sniffed != .fasttext ? .text : sniffed
+        }
+        if format == .text && options.requiresLabels, let first = try Self.firstNonBlankLine(of: lines) {
+            // Plain text has no labels; reading it as labelled would make every line negative.
+            throw InputError.unreadableLayout(
+                file: file.name, line: first.number, message: Self.unlabelledMessage(first.text))
         }
         switch format {
         case .tsv: records = DelimitedRecordReader(lines: lines, dialect: .tsv)
         case .csv: records = DelimitedRecordReader(lines: lines, dialect: .csv)
         default: records = nil
         }
+    }
+
+    /// The first line that is not blank among the first 64 (without consuming it), and its number.
+    private static func firstNonBlankLine(of lines: LineReader) throws -> (text: String, number: Int)? {
+        for offset in 1...64 {
+            let peeked = try lines.peek(offset)
+            guard peeked.count == offset else { return nil }
+            let line = peeked[offset - 1]
+            if !line.isBlank { return (TextDecoder.decode(line.bytes).text, line.number) }
+        }
+        return nil
+    }
+
+    /// Why a plain-text line cannot be a labelled document, with a hint when it looks
+    /// semicolon-separated.
+    static func unlabelledMessage(_ line: String) -> String {
+        var message =
+            "no label: a labelled corpus needs one on every line (label<TAB>text, CSV with a label column, "
+            + "JSON Lines with \"label\", or __label__X text), and this reads as plain text"
+        if line.contains(";") {
+            message += "; semicolon-separated columns are not read: separate them with tabs or commas"
+        }
+        return message
     }
 
     /// The next document, or nil at the end of the file.
@@ -127,7 +151,14 @@ public final class CorpusReader {
         switch format {
         case .jsonl: return try jsonDocument(line)
         case .fasttext: return try fastTextDocument(line)
-        default: return makeDocument(text: line.bytes[...], label: nil, line: line.number)
+        default:
+            // Past the first 64 lines the opening check did not see: plain text has no labels either way.
+            if options.requiresLabels {
+                throw InputError.unreadableLayout(
+                    file: fileName, line: line.number,
+                    message: Self.unlabelledMessage(TextDecoder.decode(line.bytes).text))
+            }
+            return makeDocument(text: line.bytes[...], label: nil, line: line.number)
         }
     }
 
@@ -197,6 +228,11 @@ public final class CorpusReader {
         if let labelKey, let value = dictionary[labelKey], !(value is NSNull) {
             label = try jsonLabel(value, line: line.number)
         } else if options.requiresLabels {
+            if let labelKey, dictionary[labelKey] is NSNull {
+                throw bad(
+                    line.number,
+                    "\"\(labelKey)\" is null: every document needs a label (\(LabelParser.accepted))")
+            }
             throw bad(line.number, "no \"\(options.labelColumn.flatMap(Self.name) ?? "label")\" key")
         }
         if repaired && text.contains("\u{FFFD}") { documentsWithInvalidUTF8 += 1 }
@@ -325,11 +361,11 @@ struct ColumnLayout: Equatable {
             }
         }
         if label == nil && options.requiresLabels {
-            throw InputError.badFile(
-                file: file,
+            throw InputError.unreadableLayout(
+                file: file, line: record.line,
                 message: isHeader
                     ? "the header names no label column (\(ColumnNames.label.sorted().joined(separator: ", "))); use --label-column"
-                    : "line \(record.line): neither the first nor the last field is a label (\(LabelParser.accepted)); name the columns in a header line or use --label-column"
+                    : "neither the first nor the last field is a label (\(LabelParser.accepted)); name the columns in a header line or use --label-column"
             )
         }
         guard let text else {

@@ -7,6 +7,9 @@ public enum InputError: Error, Equatable, CustomStringConvertible {
     case badLine(file: String, line: Int, message: String)
     /// Something wrong with a file as a whole (unknown columns, undetectable layout).
     case badFile(file: String, message: String)
+    /// A file that cannot be read as a labelled corpus, shown at the line that tells (a header without a
+    /// label column, a first line without a label, plain text): unlike `badLine`, never skipped.
+    case unreadableLayout(file: String, line: Int, message: String)
 
     public var description: String {
         switch self {
@@ -14,6 +17,7 @@ public enum InputError: Error, Equatable, CustomStringConvertible {
         case .readFailed(let file, let reason): return "\(file): read error: \(reason)"
         case .badLine(let file, let line, let message): return "\(file):\(line): \(message)"
         case .badFile(let file, let message): return "\(file): \(message)"
+        case .unreadableLayout(let file, let line, let message): return "\(file):\(line): \(message)"
         }
     }
 }

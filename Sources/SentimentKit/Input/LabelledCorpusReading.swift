@@ -1,3 +1,25 @@
+/// Where a document of a corpus comes from: its file and the line where it starts.
+public struct DocumentSource: Sendable, Equatable, CustomStringConvertible {
+    /// The path as given ("<stdin>" for standard input).
+    public var file: String
+    /// The line where the document starts, from 1.
+    public var line: Int
+
+    public init(file: String, line: Int) {
+        self.file = file
+        self.line = line
+    }
+
+    /// `FILE:LINE`, as error messages name places.
+    public var description: String { "\(file):\(line)" }
+}
+
+/// Labelled documents and where each comes from (`sources[i]` is the place of `documents[i]`).
+public struct LabelledCorpus: Sendable {
+    public var documents: [CorpusDocument]
+    public var sources: [DocumentSource]
+}
+
 extension CorpusReader {
     /// Every document of the labelled files at `paths` ("-": standard input), in order, as training and
     /// evaluation take them. Labels are required whatever `options` says. `finished` sees each file's
@@ -6,17 +28,29 @@ extension CorpusReader {
         _ paths: [String], options: CorpusReaderOptions = CorpusReaderOptions(),
         finished: (CorpusReader) -> Void = { _ in }
     ) throws -> [CorpusDocument] {
+        try labelledCorpus(paths, options: options, finished: finished).documents
+    }
+
+    /// `labelledDocuments`, with the file and line of each document.
+    public static func labelledCorpus(
+        _ paths: [String], options: CorpusReaderOptions = CorpusReaderOptions(),
+        finished: (CorpusReader) -> Void = { _ in }
+    ) throws -> LabelledCorpus {
         var options = options
         options.requiresLabels = true
-        var documents: [CorpusDocument] = []
+        var corpus = LabelledCorpus(documents: [], sources: [])
         for path in paths {
             let reader = try CorpusReader(path: path, options: options)
             while let document = try reader.next() {
-                // The reader guarantees a label when labels are required.
-                documents.append(CorpusDocument(text: document.text, label: document.label ?? 0))
+                // The reader refuses unlabelled input when labels are required; this guards the promise.
+                guard let label = document.label else {
+                    throw InputError.badLine(file: reader.fileName, line: document.line, message: "no label")
+                }
+                corpus.documents.append(CorpusDocument(text: document.text, label: label))
+                corpus.sources.append(DocumentSource(file: reader.fileName, line: document.line))
             }
             finished(reader)
         }
-        return documents
+        return corpus
     }
 }

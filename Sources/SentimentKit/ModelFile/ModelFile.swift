@@ -27,12 +27,22 @@ public struct ModelFileConfiguration: Codable, Sendable, Equatable {
     /// How the model was trained; absent for files not written by `sentiment train`.
     public var training: TrainingRecord?
 
-    private enum CodingKeys: String, CodingKey {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
         case embeddingDim = "embedding_dim", hidden, layers, cell, dropout,
             embeddingDropout = "embedding_dropout", ngramBuckets = "ngram_buckets", pooling,
             maxLen = "max_len",
             headLen = "head_len", threshold,
-            tokenizer, training
+            tokenizer, training,
+            // Never written (the vocabulary's length says it), but a PyTorch writer may add it.
+            vocabSize = "vocab_size"
+    }
+
+    /// Any key of a JSON object, to find the keys a `CodingKeys` does not know.
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 
     public init(
@@ -55,12 +65,27 @@ public struct ModelFileConfiguration: Codable, Sendable, Equatable {
             throw DecodingError.dataCorrupted(
                 .init(codingPath: [], debugDescription: "the vocabulary size was not given to the decoder"))
         }
+        try Self.refuseUnknownKeys(decoder)
+        if let stated = try container.decodeIfPresent(Int.self, forKey: .vocabSize), stated != vocabularySize
+        {
+            throw DecodingError.dataCorruptedError(
+                forKey: .vocabSize, in: container,
+                debugDescription: "\(stated), but the \"vocab\" metadata has \(vocabularySize) tokens")
+        }
+        let cellName = try container.decode(String.self, forKey: .cell)
+        guard let cell = GRUCellVariant(rawValue: cellName) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .cell, in: container,
+                debugDescription:
+                    "\"\(cellName)\" is not one of "
+                    + GRUCellVariant.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))
+        }
         network = ClassifierConfiguration(
             vocabularySize: vocabularySize,
             embeddingDim: try container.decode(Int.self, forKey: .embeddingDim),
             hidden: try container.decode(Int.self, forKey: .hidden),
             layers: try container.decode(Int.self, forKey: .layers),
-            cell: try container.decode(GRUCellVariant.self, forKey: .cell),
+            cell: cell,
             dropout: try container.decodeIfPresent(Float.self, forKey: .dropout) ?? 0,
             embeddingDropout: try container.decodeIfPresent(Float.self, forKey: .embeddingDropout) ?? 0,
             ngramBuckets: try container.decodeIfPresent(Int.self, forKey: .ngramBuckets) ?? 0,
@@ -71,6 +96,30 @@ public struct ModelFileConfiguration: Codable, Sendable, Equatable {
         tokenizer =
             try container.decodeIfPresent(TokenizerSettings.self, forKey: .tokenizer) ?? TokenizerSettings()
         training = try container.decodeIfPresent(TrainingRecord.self, forKey: .training)
+    }
+
+    /// Throws for keys of the config, or of its `tokenizer`, that this version does not know: a newer
+    /// version's setting, ignored, would score differently from the model's own program. (The
+    /// `training` record only describes the run, so its unknown keys are let through.)
+    private static func refuseUnknownKeys(_ decoder: any Decoder) throws {
+        let all = try decoder.container(keyedBy: AnyKey.self)
+        let known = Set(CodingKeys.allCases.map(\.rawValue))
+        var unknown = all.allKeys.map(\.stringValue).filter { !known.contains($0) }
+        let tokenizerKey = AnyKey(stringValue: CodingKeys.tokenizer.rawValue)
+        if all.contains(tokenizerKey),
+            let tokenizer = try? all.nestedContainer(keyedBy: AnyKey.self, forKey: tokenizerKey)
+        {
+            unknown += tokenizer.allKeys.map(\.stringValue).filter {
+                !TokenizerSettings.keyNames.contains($0)
+            }
+            .map { "tokenizer.\($0)" }
+        }
+        guard !unknown.isEmpty else { return }
+        throw ModelFileError.invalid(
+            "the \"config\" metadata has keys this version of sentiment does not understand ("
+                + unknown.sorted().map { "\"\($0)\"" }.joined(separator: ", ")
+                + "): the file comes from a newer version or another program, and scoring without "
+                + "those settings could give wrong probabilities")
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -140,6 +189,10 @@ extension SentimentModel {
     /// Metadata keys of the model file.
     static let vocabularyKey = "vocab"
     static let configurationKey = "config"
+    static let formatVersionKey = "format_version"
+    /// The model file format this version writes, and the newest it reads. A file without
+    /// `format_version` predates it (format 1, as are files written from PyTorch by hand).
+    public static let formatVersion = 1
 
     /// Loads a model file: a safetensors file with PyTorch-named float32 tensors and `vocab` / `config`
     /// metadata. Every offset and shape is checked; errors do not name the file (callers add it).
@@ -150,6 +203,16 @@ extension SentimentModel {
         }
         guard let configurationJSON = file.metadata[Self.configurationKey] else {
             throw ModelFileError.invalid("no \"config\" metadata: not a sentiment model file")
+        }
+        if let version = file.metadata[Self.formatVersionKey] {
+            guard let number = Int(version), number >= 1 else {
+                throw ModelFileError.invalid("format_version \"\(version)\" is not a positive whole number")
+            }
+            guard number <= Self.formatVersion else {
+                throw ModelFileError.invalid(
+                    "format_version \(number) is newer than this version of sentiment reads (format_version "
+                        + "\(Self.formatVersion) and older); use a newer sentiment for this model")
+            }
         }
         // The header's own strict JSON parser: several times faster than JSONDecoder on a 30,000-token
         // array, which matters for the start-up time of `sentiment score`.
@@ -170,6 +233,8 @@ extension SentimentModel {
             decoder.userInfo[ModelFileConfiguration.vocabularySizeKey] = tokens.count
             configuration = try decoder.decode(
                 ModelFileConfiguration.self, from: Data(configurationJSON.utf8))
+        } catch let error as ModelFileError {
+            throw error
         } catch {
             throw ModelFileError.invalid("the \"config\" metadata is not valid: \(Self.describe(error))")
         }
@@ -195,6 +260,11 @@ extension SentimentModel {
             trainingRecord: configuration.training)
     }
 
+    /// Loads the model file at `path` (see `init(contentsOf:threadCount:)`).
+    public convenience init(path: String, threadCount: Int? = nil) throws {
+        try self.init(contentsOf: URL(fileURLWithPath: path), threadCount: threadCount)
+    }
+
     /// The `config` metadata this model is written with.
     public var fileConfiguration: ModelFileConfiguration {
         ModelFileConfiguration(
@@ -207,6 +277,7 @@ extension SentimentModel {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let metadata = [
+            Self.formatVersionKey: String(Self.formatVersion),
             Self.vocabularyKey: String(decoding: try encoder.encode(vocabulary.tokens), as: UTF8.self),
             Self.configurationKey: String(decoding: try encoder.encode(fileConfiguration), as: UTF8.self),
         ]

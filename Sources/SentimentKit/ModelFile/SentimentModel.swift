@@ -7,7 +7,8 @@ import Tokenizer
 /// described in `ModelFile`.
 ///
 /// Scoring text goes through a `TextScorer`, which tokenizes with `tokenizerSettings`. Not safe to use
-/// from several threads at once (the network keeps scratch state).
+/// from several threads at once (the network keeps scratch state): to score from several tasks, make a
+/// `ConcurrentScorer` from it.
 public final class SentimentModel {
     /// Tokenizer settings the model was trained with; scoring must tokenize the same way.
     public let tokenizerSettings: TokenizerSettings

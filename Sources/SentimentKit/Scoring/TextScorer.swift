@@ -6,7 +6,7 @@ import Tokenizer
 ///
 /// The one scoring path: `sentiment score` and `sentiment eval` use it, and so does a program that scores
 /// text with the library. Not safe to use from several threads at once (the network and the tokenizers
-/// keep scratch state); make one scorer per thread instead.
+/// keep scratch state); `ConcurrentScorer` is, for programs that score from several tasks.
 public final class TextScorer {
     /// The model texts are scored with.
     public let model: SentimentModel
@@ -65,6 +65,14 @@ public final class TextScorer {
             try model.classifier.probabilities(for: documents.map(\.ids), ngrams: ngrams(of: documents)),
             encoded.map(\.invalid)
         )
+    }
+
+    /// The logit (log-odds of positive; the probability is its sigmoid) of each text, in order, scored in
+    /// length-sorted batches: what `metrics(on:)` ranks and thresholds, for a caller that wants the
+    /// per-text scores and the metrics from one pass.
+    public func logits(for texts: [String]) throws -> [Float] {
+        let examples = encode(texts).map { EncodedExample(ids: $0.ids, ngrams: $0.ngrams, label: 0) }
+        return try model.classifier.logits(on: examples)
     }
 
     /// The token ids the network's GRU sees for each text.

@@ -114,13 +114,38 @@ public enum ModelTraining {
     /// seeded split of `training` (`options.validationSplit`). When `destination` is given the model file
     /// is written there (atomically) each time validation improves and once at the end, so an interrupted
     /// run leaves its best model so far.
+    ///
+    /// The destination is checked and locked (`ModelDestination`) before any work, so a missing
+    /// directory or another run writing the same file stops this one at once.
     public static func train(
         training: [CorpusDocument], validation: [CorpusDocument] = [], options: ModelTrainingOptions,
         destination: URL? = nil, onEvent: (ModelTrainingEvent) throws -> Void = { _ in }
     ) throws -> ModelTrainingOutcome {
-        let start = Date()
         try validate(options, training: training)
-        if let destination { try checkWritable(destination) }
+        let prepared = try destination.map { try ModelDestination($0) }
+        defer { prepared?.release() }
+        return try run(
+            training: training, validation: validation, options: options, destination: prepared,
+            onEvent: onEvent)
+    }
+
+    /// `train`, writing to a destination the caller has already checked and locked (and releases).
+    public static func train(
+        training: [CorpusDocument], validation: [CorpusDocument] = [], options: ModelTrainingOptions,
+        writingTo destination: ModelDestination, onEvent: (ModelTrainingEvent) throws -> Void = { _ in }
+    ) throws -> ModelTrainingOutcome {
+        try validate(options, training: training)
+        return try run(
+            training: training, validation: validation, options: options, destination: destination,
+            onEvent: onEvent)
+    }
+
+    private static func run(
+        training: [CorpusDocument], validation: [CorpusDocument], options: ModelTrainingOptions,
+        destination preparedDestination: ModelDestination?, onEvent: (ModelTrainingEvent) throws -> Void
+    ) throws -> ModelTrainingOutcome {
+        let start = Date()
+        let destination = preparedDestination?.url
         let threads = max(1, options.threads)
         let initial = options.initialModel
         let seed = options.training.seed
@@ -135,6 +160,9 @@ public enum ModelTraining {
                 labels: training.map(\.label), validationFraction: options.validationSplit, using: &generator)
             validationDocuments = split.validation.map { training[$0] }
             trainingDocuments = split.training.map { training[$0] }
+            try requireBothClasses(validationDocuments, in: .validationSplit)
+        } else {
+            try requireBothClasses(validation, in: .validation)
         }
         let trainingTokens = pool.tokens(of: trainingDocuments.map(\.text))
         let validationTokens = pool.tokens(of: validationDocuments.map(\.text))
@@ -269,20 +297,12 @@ public enum ModelTraining {
             bestValidation: outcome.bestValidation, seconds: Date().timeIntervalSince(start))
     }
 
-    /// Throws unless the model file's directory exists and is writable, so that a run does not train for
-    /// minutes before it finds out.
-    private static func checkWritable(_ destination: URL) throws {
-        let directory = destination.deletingLastPathComponent().path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
-            isDirectory.boolValue
-        else {
-            throw ModelTrainingError.cannotWriteModel(
-                path: destination.path, reason: "the directory \(directory) does not exist")
-        }
-        guard FileManager.default.isWritableFile(atPath: directory) else {
-            throw ModelTrainingError.cannotWriteModel(
-                path: destination.path, reason: "the directory \(directory) is not writable")
+    /// Throws unless `documents` (when there are any) hold both labels: a set with one class trains a
+    /// constant classifier, or validates every epoch as perfect.
+    static func requireBothClasses(_ documents: [CorpusDocument], in set: DocumentSet) throws {
+        guard let first = documents.first?.label else { return }
+        if documents.allSatisfy({ $0.label == first }) {
+            throw ModelTrainingError.singleClass(set, positive: first >= 0.5, count: documents.count)
         }
     }
 
@@ -290,6 +310,7 @@ public enum ModelTraining {
     private static func validate(_ options: ModelTrainingOptions, training: [CorpusDocument]) throws {
         func fail(_ message: String) -> ModelTrainingError { .invalidOptions(message) }
         guard !training.isEmpty else { throw ModelTrainingError.noTrainingDocuments }
+        try requireBothClasses(training, in: .training)
         guard (0..<1).contains(options.validationSplit) else {
             throw fail("validationSplit must lie in [0, 1)")
         }
@@ -318,6 +339,20 @@ public enum ModelTraining {
         guard options.embeddingInitStd > 0 && options.embeddingInitStd.isFinite, options.pretrainEpochs >= 0
         else {
             throw fail("embeddingInitStd must be positive and pretrainEpochs at least 0")
+        }
+        // Rates and weights that would train nonsense (or NaN) without stopping anything.
+        if let rate = options.learningRate, !(rate > 0 && rate.isFinite) {
+            throw fail("learningRate must be a positive number")
+        }
+        if let clip = training.clipNorm, !(clip > 0 && clip.isFinite) {
+            throw fail("clipNorm must be a positive number (nil: no clipping)")
+        }
+        for (name, value) in [
+            ("wideLearningRateScale", options.wideLearningRateScale),
+            ("branchLossWeight", options.branchLossWeight),
+            ("embeddingLearningRateScale", options.embeddingLearningRateScale ?? 0),
+        ] where !(value >= 0 && value.isFinite) {
+            throw fail("\(name) must be 0 or a positive number")
         }
     }
 
@@ -350,16 +385,59 @@ public enum ModelTraining {
 }
 
 /// Why `ModelTraining.train` could not finish.
-public enum ModelTrainingError: Error, CustomStringConvertible {
+public enum ModelTrainingError: Error, Equatable, CustomStringConvertible {
     case cannotWriteModel(path: String, reason: String)
     case noTrainingDocuments
     case invalidOptions(String)
+    /// Every document of a set has the same label (`positive` tells which).
+    case singleClass(DocumentSet, positive: Bool, count: Int)
+    /// Another run holds the lock on the destination (`ModelDestination`).
+    case destinationLocked(path: String, lockPath: String)
 
     public var description: String {
         switch self {
         case .cannotWriteModel(let path, let reason): "\(path): cannot write the model: \(reason)"
         case .noTrainingDocuments: "no documents to train on"
         case .invalidOptions(let message): "invalid training options: \(message)"
+        case .destinationLocked(let path, let lockPath):
+            "\(path): another training run is writing this model (it holds \(lockPath)); wait for it to "
+                + "finish or write the model elsewhere"
+        case .singleClass(let set, let positive, let count):
+            "\(set.name): \(Self.singleClassReason(positive: positive, count: count)); \(set.need)"
+        }
+    }
+
+    /// "every document is labelled positive (3 documents)".
+    public static func singleClassReason(positive: Bool, count: Int) -> String {
+        "every document is labelled \(positive ? "positive" : "negative") (\(count) document\(count == 1 ? "" : "s"))"
+    }
+}
+
+/// The documents a training run reads, as its errors name them.
+public enum DocumentSet: Sendable, Equatable {
+    /// The training documents.
+    case training
+    /// The validation documents given.
+    case validation
+    /// The validation documents split off the training documents.
+    case validationSplit
+
+    /// The set, as an error message names it.
+    public var name: String {
+        switch self {
+        case .training: "the training documents"
+        case .validation: "the validation documents"
+        case .validationSplit: "the validation split of the training documents"
+        }
+    }
+
+    /// What the set needs, worded for an error message.
+    public var need: String {
+        switch self {
+        case .training: "training needs documents of both classes"
+        case .validation: "validation needs documents of both classes"
+        case .validationSplit:
+            "validation needs both classes: give validation documents, or more documents of the rarer class"
         }
     }
 }
