@@ -40,6 +40,7 @@ struct InfoCommand: ParsableCommand {
             var lines = [
                 "model          \(path)",
                 "network        embedding \(network.embeddingDim), bidirectional GRU hidden \(network.hidden) × \(network.layers) layer\(network.layers == 1 ? "" : "s"), cell \(network.cell.rawValue), dropout \(network.dropout), embedding dropout \(network.embeddingDropout)"
+                    + (network.pooling == .final ? "" : ", head reads final states, maximum and mean")
                     + (network.hasWideChannel
                         ? ", wide channel of \(network.ngramBuckets) n-gram buckets" : ""),
                 "vocabulary     \(sentimentModel.vocabulary.count) tokens",

@@ -261,6 +261,9 @@ struct TrainCommand: ParsableCommand {
                 "--ngram-buckets must be 0 or lie between 2 and \(ClassifierConfiguration.maximumNGramBuckets)"
             )
         }
+        if !(adversarial >= 0 && adversarial.isFinite) {
+            throw ValidationError("--adversarial must be 0 or a positive number")
+        }
         if !(branchLoss >= 0 && branchLoss.isFinite) {
             throw ValidationError("--branch-loss must be 0 or a positive number")
         }

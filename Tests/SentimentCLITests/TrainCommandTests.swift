@@ -90,6 +90,25 @@ private func directoryContents(_ directory: URL) throws -> [String] {
         }
     }
 
+    @Test func poolingShapesTheHeadAndAdversarialTrainingIsRecorded() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("pooled.safetensors").path
+            let result = try SentimentBinary.run(
+                ["train", corpus, "--valid-split", "0", "--epochs", "1", "--model", path]
+                    + TestModelFiles.tinyNetwork + ["--pooling", "final-max-mean", "--adversarial", "0.1"])
+            #expect(result.status == 0, "\(result.standardError)")
+            let model = try SentimentModel(path: path)
+            let network = model.classifier.configuration
+            #expect(network.pooling == .finalMaxMean)
+            let head = model.classifier.namedParameters().first { $0.name == "out.weight" }?.tensor.shape
+            #expect(head == [1, 6 * network.hidden])
+            #expect(model.trainingRecord?.options?["adversarial"] == "0.1")
+            let scored = try SentimentBinary.run(
+                ["score", "--model", path], input: Array("great film\n".utf8))
+            #expect(scored.status == 0 && scored.standardOutput.split(separator: "\n").count == 1)
+        }
+    }
+
     @Test func pretrainingIsReportedOnStandardErrorAndItsEpochsRecorded() throws {
         try withTemporaryDirectory { directory in
             func train(_ name: String, _ options: [String]) throws -> (SentimentModel, String) {
@@ -391,6 +410,8 @@ private func directoryContents(_ directory: URL) throws -> [String] {
         (["--ngram-buckets", "-2"], "--ngram-buckets must be 0 or lie between 2 and"),
         (["--wide-lr-scale", "-1"], "--wide-lr-scale must be 0 or a positive number"),
         (["--branch-loss", "-1"], "--branch-loss must be 0 or a positive number"),
+        (["--adversarial", "-0.1"], "--adversarial must be 0 or a positive number"),
+        (["--pooling", "max"], "--pooling"),
     ])
     func invalidOptionsAreUsageErrors(options: [String], message: String) throws {
         try withTemporaryDirectory { directory in
