@@ -17,7 +17,8 @@ struct SentimentCommand: ParsableCommand {
             """,
         version: version,
         subcommands: [
-            TrainCommand.self, ScoreCommand.self, EvalCommand.self, InfoCommand.self, TokenizeCommand.self,
+            TrainCommand.self, ScoreCommand.self, ExplainCommand.self, EvalCommand.self, InfoCommand.self,
+            TokenizeCommand.self,
             VocabCommand.self,
         ]
     )

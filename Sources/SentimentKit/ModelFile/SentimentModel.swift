@@ -68,6 +68,13 @@ public final class SentimentModel {
             ngramBuckets: classifier.configuration.ngramBuckets)
     }
 
+    /// `encodeDocument` from the ids of all of a document's tokens, with this model's cut and buckets.
+    public func encodeDocument(ids: [Int32]) -> (ids: [Int32], ngrams: [Int32]) {
+        Self.encodeDocument(
+            ids: ids, maxLength: maxLength, headLength: headLength,
+            ngramBuckets: classifier.configuration.ngramBuckets)
+    }
+
     /// `encode` and, when `ngramBuckets > 0`, the n-gram buckets of every token's id (`NGramHashing`).
     public static func encodeDocument(
         _ tokens: [String], vocabulary: Vocabulary, maxLength: Int, headLength: Int?, ngramBuckets: Int
@@ -88,8 +95,24 @@ public final class SentimentModel {
     {
         let ngrams = ngramBuckets > 0 ? NGramHashing.buckets(of: all, buckets: ngramBuckets) : []
         guard all.count > maxLength else { return (all, ngrams) }
+        let kept = keptPositions(count: all.count, maxLength: maxLength, headLength: headLength)
+        return (Array(all[kept.head] + all[kept.tail]), ngrams)
+    }
+
+    /// Which positions of a document of `count` tokens the GRU reads: all of them (as `head`) when
+    /// `count ≤ maxLength`, else the first `headLength` (all `maxLength` when nil) and the last
+    /// `maxLength − headLength`.
+    public static func keptPositions(count: Int, maxLength: Int, headLength: Int?) -> (
+        head: Range<Int>, tail: Range<Int>
+    ) {
+        guard count > maxLength else { return (0..<count, count..<count) }
         let head = min(headLength ?? maxLength, maxLength)
-        return (Array(all[..<head] + all[(all.count - (maxLength - head))...]), ngrams)
+        return (0..<head, (count - (maxLength - head))..<count)
+    }
+
+    /// `keptPositions` with this model's cut.
+    public func keptPositions(count: Int) -> (head: Range<Int>, tail: Range<Int>) {
+        Self.keptPositions(count: count, maxLength: maxLength, headLength: headLength)
     }
 
     /// The ids the network sees for `tokens`, mapped through `vocabulary`: all of them when there are at
@@ -100,8 +123,8 @@ public final class SentimentModel {
         _ tokens: [String], vocabulary: Vocabulary, maxLength: Int, headLength: Int? = nil
     ) -> [Int32] {
         guard tokens.count > maxLength else { return vocabulary.ids(for: tokens) }
-        let head = min(headLength ?? maxLength, maxLength)
-        return vocabulary.ids(for: Array(tokens[..<head] + tokens[(tokens.count - (maxLength - head))...]))
+        let kept = keptPositions(count: tokens.count, maxLength: maxLength, headLength: headLength)
+        return vocabulary.ids(for: Array(tokens[kept.head] + tokens[kept.tail]))
     }
 
 }
