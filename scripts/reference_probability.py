@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Computes a sentiment model's probability for tokenized texts without any of the Swift code, following
 the README's "Reproducing a probability outside Swift": vocabulary lookup, the wide channel's hashed
-n-grams, the cut to max_len, the bidirectional GRU, the linear head and the sigmoid, in float64 NumPy.
+n-grams, the cut to max_len, the bidirectional GRU, the linear head, the temperature and the sigmoid, in
+float64 NumPy.
 
 Its output for Tests/SentimentKitTests/Fixtures/reference_model.safetensors is checked in beside it
 (reference_probabilities.json) and the tests compare the Swift scorer with it, so the description and the
@@ -99,6 +100,7 @@ def probability(tokens, p, vocab, config):
         inputs = [np.concatenate([f, b]) for f, b in zip(forward, backward)]
         finals = (forward_final, backward_final)
     logit = p["out.weight"][0] @ np.concatenate(finals) + p["out.bias"][0] + wide
+    logit /= config.get("temperature", 1.0)  # temperature scaling; absent: 1
     return ids, found, float(sigmoid(logit))
 
 

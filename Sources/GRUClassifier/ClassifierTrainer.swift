@@ -75,6 +75,9 @@ public struct EpochSummary: Sendable {
     public var trainingLoss: Double
     /// Metrics on the validation set; nil when there is none.
     public var validation: BinaryClassificationMetrics?
+    /// The logit of every validation example, in order (what `validation` was computed from); nil without
+    /// validation.
+    public var validationLogits: [Float]?
     public var seconds: Double
     public var tokensPerSecond: Double
     /// The learning rate this epoch's steps used.
@@ -201,7 +204,10 @@ public final class ClassifierTrainer {
                         configuration: classifier.configuration, parameters: $0,
                         threadCount: classifier.threadCount)
                 } ?? classifier
-            let metrics = validation.isEmpty ? nil : try evaluated.metrics(on: validation)
+            let validationLogits = validation.isEmpty ? nil : try evaluated.logits(on: validation)
+            let metrics = try validationLogits.map {
+                try BinaryClassificationMetrics(logits: $0, labels: validation.map { $0.label >= 0.5 })
+            }
             // Without validation every epoch counts as the best so far, so the last one is kept.
             let score =
                 metrics.map(ValidationScore.init) ?? ValidationScore(accuracy: Double(epoch), logLoss: 0)
@@ -214,6 +220,7 @@ public final class ClassifierTrainer {
                 .epochFinished(
                     EpochSummary(
                         epoch: epoch, trainingLoss: lossSum / Double(max(seen, 1)), validation: metrics,
+                        validationLogits: validationLogits,
                         seconds: Date().timeIntervalSince(epochStart),
                         tokensPerSecond: Double(epochTokens) / max(trainingSeconds, 1e-9),
                         learningRate: optimizer.learningRate, isBest: isBest)))
@@ -254,6 +261,13 @@ extension BiGRUClassifier {
     public func metrics(on examples: [EncodedExample], threshold: Double = 0.5, batchSize: Int = 256) throws
         -> BinaryClassificationMetrics
     {
+        try BinaryClassificationMetrics(
+            logits: logits(on: examples, batchSize: batchSize), labels: examples.map { $0.label >= 0.5 },
+            threshold: threshold)
+    }
+
+    /// The logit of each of `examples`, in order, scored in length-sorted batches.
+    public func logits(on examples: [EncodedExample], batchSize: Int = 256) throws -> [Float] {
         var logits = [Float](repeating: 0, count: examples.count)
         let wide = configuration.hasWideChannel
         for batch in lengthSortedBatches(lengths: examples.map(\.ids.count), batchSize: batchSize) {
@@ -261,7 +275,6 @@ extension BiGRUClassifier {
                 for: batch.map { examples[$0].ids }, ngrams: wide ? batch.map { examples[$0].ngrams } : nil)
             for (position, index) in batch.enumerated() { logits[index] = batchLogits[position] }
         }
-        return try BinaryClassificationMetrics(
-            logits: logits, labels: examples.map { $0.label >= 0.5 }, threshold: threshold)
+        return logits
     }
 }

@@ -7,12 +7,16 @@ import SentimentKit
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Evaluate a model on labelled files: accuracy, F1, ROC-AUC, log loss, confusion matrix.",
+        abstract:
+            "Evaluate a model on labelled files: accuracy, F1, ROC-AUC, log loss, calibration, confusion matrix.",
         discussion: """
             Reads the labelled formats `train` reads. Precision, recall and F1 are those of the positive \
             class at the threshold; ROC-AUC ranks by the model's logits; log loss is the mean binary \
-            cross-entropy. A metric that is undefined on the data (e.g. ROC-AUC with one class only) shows \
-            as "-" (null in JSON).
+            cross-entropy. ECE is the expected calibration error (Guo et al. 2017): the confidence in \
+            the predicted label, max(p, 1 − p), in 10 equal-width bins, each bin's gap between its mean \
+            confidence and its accuracy weighted by its share of the documents; Brier is the mean of \
+            (probability − label)². A metric that is undefined on \
+            the data (e.g. ROC-AUC with one class only) shows as "-" (null in JSON).
 
             Examples:
               sentiment eval test.tsv
@@ -84,6 +88,8 @@ struct EvalCommand: ParsableCommand {
             F1          \(value(metrics.f1))
             ROC-AUC     \(value(metrics.rocAUC))
             log loss    \(value(metrics.logLoss))
+            ECE         \(value(metrics.expectedCalibrationError))
+            Brier       \(value(metrics.brierScore))
 
             confusion matrix   \(String(repeating: " ", count: width - 8))pred neg\(String(repeating: " ", count: width - 8))pred pos
               actual negative  \(cell(matrix.trueNegatives))\(cell(matrix.falsePositives))

@@ -288,6 +288,18 @@ struct TrainCommand: ParsableCommand {
             case .checkpointWritten: break
             }
         }
+        if let temperature = outcome.temperature, let before = outcome.bestValidation,
+            let after = outcome.calibratedValidation
+        {
+            FileWriting.printError(
+                "train: temperature \(TrainingProgress.fixed(Double(temperature), 3)) fitted on the validation set: "
+                    + "log loss \(Self.figure(before.logLoss)) → \(Self.figure(after.logLoss)), "
+                    + "ECE \(Self.figure(before.expectedCalibrationError)) → \(Self.figure(after.expectedCalibrationError))"
+            )
+        } else {
+            FileWriting.printError(
+                "train: no validation set, so no temperature is fitted (probabilities as trained)")
+        }
         var summary = "trained \(outcome.epochsRun) epoch\(outcome.epochsRun == 1 ? "" : "s") in "
         summary += TrainingProgress.duration(Date().timeIntervalSince(start))
         if let accuracy = outcome.bestValidation?.accuracy {
@@ -296,6 +308,10 @@ struct TrainCommand: ParsableCommand {
         }
         summary += "; model written to \(model)"
         FileWriting.printError(summary)
+    }
+
+    private static func figure(_ value: Double?) -> String {
+        value.map { TrainingProgress.fixed($0, 4) } ?? "-"
     }
 
     /// The library's options from the command line's; unset options keep the library's default rules.

@@ -5,7 +5,8 @@ import Testing
 /// The README's description of how a probability is computed, pinned against an implementation that
 /// shares no code with this package: scripts/reference_probability.py (NumPy) computed
 /// Fixtures/reference_probabilities.json from Fixtures/reference_model.safetensors (a 2-layer model with
-/// a 64-bucket wide channel and a cut of 8 tokens, 3 from the start).
+/// a 64-bucket wide channel, a cut of 8 tokens, 3 from the start, and temperature 1.6, written into its
+/// config by hand after training so that the division by the temperature is pinned too).
 @Suite struct ReferenceProbabilityTests {
     struct Fixture: Decodable {
         struct Text: Decodable {
@@ -29,6 +30,7 @@ import Testing
             contentsOf: Self.fixtures.appendingPathComponent("reference_model.safetensors"), threadCount: 1)
         #expect(model.classifier.configuration.ngramBuckets == 64)
         #expect(model.classifier.configuration.layers == 2)
+        #expect(model.temperature == 1.6)
         #expect(fixture.texts.contains { $0.tokens.count > model.maxLength }, "no text exercises the cut")
         let scorer = try TextScorer(model: model, threads: 1)
         let texts = fixture.texts.map(\.text)

@@ -22,6 +22,11 @@ public final class SentimentModel {
     public var headLength: Int?
     /// Probability at or above which a document is labelled positive.
     public var threshold: Float
+    /// What the network's logit is divided by before the sigmoid (temperature scaling, Guo et al. 2017);
+    /// nil: not fitted, which scores as 1. At threshold 0.5 it never changes a label.
+    public var temperature: Float? {
+        didSet { precondition(temperature.map(Self.isValidTemperature) ?? true, "invalid temperature") }
+    }
     /// How the model was trained, when it was trained by `sentiment`.
     public var trainingRecord: TrainingRecord?
 
@@ -29,7 +34,8 @@ public final class SentimentModel {
     public init(
         tokenizerSettings: TokenizerSettings, vocabulary: Vocabulary, classifier: BiGRUClassifier,
         maxLength: Int = ModelFileConfiguration.defaultMaxLength, headLength: Int? = nil,
-        threshold: Float = ModelFileConfiguration.defaultThreshold, trainingRecord: TrainingRecord? = nil
+        threshold: Float = ModelFileConfiguration.defaultThreshold, temperature: Float? = nil,
+        trainingRecord: TrainingRecord? = nil
     ) throws {
         guard classifier.configuration.vocabularySize == vocabulary.count else {
             throw ModelFileError.invalid(
@@ -46,13 +52,28 @@ public final class SentimentModel {
         guard threshold >= 0 && threshold <= 1 else {
             throw ModelFileError.invalid("threshold must lie in [0, 1], got \(threshold)")
         }
+        if let temperature, !Self.isValidTemperature(temperature) {
+            throw ModelFileError.invalid("temperature must be a positive number, got \(temperature)")
+        }
         self.tokenizerSettings = tokenizerSettings
         self.vocabulary = vocabulary
         self.classifier = classifier
         self.maxLength = maxLength
         self.headLength = headLength
         self.threshold = threshold
+        self.temperature = temperature
         self.trainingRecord = trainingRecord
+    }
+
+    /// Whether `temperature` can divide a logit: positive and finite.
+    public static func isValidTemperature(_ temperature: Float) -> Bool {
+        temperature > 0 && temperature.isFinite
+    }
+
+    /// A logit of the network as the model scores it: divided by the temperature.
+    public func calibrated(_ logit: Float) -> Float {
+        guard let temperature else { return logit }
+        return logit / temperature
     }
 
     /// Maps tokens to ids and cuts the sequence to `maxLength`.

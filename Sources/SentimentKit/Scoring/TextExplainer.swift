@@ -78,7 +78,19 @@ public final class TextExplainer {
             explanation.baselineLogit = variantLogits.last!
         }
         explanation.logit = logit
-        return explanation
+        return calibrated(explanation)
+    }
+
+    /// Everything in logit units divided by the model's temperature: the probability is then
+    /// `σ(logit)` as scoring computes it, and sums stay sums.
+    private func calibrated(_ explanation: Explanation) -> Explanation {
+        guard model.temperature != nil else { return explanation }
+        var result = explanation
+        result.logit = model.calibrated(explanation.logit)
+        result.baselineLogit = model.calibrated(explanation.baselineLogit)
+        result.attributions = explanation.attributions.map(model.calibrated)
+        result.cutAttribution = explanation.cutAttribution.map(model.calibrated)
+        return result
     }
 
     /// The logits of encoded documents, wide channel included.
