@@ -18,9 +18,15 @@ struct EvalCommand: ParsableCommand {
             (probability − label)². A metric that is undefined on \
             the data (e.g. ROC-AUC with one class only) shows as "-" (null in JSON).
 
+            --plots DIR writes four standalone SVG pictures there: roc.svg (ROC curve with its AUC), \
+            precision_recall.svg (with the average precision), calibration.svg (reliability diagrams: \
+            confidence against accuracy with the ECE, and probability against the share of positives) and \
+            score_histogram.svg (the probabilities of each true class).
+
             Examples:
               sentiment eval test.tsv
               sentiment eval --model film.safetensors --format json test.csv
+              sentiment eval test.tsv --plots pictures/
             """
     )
 
@@ -38,6 +44,11 @@ struct EvalCommand: ParsableCommand {
 
     @Option(help: "Output format: table or json.")
     var format: EvalOutputFormat = .table
+
+    @Option(
+        help:
+            "Write roc.svg, precision_recall.svg, calibration.svg and score_histogram.svg to this directory.")
+    var plots: String?
 
     @OptionGroup var threadOptions: ThreadOptions
 
@@ -60,7 +71,24 @@ struct EvalCommand: ParsableCommand {
         guard !documents.isEmpty else {
             throw CommandFailure("\(files.joined(separator: ", ")): no documents")
         }
-        let metrics = try scorer.metrics(on: documents)
+        let plotDirectory = plots.map { URL(fileURLWithPath: $0) }
+        if let plotDirectory {
+            do { try PictureFiles.prepare(plotDirectory) } catch { throw CommandFailure("\(error)") }
+        }
+        let logits = try scorer.logits(on: documents)
+        let labels = documents.map { $0.label >= 0.5 }
+        let metrics = try BinaryClassificationMetrics(
+            logits: logits, labels: labels, threshold: Double(scorer.threshold))
+        if let plotDirectory {
+            let pictures = try EvaluationPlots.pictures(
+                probabilities: logits.map(BiGRUClassifier.probability), labels: labels,
+                title: files.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", "))
+            do { try PictureFiles.write(pictures, to: plotDirectory) } catch {
+                throw CommandFailure("\(error)")
+            }
+            FileWriting.printError(
+                "eval: \(pictures.map(\.name).joined(separator: ", ")) written to \(plotDirectory.path)")
+        }
         switch format {
         case .json:
             let encoder = JSONEncoder()

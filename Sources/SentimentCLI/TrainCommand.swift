@@ -20,7 +20,10 @@ struct TrainCommand: ParsableCommand {
             after --patience epochs without a better validation accuracy (ties broken by lower validation \
             loss), and the best epoch's parameters \
             are kept. The model file is rewritten (atomically) each time validation improves, so an \
-            interrupted run still leaves its best model so far.
+            interrupted run still leaves its best model so far. Each model written carries a temperature \
+            fitted on the validation set (temperature scaling: the logit is divided by it, which makes the \
+            probabilities calibrated without changing a label at 0.5). --plots DIR writes training.svg \
+            (losses and validation accuracy per epoch, the kept epoch marked).
 
             With --optimizer sgd --clip 0 --dropout 0 --ema 0, each batch makes exactly the step p ← p − lr·∇L, \
             L the batch's mean binary cross-entropy (with an embedding pre-trained on 2 million tokens \
@@ -196,6 +199,12 @@ struct TrainCommand: ParsableCommand {
         help: "Start from this model (keeps its vocabulary, tokenizer and shape) to fine-tune it.")
     var initModel: String?
 
+    @Option(
+        help:
+            "Write training.svg (loss and validation accuracy per epoch, the kept epoch marked) to this directory."
+    )
+    var plots: String?
+
     @OptionGroup var threadOptions: ThreadOptions
 
     @OptionGroup(title: "Tokenizer (ignored with --init, which keeps the model's)")
@@ -264,6 +273,10 @@ struct TrainCommand: ParsableCommand {
         if !valid.isEmpty && validation.isEmpty {
             throw CommandFailure("\(valid.joined(separator: ", ")): no documents to validate on")
         }
+        let plotDirectory = plots.map { URL(fileURLWithPath: $0) }
+        if let plotDirectory {
+            do { try PictureFiles.prepare(plotDirectory) } catch { throw CommandFailure("\(error)") }
+        }
         let progress = TrainingProgress(epochs: epochs)
         let outcome = try ModelTraining.train(
             training: training, validation: validation, options: try trainingOptions(),
@@ -308,6 +321,15 @@ struct TrainCommand: ParsableCommand {
         }
         summary += "; model written to \(model)"
         FileWriting.printError(summary)
+        if let plotDirectory {
+            let picture = TrainingPlot.picture(epochs: outcome.epochs, keptEpoch: outcome.bestEpoch)
+            do {
+                let paths = try PictureFiles.write([("training.svg", picture)], to: plotDirectory)
+                FileWriting.printError("train: \(paths[0]) written")
+            } catch {
+                throw CommandFailure("\(error)")
+            }
+        }
     }
 
     private static func figure(_ value: Double?) -> String {

@@ -106,3 +106,43 @@ struct CalibrationTests {
                 == TemperatureScaling.range.upperBound)
     }
 }
+
+/// ROC and precision–recall curves.
+@Suite("Classification curves")
+struct ClassificationCurveTests {
+    @Test("the ROC curve's trapezoid area is the ROC-AUC, ties included")
+    func rocArea() throws {
+        let scores: [Float] = [0.9, 0.8, 0.8, 0.7, 0.6, 0.6, 0.4, 0.3, 0.3, 0.1]
+        let labels = [true, true, false, true, false, true, false, true, false, false]
+        let points = try #require(ClassificationCurves.roc(scores: scores, labels: labels))
+        #expect(points.first == .init(falsePositiveRate: 0, truePositiveRate: 0))
+        #expect(points.last == .init(falsePositiveRate: 1, truePositiveRate: 1))
+        #expect(points.count == 8)  // the origin and 7 distinct scores
+        var area = 0.0
+        for (a, b) in zip(points, points.dropFirst()) {
+            area +=
+                (b.falsePositiveRate - a.falsePositiveRate) * (a.truePositiveRate + b.truePositiveRate) / 2
+        }
+        let auc = try #require(try BinaryClassificationMetrics(probabilities: scores, labels: labels).rocAUC)
+        #expect(abs(area - auc) < 1e-12)
+        #expect(ClassificationCurves.roc(scores: [0.5], labels: [true]) == nil)
+    }
+
+    @Test("precision–recall points and average precision of a hand-worked case")
+    func precisionRecall() throws {
+        // Sorted: 0.9 pos, 0.8 neg, 0.7 pos, 0.6 pos (tied with a neg), 0.2 neg.
+        let scores: [Float] = [0.8, 0.9, 0.6, 0.2, 0.6, 0.7]
+        let labels = [false, true, true, false, false, true]
+        let points = try #require(ClassificationCurves.precisionRecall(scores: scores, labels: labels))
+        let expected: [(Double, Double)] = [
+            (1.0 / 3, 1), (1.0 / 3, 0.5), (2.0 / 3, 2.0 / 3), (1, 0.6), (1, 0.5),
+        ]
+        #expect(points.count == expected.count)
+        for (point, (recall, precision)) in zip(points, expected) {
+            #expect(abs(point.recall - recall) < 1e-12 && abs(point.precision - precision) < 1e-12)
+        }
+        let average = try #require(ClassificationCurves.averagePrecision(scores: scores, labels: labels))
+        #expect(abs(average - (1.0 / 3 * 1 + 1.0 / 3 * 2.0 / 3 + 1.0 / 3 * 0.6)) < 1e-12)
+        #expect(ClassificationCurves.precisionRecall(scores: [0.2], labels: [false]) == nil)
+    }
+}
