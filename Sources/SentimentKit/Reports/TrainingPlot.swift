@@ -7,7 +7,9 @@ public enum TrainingPlot {
     /// `training.svg` for `epochs` (in order), `keptEpoch` the one whose parameters were kept.
     public static func picture(epochs: [EpochSummary], keptEpoch: Int) -> String {
         let last = Double(max(epochs.map(\.epoch).max() ?? 1, 1))
-        let xRange = epochs.count < 2 ? 0.5...(last + 0.5) : 1...last
+        // A little room on both sides, so that the first and last epochs' points and marker stay off
+        // the frame.
+        let xRange = 0.7...(last + 0.3)
         let xTicks = epochTicks(count: Int(last))
         func xAxis() -> SVGChart.Axis { SVGChart.Axis(label: "epoch", range: xRange, ticks: xTicks) }
         let marker = (x: Double(keptEpoch), label: "kept: epoch \(keptEpoch)")
