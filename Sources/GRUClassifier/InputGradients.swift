@@ -13,8 +13,8 @@ extension BiGRUClassifier {
     )] {
         let dimension = configuration.embeddingDim
         if let bad = inputs.firstIndex(where: { $0.count % dimension != 0 }) {
-            throw ClassifierError.invalidConfiguration(
-                "input \(bad) has \(inputs[bad].count) values, not a multiple of embeddingDim \(dimension)")
+            throw ClassifierError.inputSizeMismatch(
+                sequence: bad, values: inputs[bad].count, dimension: dimension)
         }
         // Every position of every sequence is a row of its own, so its gradient stays apart from those of
         // other positions (the pass sums the gradients of rows that share an id).

@@ -163,10 +163,16 @@ struct AttributionTests {
         #expect(abs(result.completenessError) < 1e-2 * max(abs(result.logit - result.baselineLogit), 1e-3))
     }
 
-    @Test("token ids outside the vocabulary are an error")
-    func badIDs() throws {
+    @Test("token ids outside the vocabulary and ragged input vectors are errors")
+    func badInputs() throws {
         let model = try BiGRUClassifier(configuration: TestModels.configuration(), seed: 1, threadCount: 1)
-        #expect(throws: ClassifierError.self) { try IntegratedGradients(ids: [1, 9], classifier: model) }
+        #expect(throws: ClassifierError.tokenOutOfRange(sequence: 0, position: 1, id: 9, vocabularySize: 9)) {
+            try IntegratedGradients(ids: [1, 9], classifier: model)
+        }
+        #expect(throws: ClassifierError.inputSizeMismatch(sequence: 1, values: 4, dimension: 3)) {
+            try model.deepLogitsAndInputGradients(for: [[1, 2, 3], [1, 2, 3, 4]])
+        }
+        #expect(try model.deepLogitsAndInputGradients(for: []).isEmpty)
     }
 
     // MARK: The wide channel
