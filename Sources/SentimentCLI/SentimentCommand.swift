@@ -13,8 +13,8 @@ struct SentimentCommand: ParsableCommand {
               sentiment train reviews.tsv                 # writes sentiment.safetensors
               echo "great film" | sentiment score         # probability and label per line
               sentiment score a.txt b.txt -o scores.tsv
-              echo "great film" | sentiment explain       # how much each token pushed the score
-              sentiment eval test.tsv --plots plots/      # accuracy, F1, ROC-AUC, calibration; SVG pictures
+              echo "great film" | sentiment explain       # what each token contributed
+              sentiment eval test.tsv --plots plots/      # metrics and SVG pictures
             """,
         version: version,
         subcommands: [
