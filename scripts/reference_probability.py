@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Computes a sentiment model's probability for tokenized texts without any of the Swift code, following
 the README's "Reproducing a probability outside Swift": vocabulary lookup, the wide channel's hashed
-n-grams, the cut to max_len, the bidirectional GRU, the pooling (if any), the linear head and the sigmoid,
-in float64 NumPy.
+n-grams, the cut to max_len, the bidirectional GRU, the pooling (if any), the linear head, the temperature
+and the sigmoid, in float64 NumPy.
 
 Its output for Tests/SentimentKitTests/Fixtures/reference_model.safetensors is checked in beside it
 (reference_probabilities.json; likewise reference_model_pooled.safetensors, a model with
-`pooling: final_max_mean`, and reference_probabilities_pooled.json) and the tests compare the Swift scorer with it, so the description and the
-code cannot drift apart.
+`pooling: final_max_mean`, and reference_probabilities_pooled.json) and the tests compare the Swift
+scorer with it, so the description and the code cannot drift apart.
 
 usage: reference_probability.py MODEL.safetensors TOKENS.json > OUT.json
   TOKENS.json: {"texts": [{"text": "...", "tokens": ["...", ...]}, ...]}, tokens as `sentiment tokenize`
@@ -105,6 +105,7 @@ def probability(tokens, p, vocab, config):
         outputs = np.array(inputs) if inputs else np.zeros((1, 2 * hidden))
         features = np.concatenate([features, outputs.max(axis=0), outputs.mean(axis=0)])
     logit = p["out.weight"][0] @ features + p["out.bias"][0] + wide
+    logit /= config.get("temperature", 1.0)  # temperature scaling; absent: 1
     return ids, found, float(sigmoid(logit))
 
 

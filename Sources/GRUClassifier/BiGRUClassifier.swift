@@ -208,6 +208,9 @@ public final class BiGRUClassifier {
         try logits(for: batch, ngrams: ngrams).map(BinaryCrossEntropy.sigmoid)
     }
 
+    /// The probability of the positive class for a logit, `σ(logit)`, as `probabilities(for:)` computes it.
+    public static func probability(logit: Float) -> Float { BinaryCrossEntropy.sigmoid(logit) }
+
     /// Each sequence's wide-channel logit: `Σ wide.weight[b] · wide.scale[b]` over its buckets, summed in
     /// the order given; nil without the wide channel.
     public func wideLogits(_ ngrams: [[Int32]]?) -> [Float]? {
@@ -431,11 +434,11 @@ public final class BiGRUClassifier {
     /// The number of shards a batch of `batchCount` sequences uses.
     private func shardCount(batchCount: Int) -> Int { max(1, min(threadCount, batchCount)) }
 
-    private func activeWorkspaces(batchCount: Int) -> ArraySlice<ShardWorkspace> {
+    func activeWorkspaces(batchCount: Int) -> ArraySlice<ShardWorkspace> {
         workspaces[0..<shardCount(batchCount: batchCount)]
     }
 
-    private func collectLogits(count: Int) -> [Float] {
+    func collectLogits(count: Int) -> [Float] {
         var logits = [Float](repeating: 0, count: count)
         for workspace in activeWorkspaces(batchCount: count) {
             for (row, member) in workspace.shard.members.enumerated() {
@@ -445,8 +448,10 @@ public final class BiGRUClassifier {
         return logits
     }
 
-    /// Sorts the batch longest first, deals it round-robin into shards and runs them concurrently.
-    private func runPass(batch: [[Int32]], labels: [Float]?, options: PassOptions) {
+    /// Sorts the batch longest first, deals it round-robin into shards and runs them concurrently. With
+    /// `inputVectors` (rows of `embeddingDim` floats) the batch's ids index those rows instead of the
+    /// embedding table.
+    func runPass(batch: [[Int32]], labels: [Float]?, options: PassOptions, inputVectors: [Float]? = nil) {
         precondition(parameters.hasConfiguredSizes, "the parameters' sizes no longer match the configuration")
         let shards = shardCount(batchCount: batch.count)
         while workspaces.count < shards { workspaces.append(ShardWorkspace(layout: layout)) }
@@ -454,10 +459,12 @@ public final class BiGRUClassifier {
             batch[$0].count != batch[$1].count ? batch[$0].count > batch[$1].count : $0 < $1
         }
         let workspaces = workspaces
+        let rows = inputVectors.map { $0.count / configuration.embeddingDim } ?? configuration.vocabularySize
         parameters.dense.withUnsafeBufferPointer { dense in
-            parameters.embedding.weights.withUnsafeBufferPointer { embedding in
+            (inputVectors ?? parameters.embedding.weights).withUnsafeBufferPointer { embedding in
                 let model = ModelSnapshot(
-                    layout: layout, dense: dense.baseAddress!, embedding: embedding.baseAddress!)
+                    layout: layout, dense: dense.baseAddress!, embedding: embedding.baseAddress!,
+                    embeddingRows: rows)
                 let runShard: @Sendable (Int) -> Void = { shard in
                     workspaces[shard].run(
                         batch: batch, labels: labels,

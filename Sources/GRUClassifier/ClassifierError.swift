@@ -22,6 +22,8 @@ public enum ClassifierError: Error, Equatable, CustomStringConvertible {
     case missingNGrams
     /// A label that is not a probability in `[0, 1]` (or is NaN).
     case invalidLabel(sequence: Int, value: Float)
+    /// A sequence of input vectors whose length is not a whole number of vectors.
+    case inputSizeMismatch(sequence: Int, values: Int, dimension: Int)
 
     /// A one-line message naming the offending value.
     public var description: String {
@@ -44,6 +46,9 @@ public enum ClassifierError: Error, Equatable, CustomStringConvertible {
         case .missingNGrams: return "the model has a wide channel: give each sequence's n-gram buckets"
         case .invalidLabel(let sequence, let value):
             return "label \(value) of sequence \(sequence) is not in [0, 1]"
+        case .inputSizeMismatch(let sequence, let values, let dimension):
+            return
+                "input sequence \(sequence) has \(values) values, not a multiple of the embedding size \(dimension)"
         }
     }
 }

@@ -78,6 +78,9 @@ public struct EpochSummary: Sendable {
     public var trainingLoss: Double
     /// Metrics on the validation set; nil when there is none.
     public var validation: BinaryClassificationMetrics?
+    /// The logit of every validation example, in order (what `validation` was computed from); nil without
+    /// validation.
+    public var validationLogits: [Float]?
     public var seconds: Double
     public var tokensPerSecond: Double
     /// The learning rate this epoch's steps used.
@@ -196,23 +199,31 @@ public final class ClassifierTrainer {
             }
             let trainingSeconds = Date().timeIntervalSince(epochStart)
             epochsRun = epoch
-            let evaluation = validation.isEmpty ? nil : try validate(average: average, on: validation)
-            let metrics = evaluation?.metrics
+            optimizer.synchronize(&classifier.parameters)
+            let parameters = average?.parameters(layoutOf: classifier)
+            let evaluated =
+                try parameters.map {
+                    try BiGRUClassifier(
+                        configuration: classifier.configuration, parameters: $0,
+                        threadCount: classifier.threadCount)
+                } ?? classifier
+            let validationLogits = validation.isEmpty ? nil : try evaluated.logits(on: validation)
+            let metrics = try validationLogits.map {
+                try BinaryClassificationMetrics(logits: $0, labels: validation.map { $0.label >= 0.5 })
+            }
             // Without validation every epoch counts as the best so far, so the last one is kept.
             let score =
                 metrics.map(ValidationScore.init) ?? ValidationScore(accuracy: Double(epoch), logLoss: 0)
             let isBest = stopping.record(score: score, epoch: epoch)
             if isBest {
                 best = (epoch, metrics)
-                optimizer.synchronize(&classifier.parameters)
-                bestParameters =
-                    evaluation?.parameters ?? average?.parameters(layoutOf: classifier)
-                    ?? classifier.parameterDictionary()
+                bestParameters = parameters ?? classifier.parameterDictionary()
             }
             try onEvent(
                 .epochFinished(
                     EpochSummary(
                         epoch: epoch, trainingLoss: lossSum / Double(max(seen, 1)), validation: metrics,
+                        validationLogits: validationLogits,
                         seconds: Date().timeIntervalSince(epochStart),
                         tokensPerSecond: Double(epochTokens) / max(trainingSeconds, 1e-9),
                         learningRate: optimizer.learningRate, isBest: isBest)))
@@ -223,20 +234,6 @@ public final class ClassifierTrainer {
             epochsRun: epochsRun, bestEpoch: best?.epoch ?? epochsRun, bestValidation: best?.validation,
             bestParameters: bestParameters ?? classifier.parameterDictionary(),
             seconds: Date().timeIntervalSince(start))
-    }
-
-    /// The parameters validation judges (the average, when kept) and their metrics on `validation`.
-    private func validate(average: ParameterAverage?, on validation: [EncodedExample]) throws -> (
-        parameters: [String: Tensor], metrics: BinaryClassificationMetrics
-    ) {
-        optimizer.synchronize(&classifier.parameters)
-        guard let parameters = average?.parameters(layoutOf: classifier) else {
-            return (classifier.parameterDictionary(), try classifier.metrics(on: validation))
-        }
-        let evaluated = try BiGRUClassifier(
-            configuration: classifier.configuration, parameters: parameters,
-            threadCount: classifier.threadCount)
-        return (parameters, try evaluated.metrics(on: validation))
     }
 
     /// One training step on `batch`: the optimiser brings the rows the batch reads up to date, the
@@ -277,7 +274,7 @@ extension BiGRUClassifier {
             threshold: threshold)
     }
 
-    /// The logit of each of `examples` (labels unused), in order, scored in length-sorted batches.
+    /// The logit of each of `examples`, in order, scored in length-sorted batches.
     public func logits(on examples: [EncodedExample], batchSize: Int = 256) throws -> [Float] {
         var logits = [Float](repeating: 0, count: examples.count)
         let wide = configuration.hasWideChannel

@@ -281,19 +281,22 @@ enum GRUDirection {
         sk_sum_rows(Int32(tokenCount), Int32(h), nGradient, Int32(nStride), biasGradient + 2 * h)
     }
 
-    /// Adds the gradients of `weight_ih` and `bias_ih` (`dW_ih += dGᵀ · X`) and writes (`beta` 0) or adds
-    /// (`beta` 1) the gradient of the input rows, `dX = dG · W_ih`.
+    /// Adds the gradients of `weight_ih` and `bias_ih` (`dW_ih += dGᵀ · X`; neither when `weightGradient`
+    /// is nil, when only the inputs' gradient is wanted) and writes (`beta` 0) or adds (`beta` 1) the
+    /// gradient of the input rows, `dX = dG · W_ih`.
     static func accumulateInputGradients(
         hidden: Int, rows: Int, input: UnsafePointer<Float>, rowGradients: UnsafePointer<Float>,
-        parameters: DirectionParameters, weightGradient: UnsafeMutablePointer<Float>,
+        parameters: DirectionParameters, weightGradient: UnsafeMutablePointer<Float>?,
         biasGradient: UnsafeMutablePointer<Float>, inputGradient: UnsafeMutablePointer<Float>, beta: Float
     ) {
         let width = 3 * hidden
         let inputSize = parameters.inputSize
-        gemm(
-            transposeA: true, transposeB: false, m: width, n: inputSize, k: rows, a: rowGradients, lda: width,
-            b: input, ldb: inputSize, beta: 1, c: weightGradient, ldc: inputSize)
-        sk_sum_rows(Int32(rows), Int32(width), rowGradients, Int32(width), biasGradient)
+        if let weightGradient {
+            gemm(
+                transposeA: true, transposeB: false, m: width, n: inputSize, k: rows, a: rowGradients,
+                lda: width, b: input, ldb: inputSize, beta: 1, c: weightGradient, ldc: inputSize)
+            sk_sum_rows(Int32(rows), Int32(width), rowGradients, Int32(width), biasGradient)
+        }
         gemm(
             transposeA: false, transposeB: false, m: rows, n: inputSize, k: width, a: rowGradients,
             lda: width,

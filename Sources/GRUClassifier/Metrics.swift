@@ -63,6 +63,11 @@ public enum MetricsError: Error, Equatable, CustomStringConvertible, LocalizedEr
 ///   but TP is 0;
 /// - `rocAUC` is nil unless both classes are present.
 ///
+/// Calibration: `expectedCalibrationError` bins the confidence in the predicted label, `max(p, 1 − p)`,
+/// into 10 equal-width bins and weighs each bin's gap between confidence and accuracy by its size
+/// (`ReliabilityBins.topLabel`, Guo et al. 2017); `brierScore` is the mean of `(p − label)²`. Both are
+/// nil only for zero examples.
+///
 /// ROC-AUC is exact: the Mann-Whitney U statistic with tied scores counted as half (equivalent to average
 /// ranks), computed in O(n log n) with integer counts.
 ///
@@ -92,6 +97,11 @@ public struct BinaryClassificationMetrics: Codable, Sendable, Equatable {
     public let rocAUC: Double?
     /// Mean binary cross-entropy.
     public let logLoss: Double?
+    /// Expected calibration error of the confidence in the predicted label over 10 equal-width bins
+    /// (`ReliabilityBins.topLabel`).
+    public let expectedCalibrationError: Double?
+    /// Mean of `(probability − label)²`.
+    public let brierScore: Double?
 
     /// Metrics from predicted probabilities of the positive class.
     /// - Throws: `MetricsError` when the counts differ, a probability is NaN or outside [0, 1], or the
@@ -106,6 +116,8 @@ public struct BinaryClassificationMetrics: Codable, Sendable, Equatable {
         var confusion = ConfusionMatrix(
             truePositives: 0, falsePositives: 0, trueNegatives: 0, falseNegatives: 0)
         var lossSum = 0.0
+        var probabilityValues: [Double] = []
+        probabilityValues.reserveCapacity(probabilities.count)
         for index in probabilities.indices {
             let probability = probabilities[index]
             // The negated comparison also rejects NaN.
@@ -113,6 +125,7 @@ public struct BinaryClassificationMetrics: Codable, Sendable, Equatable {
                 throw .invalidProbability(index: index, value: probability)
             }
             let p = Double(probability)
+            probabilityValues.append(p)
             let label = labels[index]
             confusion.record(predictedPositive: p >= threshold, label: label)
             let clamped = min(max(p, low), high)
@@ -120,7 +133,8 @@ public struct BinaryClassificationMetrics: Codable, Sendable, Equatable {
         }
         self.init(
             threshold: threshold, confusion: confusion, lossSum: lossSum,
-            rocAUC: Self.rocAUC(scores: probabilities, labels: labels))
+            rocAUC: Self.rocAUC(scores: probabilities, labels: labels), probabilities: probabilityValues,
+            labels: labels)
     }
 
     /// Metrics from logits (log-odds of the positive class); the probability is sigmoid(logit), computed
@@ -135,20 +149,27 @@ public struct BinaryClassificationMetrics: Codable, Sendable, Equatable {
         var confusion = ConfusionMatrix(
             truePositives: 0, falsePositives: 0, trueNegatives: 0, falseNegatives: 0)
         var lossSum = 0.0
+        var probabilities: [Double] = []
+        probabilities.reserveCapacity(logits.count)
         for index in logits.indices {
             guard logits[index].isFinite else { throw .invalidLogit(index: index, value: logits[index]) }
             let z = Double(logits[index])
             let label = labels[index]
-            confusion.record(predictedPositive: 1 / (1 + exp(-z)) >= threshold, label: label)
+            probabilities.append(1 / (1 + exp(-z)))
+            confusion.record(predictedPositive: probabilities[index] >= threshold, label: label)
             // −log σ(z) = softplus(−z) and −log(1 − σ(z)) = softplus(z).
             lossSum += Self.softplus(label ? -z : z)
         }
         self.init(
             threshold: threshold, confusion: confusion, lossSum: lossSum,
-            rocAUC: Self.rocAUC(scores: logits, labels: labels))
+            rocAUC: Self.rocAUC(scores: logits, labels: labels), probabilities: probabilities, labels: labels)
     }
 
-    private init(threshold: Double, confusion: ConfusionMatrix, lossSum: Double, rocAUC: Double?) {
+    private init(
+        threshold: Double, confusion: ConfusionMatrix, lossSum: Double, rocAUC: Double?,
+        probabilities: [Double],
+        labels: [Bool]
+    ) {
         let tp = confusion.truePositives
         let fp = confusion.falsePositives
         let fn = confusion.falseNegatives
@@ -162,6 +183,14 @@ public struct BinaryClassificationMetrics: Codable, Sendable, Equatable {
         self.f1 = Self.ratio(2 * tp, 2 * tp + fp + fn)
         self.rocAUC = rocAUC
         self.logLoss = count == 0 ? nil : lossSum / Double(count)
+        expectedCalibrationError =
+            ReliabilityBins.topLabel(probabilities: probabilities, labels: labels)
+            .expectedCalibrationError
+        var squares = 0.0
+        for (p, label) in zip(probabilities, labels) {
+            squares += (p - (label ? 1 : 0)) * (p - (label ? 1 : 0))
+        }
+        brierScore = count == 0 ? nil : squares / Double(count)
     }
 
     private static func validate(threshold: Double) throws(MetricsError) {
@@ -211,6 +240,7 @@ public struct BinaryClassificationMetrics: Codable, Sendable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case count, threshold, accuracy, precision, recall, f1
         case confusionMatrix = "confusion_matrix", rocAUC = "roc_auc", logLoss = "log_loss"
+        case expectedCalibrationError = "ece", brierScore = "brier"
     }
 
     /// Encodes every key, undefined metrics as `null`, so JSON consumers see a fixed set of fields.
@@ -225,6 +255,8 @@ public struct BinaryClassificationMetrics: Codable, Sendable, Equatable {
         try container.encode(f1, forKey: .f1)
         try container.encode(rocAUC, forKey: .rocAUC)
         try container.encode(logLoss, forKey: .logLoss)
+        try container.encode(expectedCalibrationError, forKey: .expectedCalibrationError)
+        try container.encode(brierScore, forKey: .brierScore)
     }
 }
 

@@ -11,16 +11,8 @@ public enum NGramHashing {
 
     /// The distinct buckets of the unigrams and bigrams of `ids`, ascending.
     public static func buckets(of ids: [Int32], buckets count: Int) -> [Int32] {
-        precondition(count > 0, "the number of buckets must be positive")
-        var result: [Int32] = []
-        result.reserveCapacity(2 * ids.count)
-        let modulus = UInt64(count)
-        for (index, id) in ids.enumerated() {
-            result.append(Int32(truncatingIfNeeded: hash([id]) % modulus))
-            if index > 0 {
-                result.append(Int32(truncatingIfNeeded: hash([ids[index - 1], id]) % modulus))
-            }
-        }
+        let occurrences = occurrences(of: ids, buckets: count)
+        var result = occurrences.unigrams + occurrences.bigrams
         result.sort()
         var unique = 0
         for bucket in result where unique == 0 || result[unique - 1] != bucket {
@@ -29,6 +21,27 @@ public enum NGramHashing {
         }
         result.removeLast(result.count - unique)
         return result
+    }
+
+    /// The bucket of every n-gram occurrence of `ids`, by position: `unigrams[t]` is that of `ids[t]`,
+    /// `bigrams[t − 1]` that of `(ids[t − 1], ids[t])`. A bucket may occur several times (a repeated
+    /// n-gram, or a hash collision); the channel counts it once.
+    public static func occurrences(of ids: [Int32], buckets count: Int) -> (
+        unigrams: [Int32], bigrams: [Int32]
+    ) {
+        precondition(count > 0, "the number of buckets must be positive")
+        let modulus = UInt64(count)
+        var unigrams: [Int32] = []
+        var bigrams: [Int32] = []
+        unigrams.reserveCapacity(ids.count)
+        bigrams.reserveCapacity(max(0, ids.count - 1))
+        for (index, id) in ids.enumerated() {
+            unigrams.append(Int32(truncatingIfNeeded: hash([id]) % modulus))
+            if index > 0 {
+                bigrams.append(Int32(truncatingIfNeeded: hash([ids[index - 1], id]) % modulus))
+            }
+        }
+        return (unigrams, bigrams)
     }
 
     /// FNV-1a over the n-gram's length and its ids' little-endian bytes.

@@ -5,6 +5,9 @@ struct ModelSnapshot: @unchecked Sendable {
     let layout: ParameterLayout
     let dense: UnsafePointer<Float>
     let embedding: UnsafePointer<Float>
+    /// Rows of `embedding`: the vocabulary size, or the number of vectors a pass on given input vectors
+    /// reads (`BiGRUClassifier.deepLogitsAndInputGradients`).
+    let embeddingRows: Int
 
     func direction(layer: Int, reverse: Bool) -> DirectionParameters {
         let slots = layout.directions[2 * layer + (reverse ? 1 : 0)]
@@ -27,6 +30,10 @@ struct PassOptions: Sendable {
     /// Weight of the auxiliary loss of the BiGRU's own logit (without the offset), which makes it learn
     /// to predict alone too; 0: none. Only the gradients see it.
     var branchLossWeight: Float = 0
+    /// With `computeGradients`: back-propagate each sequence's logit itself (d logit / d logit = 1, no
+    /// labels, no loss) and compute only the gradients of the input rows, not the parameters' (what
+    /// attributions need).
+    var logitInputGradients = false
 }
 
 /// Everything one thread needs to run a shard of a batch forward (and backward), allocated once and
@@ -105,16 +112,21 @@ final class ShardWorkspace: @unchecked Sendable {
         batch: [[Int32]], labels: [Float]?, members: some Sequence<Int>, model: ModelSnapshot,
         options: PassOptions
     ) {
+        if slotOfToken.count < model.embeddingRows {
+            slotOfToken.append(
+                contentsOf: repeatElement(-1, count: model.embeddingRows - slotOfToken.count))
+        }
         shard.rebuild(batch: batch, members: members)
         collectDistinctTokens()
         let dropoutSeed = layout.configuration.usesDropout ? options.dropoutSeed : nil
         runForward(model: model, recording: options.computeGradients, dropoutSeed: dropoutSeed)
         if layout.configuration.pooling != .final { poolTopOutputs() }
         runOutputLayer(model: model, labels: labels, dropoutSeed: dropoutSeed, offsets: options.logitOffsets)
-        guard options.computeGradients, let labels else { return }
+        guard options.computeGradients, labels != nil || options.logitInputGradients else { return }
         runBackward(
-            model: model, labels: labels, dropoutSeed: dropoutSeed, batchCount: options.batchCount,
-            offsets: options.logitOffsets, branchLossWeight: options.branchLossWeight)
+            model: model, labels: options.logitInputGradients ? nil : labels, dropoutSeed: dropoutSeed,
+            batchCount: options.batchCount, offsets: options.logitOffsets,
+            branchLossWeight: options.branchLossWeight)
     }
 
     /// All layers forward; leaves the output layer's features in `finals`.
@@ -298,11 +310,13 @@ final class ShardWorkspace: @unchecked Sendable {
     }
 
     /// Back-propagates the shard's share of the mean loss into `denseGradient` and, for the distinct
-    /// tokens, `embeddingGradient`.
+    /// tokens, `embeddingGradient`. Without labels it back-propagates each sequence's logit instead, and
+    /// only into `embeddingGradient` (the parameters' gradients are left undefined).
     private func runBackward(
-        model: ModelSnapshot, labels: [Float], dropoutSeed: UInt64?, batchCount: Int, offsets: [Float]?,
+        model: ModelSnapshot, labels: [Float]?, dropoutSeed: UInt64?, batchCount: Int, offsets: [Float]?,
         branchLossWeight: Float
     ) {
+        let parameterGradients = labels != nil
         let configuration = layout.configuration
         let h = configuration.hidden
         let layers = configuration.layers
@@ -313,7 +327,7 @@ final class ShardWorkspace: @unchecked Sendable {
         let stepBuffer = stepBuffer.pointer
         let resetBuffer = resetBuffer.pointer
 
-        // Output layer: d loss / d logit = (σ(x) − y) / batchCount.
+        // Output layer: d loss / d logit = (σ(x) − y) / batchCount, or 1 for the logit itself.
         let gradient = denseGradient.reserve(layout.denseCount)
         gradient.update(repeating: 0, count: layout.denseCount)
         let width = configuration.headWidth
@@ -322,13 +336,16 @@ final class ShardWorkspace: @unchecked Sendable {
         let outWeight = model.dense + layout.outWeight
         let scale = 1 / Float(batchCount)
         for row in 0..<count {
-            let label = labels[shard.members[row]]
-            var logitGradient = BinaryCrossEntropy.gradient(logit: logits.pointer[row], label: label)
-            if let offsets, branchLossWeight != 0 {
-                let deep = logits.pointer[row] - offsets[shard.members[row]]
-                logitGradient += branchLossWeight * BinaryCrossEntropy.gradient(logit: deep, label: label)
+            var logitGradient: Float = 1
+            if let labels {
+                let label = labels[shard.members[row]]
+                logitGradient = BinaryCrossEntropy.gradient(logit: logits.pointer[row], label: label)
+                if let offsets, branchLossWeight != 0 {
+                    let deep = logits.pointer[row] - offsets[shard.members[row]]
+                    logitGradient += branchLossWeight * BinaryCrossEntropy.gradient(logit: deep, label: label)
+                }
+                logitGradient *= scale
             }
-            logitGradient *= scale
             gradient[layout.outBias] += logitGradient
             for index in 0..<width {
                 let position = row * width + index
@@ -370,10 +387,12 @@ final class ShardWorkspace: @unchecked Sendable {
                     outputGradient: outputGradient.map { UnsafePointer($0 + (reverse ? h : 0)) },
                     outputStride: 2 * h, stateGradient: stateGradient, projectionGradient: projections,
                     hiddenNGradient: hiddenNGradient, stepBuffer: stepBuffer, resetBuffer: resetBuffer)
-                GRUDirection.accumulateHiddenGradients(
-                    cell: configuration.cell, hidden: h, tokenCount: tokenCount, record: record,
-                    projectionGradient: projections, hiddenNGradient: hiddenNGradient,
-                    weightGradient: gradient + slots.weightHH, biasGradient: gradient + slots.biasHH)
+                if parameterGradients {
+                    GRUDirection.accumulateHiddenGradients(
+                        cell: configuration.cell, hidden: h, tokenCount: tokenCount, record: record,
+                        projectionGradient: projections, hiddenNGradient: hiddenNGradient,
+                        weightGradient: gradient + slots.weightHH, biasGradient: gradient + slots.biasHH)
+                }
                 if layer == 0 {
                     // Sum the gate gradients per distinct token; both input-side products then run on
                     // U rows, and dX is directly the gradient of the distinct embedding rows.
@@ -388,14 +407,15 @@ final class ShardWorkspace: @unchecked Sendable {
                     GRUDirection.accumulateInputGradients(
                         hidden: h, rows: distinct, input: embedded.pointer,
                         rowGradients: distinctProjectionGradient,
-                        parameters: parameters, weightGradient: gradient + slots.weightIH,
+                        parameters: parameters,
+                        weightGradient: parameterGradients ? gradient + slots.weightIH : nil,
                         biasGradient: gradient + slots.biasIH, inputGradient: inputGradient,
                         beta: reverse ? 1 : 0)
                 } else {
                     GRUDirection.accumulateInputGradients(
                         hidden: h, rows: tokenCount, input: layerOutputs[layer - 1].pointer,
                         rowGradients: projections, parameters: parameters,
-                        weightGradient: gradient + slots.weightIH,
+                        weightGradient: parameterGradients ? gradient + slots.weightIH : nil,
                         biasGradient: gradient + slots.biasIH, inputGradient: inputGradient,
                         beta: reverse ? 1 : 0)
                 }

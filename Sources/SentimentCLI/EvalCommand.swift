@@ -7,14 +7,22 @@ import SentimentKit
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Evaluate a model on labelled files: accuracy, F1, ROC-AUC, log loss, confusion matrix.",
+        abstract: "Evaluate a model on labelled files: accuracy, F1, ROC-AUC, log loss, calibration.",
         // The full list of options is too wide for an 80-column terminal; OPTIONS lists them.
         usage: "sentiment eval [<options>] <files> ...",
         discussion: """
             Reads the labelled formats `train` reads. Precision, recall and F1 are those of the positive \
             class at the threshold; ROC-AUC ranks by the model's logits; log loss is the mean binary \
-            cross-entropy. A metric that is undefined on the data (e.g. ROC-AUC with one class only) shows \
-            as "-" (null in JSON).
+            cross-entropy. ECE is the expected calibration error (Guo et al. 2017): the confidence in \
+            the predicted label, max(p, 1 − p), in 10 equal-width bins, each bin's gap between its mean \
+            confidence and its accuracy weighted by its share of the documents; Brier is the mean of \
+            (probability − label)². A metric that is undefined on \
+            the data (e.g. ROC-AUC with one class only) shows as "-" (null in JSON).
+
+            --plots DIR writes four standalone SVG pictures there: roc.svg (ROC curve with its AUC), \
+            precision_recall.svg (with the average precision), calibration.svg (reliability diagrams: \
+            confidence against accuracy with the ECE, and probability against the share of positives) and \
+            score_histogram.svg (the probabilities of each true class).
 
             Beside the metrics at the model's threshold (or --threshold), the threshold that maximises \
             F1 on these files is reported with its metrics (JSON "best_f1"). --errors N lists the N \
@@ -25,6 +33,7 @@ struct EvalCommand: ParsableCommand {
               sentiment eval test.tsv
               sentiment eval --model film.safetensors --format json test.csv
               sentiment eval --errors 10 test.tsv
+              sentiment eval test.tsv --plots pictures/
             """
     )
 
@@ -48,6 +57,11 @@ struct EvalCommand: ParsableCommand {
         help: "List the N most confidently misclassified documents (file:line, label, probability, text).")
     var errors: Int?
 
+    @Option(
+        help:
+            "Write roc.svg, precision_recall.svg, calibration.svg and score_histogram.svg to this directory.")
+    var plots: String?
+
     @OptionGroup var threadOptions: ThreadOptions
 
     @OptionGroup(title: "Input") var corpusOptions: CorpusOptions
@@ -70,6 +84,10 @@ struct EvalCommand: ParsableCommand {
         guard !corpus.documents.isEmpty else {
             throw CommandFailure("\(files.joined(separator: ", ")): no documents")
         }
+        let plotDirectory = plots.map { URL(fileURLWithPath: $0) }
+        if let plotDirectory {
+            do { try PictureFiles.prepare(plotDirectory) } catch { throw CommandFailure("\(error)") }
+        }
         let logits = try scorer.logits(for: corpus.documents.map(\.text))
         let labels = corpus.documents.map { $0.label >= 0.5 }
         let metrics = try BinaryClassificationMetrics(
@@ -78,6 +96,16 @@ struct EvalCommand: ParsableCommand {
         let misclassified = errors.map {
             MisclassifiedDocument.mostConfident(
                 $0, in: corpus, logits: logits, threshold: Double(scorer.threshold))
+        }
+        if let plotDirectory {
+            let pictures = try EvaluationPlots.pictures(
+                probabilities: logits.map(BiGRUClassifier.probability), labels: labels,
+                title: files.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", "))
+            do { try PictureFiles.write(pictures, to: plotDirectory) } catch {
+                throw CommandFailure("\(error)")
+            }
+            FileWriting.printError(
+                "eval: \(pictures.map(\.name).joined(separator: ", ")) written to \(plotDirectory.path)")
         }
         switch format {
         case .json:
@@ -111,6 +139,8 @@ struct EvalCommand: ParsableCommand {
             F1          \(value(metrics.f1))
             ROC-AUC     \(value(metrics.rocAUC))
             log loss    \(value(metrics.logLoss))
+            ECE         \(value(metrics.expectedCalibrationError))
+            Brier       \(value(metrics.brierScore))
             best F1     \(bestF1.map { best in
                 "\(value(best.f1)) at threshold \(String(format: "%.4g", best.threshold)) (accuracy "
                     + "\(value(best.accuracy)), precision \(value(best.precision)), recall \(value(best.recall)))"

@@ -47,6 +47,11 @@ struct InfoCommand: ParsableCommand {
                 "parameters     \(parameterCount)",
                 "max length     \(configuration.maxLen) tokens" + Self.truncation(configuration),
                 "threshold      \(configuration.threshold)",
+                "temperature    "
+                    + (configuration.temperature.map {
+                        "\($0) (the logit is divided by it before the sigmoid)"
+                    }
+                        ?? "none (1: not calibrated)"),
                 "tokenizer      locale \(configuration.tokenizer.locale), \(configuration.tokenizer.keepCase ? "case kept" : "case folded"), emoticons \(configuration.tokenizer.recognizesEmoticons ? "on" : "off")",
             ]
             if let record = configuration.training {

@@ -14,10 +14,13 @@ struct SentimentCommand: ParsableCommand {
               echo "great film" | sentiment score # probability and label per line
               sentiment score a.txt b.txt -o scores.tsv
               sentiment eval test.tsv             # accuracy, F1, ROC-AUC, confusion matrix
+              echo "great film" | sentiment explain # what each token contributed
+              sentiment eval test.tsv --plots plots/ # and SVG pictures
             """,
         version: version,
         subcommands: [
-            TrainCommand.self, ScoreCommand.self, EvalCommand.self, InfoCommand.self, TokenizeCommand.self,
+            TrainCommand.self, ScoreCommand.self, ExplainCommand.self, EvalCommand.self, InfoCommand.self,
+            TokenizeCommand.self,
             VocabCommand.self,
         ]
     )

@@ -24,7 +24,10 @@ struct TrainCommand: ParsableCommand {
             after --patience epochs without a better validation accuracy (ties broken by lower validation \
             loss), and the best epoch's parameters \
             are kept. The model file is rewritten (atomically) each time validation improves, so an \
-            interrupted run still leaves its best model so far.
+            interrupted run still leaves its best model so far. Each model written carries a temperature \
+            fitted on the validation set (temperature scaling: the logit is divided by it, which makes the \
+            probabilities calibrated without changing a label at 0.5). --plots DIR writes training.svg \
+            (losses and validation accuracy per epoch, the kept epoch marked).
 
             With --optimizer sgd --clip 0 --dropout 0 --ema 0, each batch makes exactly the step p ← p − lr·∇L, \
             L the batch's mean binary cross-entropy (with an embedding pre-trained on 2 million tokens \
@@ -213,6 +216,12 @@ struct TrainCommand: ParsableCommand {
         help: "Start from this model (keeps its vocabulary, tokenizer and shape) to fine-tune it.")
     var initModel: String?
 
+    @Option(
+        help:
+            "Write training.svg (loss and validation accuracy per epoch, the kept epoch marked) to this directory."
+    )
+    var plots: String?
+
     @OptionGroup var threadOptions: ThreadOptions
 
     @OptionGroup(title: "Tokenizer (ignored with --init, which keeps the model's)")
@@ -287,12 +296,28 @@ struct TrainCommand: ParsableCommand {
         if !valid.isEmpty && validation.isEmpty {
             throw CommandFailure("\(valid.joined(separator: ", ")): no documents to validate on")
         }
+        let plotDirectory = plots.map { URL(fileURLWithPath: $0) }
+        if let plotDirectory {
+            do { try PictureFiles.prepare(plotDirectory) } catch { throw CommandFailure("\(error)") }
+        }
         let progress = TrainingProgress(epochs: epochs)
         let outcome: ModelTrainingOutcome
         do {
             outcome = try train(training, validation, destination: destination, progress: progress)
         } catch ModelTrainingError.singleClass(let set, let positive, let count) {
             throw CommandFailure(singleClassMessage(set, positive: positive, count: count))
+        }
+        if let temperature = outcome.temperature, let before = outcome.bestValidation,
+            let after = outcome.calibratedValidation
+        {
+            FileWriting.printError(
+                "train: temperature \(TrainingProgress.fixed(Double(temperature), 3)) fitted on the validation set: "
+                    + "log loss \(Self.figure(before.logLoss)) → \(Self.figure(after.logLoss)), "
+                    + "ECE \(Self.figure(before.expectedCalibrationError)) → \(Self.figure(after.expectedCalibrationError))"
+            )
+        } else {
+            FileWriting.printError(
+                "train: no validation set, so no temperature is fitted (probabilities as trained)")
         }
         var summary = "trained \(outcome.epochsRun) epoch\(outcome.epochsRun == 1 ? "" : "s") in "
         summary += TrainingProgress.duration(Date().timeIntervalSince(start))
@@ -302,6 +327,15 @@ struct TrainCommand: ParsableCommand {
         }
         summary += "; model written to \(model)"
         FileWriting.printError(summary)
+        if let plotDirectory {
+            let picture = TrainingPlot.picture(epochs: outcome.epochs, keptEpoch: outcome.bestEpoch)
+            do {
+                let paths = try PictureFiles.write([("training.svg", picture)], to: plotDirectory)
+                FileWriting.printError("train: \(paths[0]) written")
+            } catch {
+                throw CommandFailure("\(error)")
+            }
+        }
     }
 
     /// A set of one class, named by its files and options.
@@ -347,6 +381,10 @@ struct TrainCommand: ParsableCommand {
             case .checkpointWritten: break
             }
         }
+    }
+
+    private static func figure(_ value: Double?) -> String {
+        value.map { TrainingProgress.fixed($0, 4) } ?? "-"
     }
 
     /// The library's options from the command line's; unset options keep the library's default rules.

@@ -200,7 +200,7 @@ import Testing
             Set(object.keys)
                 == [
                     "count", "threshold", "confusion_matrix", "accuracy", "precision", "recall", "f1",
-                    "roc_auc", "log_loss",
+                    "roc_auc", "log_loss", "ece", "brier",
                 ])
         #expect(object["roc_auc"] is NSNull)
         #expect(object["recall"] is NSNull)

@@ -74,8 +74,25 @@ private func tableValue(_ table: String, _ name: String) -> String? {
         #expect(
             Set(object.keys) == [
                 "count", "threshold", "confusion_matrix", "accuracy", "precision", "recall", "f1", "roc_auc",
-                "log_loss",
+                "log_loss", "ece", "brier",
             ])
+        // ECE and Brier score of the probabilities `score` prints.
+        let probabilities = lines.dropFirst().map { Double($0.split(separator: "\t")[0])! }
+        let brier = zip(probabilities, labels).map { pow($0 - ($1 ? 1 : 0), 2) }.reduce(0, +) / 400
+        #expect(abs(try #require(metrics.brierScore) - brier) < 1e-6)
+        // ECE: the confidence in the predicted label in 10 bins, against the accuracy in each.
+        var binned = [(count: Int, sum: Double, right: Int)](repeating: (0, 0, 0), count: 10)
+        for (p, label) in zip(probabilities, labels) {
+            let confidence = max(p, 1 - p)
+            let bin = min(9, Int(confidence * 10))
+            binned[bin].count += 1
+            binned[bin].sum += confidence
+            binned[bin].right += (p >= 0.5) == label ? 1 : 0
+        }
+        let ece = binned.filter { $0.count > 0 }.map {
+            abs(Double($0.right) / Double($0.count) - $0.sum / Double($0.count)) * Double($0.count) / 400
+        }.reduce(0, +)
+        #expect(abs(try #require(metrics.expectedCalibrationError) - ece) < 1e-5)
     }
 
     @Test func errorsListTheSurestMistakesWithTheirPlaceAndBestF1IsReported() throws {
@@ -142,6 +159,7 @@ private func tableValue(_ table: String, _ name: String) -> String? {
         for (row, value) in [
             ("accuracy", metrics.accuracy), ("precision", metrics.precision), ("recall", metrics.recall),
             ("F1", metrics.f1), ("ROC-AUC", metrics.rocAUC), ("log loss", metrics.logLoss),
+            ("ECE", metrics.expectedCalibrationError), ("Brier", metrics.brierScore),
         ] {
             #expect(tableValue(text, row) == String(format: "%.4f", try #require(value)), "\(row)")
         }
@@ -219,6 +237,7 @@ private func tableValue(_ table: String, _ name: String) -> String? {
         // The default --head-len is a quarter of --max-len.
         #expect(tableValue(text, "max length") == "400 tokens (longer documents: first 100 + last 300)")
         #expect(tableValue(text, "threshold") == "0.5")
+        #expect(tableValue(text, "temperature") == "none (1: not calibrated)")
         #expect(tableValue(text, "tokenizer") == "locale root, case folded, emoticons on")
         #expect(text.contains("\ntraining\n"))
         #expect(tableValue(text, "  training files") == TestModelFiles.englishCorpus.path)
@@ -268,6 +287,25 @@ private func tableValue(_ table: String, _ name: String) -> String? {
             let config = try #require(try jsonObject(json.standardOutput)["config"] as? [String: Any])
             #expect(config["training"] == nil)
             #expect(config["threshold"] as? Double == 0.25)
+            #expect(config["temperature"] == nil)
+        }
+    }
+
+    @Test func temperatureIsShown() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("hot.safetensors")
+            try TestModelFiles.writeConstantModel(logit: 1, temperature: 1.5, to: path)
+            let text = try SentimentBinary.run(["info", "-m", path.path])
+            #expect(
+                tableValue(text.standardOutput, "temperature")
+                    == "1.5 (the logit is divided by it before the sigmoid)")
+            let json = try SentimentBinary.run(["info", "--format", "json", "-m", path.path])
+            let config = try #require(try jsonObject(json.standardOutput)["config"] as? [String: Any])
+            #expect(config["temperature"] as? Double == 1.5)
+            // σ(1 / 1.5), whatever the text.
+            let score = try SentimentBinary.run(["score", "-m", path.path], input: Array("good\n".utf8))
+            let probability = try #require(Double(score.standardOutput.split(separator: "\t")[0]))
+            #expect(abs(probability - 1 / (1 + exp(-1 / 1.5))) < 1e-6)
         }
     }
 

@@ -44,7 +44,9 @@ enum TestModelFiles {
 
     /// Writes a model whose logit is `logit` whatever the text (zero output weights), so its probability
     /// σ(logit) tells which model file a command used.
-    static func writeConstantModel(logit: Float, threshold: Float = 0.5, to url: URL) throws {
+    static func writeConstantModel(
+        logit: Float, threshold: Float = 0.5, temperature: Float? = nil, to url: URL
+    ) throws {
         let configuration = ClassifierConfiguration(
             vocabularySize: constantVocabulary.count, embeddingDim: 2, hidden: 2)
         var parameters = Dictionary(
@@ -55,7 +57,7 @@ enum TestModelFiles {
         let model = try SentimentModel(
             tokenizerSettings: TokenizerSettings(), vocabulary: try Vocabulary(tokens: constantVocabulary),
             classifier: try BiGRUClassifier(configuration: configuration, parameters: parameters),
-            threshold: threshold)
+            threshold: threshold, temperature: temperature)
         try model.write(to: url)
     }
 }

@@ -39,13 +39,18 @@ private func directoryContents(_ directory: URL) throws -> [String] {
             #expect(epochs.allSatisfy { $0.contains("valid accuracy") && $0.contains("tokens/s") })
             #expect(lines.last?.hasPrefix("trained 2 epochs in ") == true)
             #expect(lines.last?.hasSuffix("model written to \(model.path)") == true)
-            #expect(lines.count == 5)
+            #expect(lines.count == 6)
             #expect(lines[1].hasPrefix("train: skip-gram pre-training of the embedding: 5 epochs over "))
+            #expect(
+                lines[4].hasPrefix("train: temperature ")
+                    && lines[4].contains(" fitted on the validation set: log loss "))
             // The old file was replaced and no temporary file is left beside it.
             #expect(try directoryContents(directory) == ["film.safetensors"])
 
             // The shape options reach the model; the file names are recorded.
             let trained = try SentimentModel(contentsOf: model)
+            let temperature = try #require(trained.temperature)
+            #expect(lines[4].hasPrefix("train: temperature \(String(format: "%.3f", temperature)) fitted"))
             #expect(trained.classifier.configuration.embeddingDim == 8)
             #expect(trained.classifier.configuration.hidden == 8)
             #expect(trained.trainingRecord?.trainingFiles == [corpus])
@@ -68,6 +73,8 @@ private func directoryContents(_ directory: URL) throws -> [String] {
             #expect(epochs.allSatisfy { !$0.contains("valid") })
             #expect(outputLines(result.standardError).last?.hasPrefix("trained 3 epochs in ") == true)
             #expect(!result.standardError.contains("best validation accuracy"))
+            #expect(result.standardError.contains("train: no validation set, so no temperature is fitted"))
+            #expect(try SentimentModel(contentsOf: model).temperature == nil)
             let record = try #require(try SentimentModel(contentsOf: model).trainingRecord)
             #expect(record.options?["valid_split"] == "0.0")
         }

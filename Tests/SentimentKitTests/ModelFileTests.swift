@@ -73,7 +73,8 @@ private func bits(_ tensor: Tensor) -> [UInt32] { tensor.values.map(\.bitPattern
         let model = try SentimentModel(
             tokenizerSettings: settings,
             vocabulary: try Vocabulary(tokens: ["<pad>", "<unk>", "a", "b", "ç", "😀"]),
-            classifier: classifier, maxLength: 123, headLength: 23, threshold: 0.375, trainingRecord: record)
+            classifier: classifier, maxLength: 123, headLength: 23, threshold: 0.375, temperature: 1.75,
+            trainingRecord: record)
         try model.write(to: url)
         #expect(try scratch.contents() == ["model.safetensors"])
 
@@ -83,6 +84,7 @@ private func bits(_ tensor: Tensor) -> [UInt32] { tensor.values.map(\.bitPattern
         #expect(loaded.maxLength == 123)
         #expect(loaded.headLength == 23)
         #expect(loaded.threshold == 0.375)
+        #expect(loaded.temperature == 1.75)
         #expect(loaded.trainingRecord == record)
         #expect(loaded.classifier.configuration == configuration)
         #expect(loaded.fileConfiguration == model.fileConfiguration)
@@ -109,6 +111,7 @@ private func bits(_ tensor: Tensor) -> [UInt32] { tensor.values.map(\.bitPattern
         #expect(model.maxLength == 400)
         #expect(model.headLength == nil)
         #expect(model.threshold == 0.5)
+        #expect(model.temperature == nil)
         #expect(model.tokenizerSettings == TokenizerSettings())
         #expect(model.trainingRecord == nil)
         #expect(model.classifier.configuration.dropout == 0)
@@ -248,6 +251,10 @@ private func bits(_ tensor: Tensor) -> [UInt32] { tensor.values.map(\.bitPattern
                 "head_len"))
         #expect(try error { $0.metadata["config"] = config("\"head_len\": -1") }.contains("head_len"))
         #expect(try error { $0.metadata["config"] = config("\"threshold\": 1.5") }.contains("threshold"))
+        for temperature in ["0", "-1", "\"hot\""] {
+            let message = try error { $0.metadata["config"] = config("\"temperature\": \(temperature)") }
+            #expect(message.contains("temperature"), "\(message)")
+        }
         #expect(try error { $0.metadata["config"] = config("\"dropout\": 1") }.contains("dropout"))
         #expect(
             try error { $0.metadata["config"] = config("\"embedding_dropout\": 1") }.contains(

@@ -6,8 +6,9 @@ import Testing
 /// The README's description of how a probability is computed, pinned against an implementation that
 /// shares no code with this package: scripts/reference_probability.py (NumPy) computed
 /// Fixtures/reference_probabilities.json from Fixtures/reference_model.safetensors (a 2-layer model with
-/// a 64-bucket wide channel and a cut of 8 tokens, 3 from the start), and the `_pooled` pair from a
-/// 1-layer model whose output layer also reads the maximum and mean over time.
+/// a 64-bucket wide channel, a cut of 8 tokens, 3 from the start, and temperature 1.6, written into its
+/// config by hand after training so that the division by the temperature is pinned too), and the
+/// `_pooled` pair from a 1-layer model whose output layer also reads the maximum and mean over time.
 @Suite struct ReferenceProbabilityTests {
     struct Fixture: Decodable {
         struct Text: Decodable {
@@ -23,9 +24,12 @@ import Testing
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Fixtures")
 
-    @Test(arguments: [("", 2, HeadPooling.final), ("_pooled", 1, HeadPooling.finalMaxMean)])
+    @Test(
+        arguments: [
+            ("", 2, HeadPooling.final, 1.6), ("_pooled", 1, HeadPooling.finalMaxMean, nil),
+        ] as [(String, Int, HeadPooling, Float?)])
     func theScorerComputesWhatTheIndependentScriptComputes(
-        suffix: String, layers: Int, pooling: HeadPooling
+        suffix: String, layers: Int, pooling: HeadPooling, temperature: Float?
     ) throws {
         let fixture = try JSONDecoder().decode(
             Fixture.self,
@@ -38,6 +42,7 @@ import Testing
         #expect(model.classifier.configuration.layers == layers)
         #expect(model.classifier.configuration.pooling == pooling)
         #expect(fixture.texts.contains { $0.tokens.isEmpty }, "no empty text")
+        #expect(model.temperature == temperature)
         #expect(fixture.texts.contains { $0.tokens.count > model.maxLength }, "no text exercises the cut")
         let scorer = try TextScorer(model: model, threads: 1)
         let texts = fixture.texts.map(\.text)

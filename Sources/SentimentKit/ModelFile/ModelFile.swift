@@ -5,7 +5,9 @@ import Tokenizer
 /// The `config` metadata of a model file: the network's configuration plus the settings scoring needs.
 /// The network's keys (`embedding_dim`, `hidden`, `layers`, `cell`, `dropout`, `embedding_dropout`) sit
 /// at the top level, as a PyTorch user would write them; its vocabulary size is the length of the file's
-/// `vocab`. `ngram_buckets` (absent: 0) gives the wide channel's size. Every key beyond `embedding_dim`, `hidden`, `layers` and `cell` has a default, so a file
+/// `vocab`. `ngram_buckets` (absent: 0) gives the wide channel's size; `temperature` (absent: 1) divides
+/// the logit before the sigmoid (temperature scaling, fitted by `sentiment train` on the validation
+/// set). Every key beyond `embedding_dim`, `hidden`, `layers` and `cell` has a default, so a file
 /// written from PyTorch with only those keys (and `vocab`) loads and scores.
 public struct ModelFileConfiguration: Codable, Sendable, Equatable {
     public static let defaultMaxLength = 400
@@ -22,6 +24,8 @@ public struct ModelFileConfiguration: Codable, Sendable, Equatable {
     public var headLen: Int?
     /// Decision threshold on the probability.
     public var threshold: Float
+    /// What the logit is divided by before the sigmoid; absent: 1.
+    public var temperature: Float?
     /// How text was tokenized.
     public var tokenizer: TokenizerSettings
     /// How the model was trained; absent for files not written by `sentiment train`.
@@ -31,7 +35,7 @@ public struct ModelFileConfiguration: Codable, Sendable, Equatable {
         case embeddingDim = "embedding_dim", hidden, layers, cell, dropout,
             embeddingDropout = "embedding_dropout", ngramBuckets = "ngram_buckets", pooling,
             maxLen = "max_len",
-            headLen = "head_len", threshold,
+            headLen = "head_len", threshold, temperature,
             tokenizer, training,
             // Never written (the vocabulary's length says it), but a PyTorch writer may add it.
             vocabSize = "vocab_size"
@@ -47,13 +51,14 @@ public struct ModelFileConfiguration: Codable, Sendable, Equatable {
 
     public init(
         network: ClassifierConfiguration, maxLen: Int = defaultMaxLength, headLen: Int? = nil,
-        threshold: Float = defaultThreshold, tokenizer: TokenizerSettings = TokenizerSettings(),
-        training: TrainingRecord? = nil
+        threshold: Float = defaultThreshold, temperature: Float? = nil,
+        tokenizer: TokenizerSettings = TokenizerSettings(), training: TrainingRecord? = nil
     ) {
         self.network = network
         self.maxLen = maxLen
         self.headLen = headLen
         self.threshold = threshold
+        self.temperature = temperature
         self.tokenizer = tokenizer
         self.training = training
     }
@@ -93,6 +98,7 @@ public struct ModelFileConfiguration: Codable, Sendable, Equatable {
         maxLen = try container.decodeIfPresent(Int.self, forKey: .maxLen) ?? Self.defaultMaxLength
         headLen = try container.decodeIfPresent(Int.self, forKey: .headLen)
         threshold = try container.decodeIfPresent(Float.self, forKey: .threshold) ?? Self.defaultThreshold
+        temperature = try container.decodeIfPresent(Float.self, forKey: .temperature)
         tokenizer =
             try container.decodeIfPresent(TokenizerSettings.self, forKey: .tokenizer) ?? TokenizerSettings()
         training = try container.decodeIfPresent(TrainingRecord.self, forKey: .training)
@@ -137,6 +143,7 @@ public struct ModelFileConfiguration: Codable, Sendable, Equatable {
         try container.encode(maxLen, forKey: .maxLen)
         try container.encodeIfPresent(headLen, forKey: .headLen)
         try container.encode(threshold, forKey: .threshold)
+        try container.encodeIfPresent(temperature, forKey: .temperature)
         try container.encode(tokenizer, forKey: .tokenizer)
         try container.encodeIfPresent(training, forKey: .training)
     }
@@ -256,7 +263,7 @@ extension SentimentModel {
         try self.init(
             tokenizerSettings: configuration.tokenizer, vocabulary: vocabulary, classifier: classifier,
             maxLength: configuration.maxLen, headLength: configuration.headLen,
-            threshold: configuration.threshold,
+            threshold: configuration.threshold, temperature: configuration.temperature,
             trainingRecord: configuration.training)
     }
 
@@ -269,7 +276,7 @@ extension SentimentModel {
     public var fileConfiguration: ModelFileConfiguration {
         ModelFileConfiguration(
             network: classifier.configuration, maxLen: maxLength, headLen: headLength, threshold: threshold,
-            tokenizer: tokenizerSettings, training: trainingRecord)
+            temperature: temperature, tokenizer: tokenizerSettings, training: trainingRecord)
     }
 
     /// Writes the model file atomically: an interrupted write never leaves a broken file at `url`.

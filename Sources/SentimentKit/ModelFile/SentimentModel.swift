@@ -23,6 +23,11 @@ public final class SentimentModel {
     public var headLength: Int?
     /// Probability at or above which a document is labelled positive.
     public var threshold: Float
+    /// What the network's logit is divided by before the sigmoid (temperature scaling, Guo et al. 2017);
+    /// nil: not fitted, which scores as 1. At threshold 0.5 it never changes a label.
+    public var temperature: Float? {
+        didSet { precondition(temperature.map(Self.isValidTemperature) ?? true, "invalid temperature") }
+    }
     /// How the model was trained, when it was trained by `sentiment`.
     public var trainingRecord: TrainingRecord?
 
@@ -30,7 +35,8 @@ public final class SentimentModel {
     public init(
         tokenizerSettings: TokenizerSettings, vocabulary: Vocabulary, classifier: BiGRUClassifier,
         maxLength: Int = ModelFileConfiguration.defaultMaxLength, headLength: Int? = nil,
-        threshold: Float = ModelFileConfiguration.defaultThreshold, trainingRecord: TrainingRecord? = nil
+        threshold: Float = ModelFileConfiguration.defaultThreshold, temperature: Float? = nil,
+        trainingRecord: TrainingRecord? = nil
     ) throws {
         guard classifier.configuration.vocabularySize == vocabulary.count else {
             throw ModelFileError.invalid(
@@ -47,13 +53,28 @@ public final class SentimentModel {
         guard threshold >= 0 && threshold <= 1 else {
             throw ModelFileError.invalid("threshold must lie in [0, 1], got \(threshold)")
         }
+        if let temperature, !Self.isValidTemperature(temperature) {
+            throw ModelFileError.invalid("temperature must be a positive number, got \(temperature)")
+        }
         self.tokenizerSettings = tokenizerSettings
         self.vocabulary = vocabulary
         self.classifier = classifier
         self.maxLength = maxLength
         self.headLength = headLength
         self.threshold = threshold
+        self.temperature = temperature
         self.trainingRecord = trainingRecord
+    }
+
+    /// Whether `temperature` can divide a logit: positive and finite.
+    public static func isValidTemperature(_ temperature: Float) -> Bool {
+        temperature > 0 && temperature.isFinite
+    }
+
+    /// A logit of the network as the model scores it: divided by the temperature.
+    public func calibrated(_ logit: Float) -> Float {
+        guard let temperature else { return logit }
+        return logit / temperature
     }
 
     /// Maps tokens to ids and cuts the sequence to `maxLength`.
@@ -66,6 +87,13 @@ public final class SentimentModel {
     public func encodeDocument(_ tokens: [String]) -> (ids: [Int32], ngrams: [Int32]) {
         Self.encodeDocument(
             tokens, vocabulary: vocabulary, maxLength: maxLength, headLength: headLength,
+            ngramBuckets: classifier.configuration.ngramBuckets)
+    }
+
+    /// `encodeDocument` from the ids of all of a document's tokens, with this model's cut and buckets.
+    public func encodeDocument(ids: [Int32]) -> (ids: [Int32], ngrams: [Int32]) {
+        Self.encodeDocument(
+            ids: ids, maxLength: maxLength, headLength: headLength,
             ngramBuckets: classifier.configuration.ngramBuckets)
     }
 
@@ -89,8 +117,24 @@ public final class SentimentModel {
     {
         let ngrams = ngramBuckets > 0 ? NGramHashing.buckets(of: all, buckets: ngramBuckets) : []
         guard all.count > maxLength else { return (all, ngrams) }
+        let kept = keptPositions(count: all.count, maxLength: maxLength, headLength: headLength)
+        return (Array(all[kept.head] + all[kept.tail]), ngrams)
+    }
+
+    /// Which positions of a document of `count` tokens the GRU reads: all of them (as `head`) when
+    /// `count ≤ maxLength`, else the first `headLength` (all `maxLength` when nil) and the last
+    /// `maxLength − headLength`.
+    public static func keptPositions(count: Int, maxLength: Int, headLength: Int?) -> (
+        head: Range<Int>, tail: Range<Int>
+    ) {
+        guard count > maxLength else { return (0..<count, count..<count) }
         let head = min(headLength ?? maxLength, maxLength)
-        return (Array(all[..<head] + all[(all.count - (maxLength - head))...]), ngrams)
+        return (0..<head, (count - (maxLength - head))..<count)
+    }
+
+    /// `keptPositions` with this model's cut.
+    public func keptPositions(count: Int) -> (head: Range<Int>, tail: Range<Int>) {
+        Self.keptPositions(count: count, maxLength: maxLength, headLength: headLength)
     }
 
     /// The ids the network sees for `tokens`, mapped through `vocabulary`: all of them when there are at
@@ -101,8 +145,8 @@ public final class SentimentModel {
         _ tokens: [String], vocabulary: Vocabulary, maxLength: Int, headLength: Int? = nil
     ) -> [Int32] {
         guard tokens.count > maxLength else { return vocabulary.ids(for: tokens) }
-        let head = min(headLength ?? maxLength, maxLength)
-        return vocabulary.ids(for: Array(tokens[..<head] + tokens[(tokens.count - (maxLength - head))...]))
+        let kept = keptPositions(count: tokens.count, maxLength: maxLength, headLength: headLength)
+        return vocabulary.ids(for: Array(tokens[kept.head] + tokens[kept.tail]))
     }
 
 }

@@ -2,7 +2,8 @@ import GRUClassifier
 import Tokenizer
 
 /// Text → probability: tokenizes texts in parallel with the model's tokenizer settings, encodes them
-/// through its vocabulary (cut to its `max_len`) and runs the network on the whole batch.
+/// through its vocabulary (cut to its `max_len`), runs the network on the whole batch and turns each
+/// logit into a probability, `σ(logit / temperature)` with the model's temperature.
 ///
 /// The one scoring path: `sentiment score` and `sentiment eval` use it, and so does a program that scores
 /// text with the library. Not safe to use from several threads at once (the network and the tokenizers
@@ -26,8 +27,14 @@ public final class TextScorer {
 
     /// The probability that each text is positive, in order.
     public func probabilities(for texts: [String]) throws -> [Float] {
-        let encoded = encode(texts)
-        return try model.classifier.probabilities(for: encoded.map(\.ids), ngrams: ngrams(of: encoded))
+        try probabilities(of: encode(texts))
+    }
+
+    /// The probabilities of encoded texts, with the model's temperature.
+    private func probabilities(of encoded: [(ids: [Int32], ngrams: [Int32])]) throws -> [Float] {
+        try model.classifier.logits(for: encoded.map(\.ids), ngrams: ngrams(of: encoded)).map {
+            BiGRUClassifier.probability(logit: model.calibrated($0))
+        }
     }
 
     /// The n-gram lists the network takes: nil without the wide channel.
@@ -60,19 +67,15 @@ public final class TextScorer {
                 }
             }
         }.flatMap { $0 }
-        let documents = encoded.map(\.document)
-        return (
-            try model.classifier.probabilities(for: documents.map(\.ids), ngrams: ngrams(of: documents)),
-            encoded.map(\.invalid)
-        )
+        return (try probabilities(of: encoded.map(\.document)), encoded.map(\.invalid))
     }
 
-    /// The logit (log-odds of positive; the probability is its sigmoid) of each text, in order, scored in
-    /// length-sorted batches: what `metrics(on:)` ranks and thresholds, for a caller that wants the
-    /// per-text scores and the metrics from one pass.
+    /// The logit (log-odds of positive, divided by the model's temperature; the probability is its
+    /// sigmoid) of each text, in order, scored in length-sorted batches: what `metrics(on:)` ranks and
+    /// thresholds, for a caller that wants the per-text scores and the metrics from one pass.
     public func logits(for texts: [String]) throws -> [Float] {
         let examples = encode(texts).map { EncodedExample(ids: $0.ids, ngrams: $0.ngrams, label: 0) }
-        return try model.classifier.logits(on: examples)
+        return try model.classifier.logits(on: examples).map(model.calibrated)
     }
 
     /// The token ids the network's GRU sees for each text.
@@ -80,12 +83,16 @@ public final class TextScorer {
         pool.tokens(of: texts).map(model.encode)
     }
 
-    /// Accuracy, F1, ROC-AUC, log loss and the confusion matrix of the model on labelled `documents`, at
-    /// `threshold`.
+    /// Accuracy, F1, ROC-AUC, log loss, calibration and the confusion matrix of the model on labelled
+    /// `documents`, at `threshold`.
     public func metrics(on documents: [CorpusDocument]) throws -> BinaryClassificationMetrics {
-        let examples = zip(encode(documents.map(\.text)), documents).map {
-            EncodedExample(ids: $0.ids, ngrams: $0.ngrams, label: $1.label)
-        }
-        return try model.classifier.metrics(on: examples, threshold: Double(threshold))
+        try BinaryClassificationMetrics(
+            logits: logits(on: documents), labels: documents.map { $0.label >= 0.5 },
+            threshold: Double(threshold))
+    }
+
+    /// The logit of each of `documents`' texts, as `logits(for:)`.
+    public func logits(on documents: [CorpusDocument]) throws -> [Float] {
+        try logits(for: documents.map(\.text))
     }
 }

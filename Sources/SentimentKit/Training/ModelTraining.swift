@@ -104,11 +104,20 @@ public struct ModelTrainingOutcome {
     public var epochsRun: Int
     public var bestEpoch: Int
     public var bestValidation: BinaryClassificationMetrics?
+    /// The temperature fitted on the validation set (stored in the model); nil without validation.
+    public var temperature: Float?
+    /// The kept epoch's validation metrics with the temperature applied (same accuracy, calibrated log
+    /// loss, ECE and Brier score).
+    public var calibratedValidation: BinaryClassificationMetrics?
+    /// Every epoch's figures, in order.
+    public var epochs: [EpochSummary]
     public var seconds: Double
 }
 
 /// Labelled documents → trained model: the validation split, tokenizing, the vocabulary, encoding,
-/// skip-gram pre-training, the default rules, training with early stopping and the checkpoints.
+/// skip-gram pre-training, the default rules, training with early stopping, the checkpoints and the
+/// temperature (`TemperatureScaling`, fitted on the validation set for each model written, so that its
+/// probabilities are calibrated).
 public enum ModelTraining {
     /// Trains a model on `training`, validating on `validation` or, when that is empty, on a stratified
     /// seeded split of `training` (`options.validationSplit`). When `destination` is given the model file
@@ -247,8 +256,10 @@ public enum ModelTraining {
             recordedOptions(
                 options, trainingOptions, classifier: classifier, splitValidation: validation.isEmpty),
             uniquingKeysWith: { $1 })
+        let validationLabels = validationExamples.map { $0.label >= 0.5 }
         func model(
-            _ parameters: [String: Tensor], epochsRun: Int, best: Int, metrics: BinaryClassificationMetrics?
+            _ parameters: [String: Tensor], epochsRun: Int, best: Int, metrics: BinaryClassificationMetrics?,
+            validationLogits: [Float]?
         )
             throws -> SentimentModel
         {
@@ -264,6 +275,9 @@ public enum ModelTraining {
                 tokenizerSettings: settings, vocabulary: vocabulary, classifier: network,
                 maxLength: maxLength, headLength: headLength,
                 threshold: initial?.threshold ?? ModelFileConfiguration.defaultThreshold,
+                temperature: validationLogits.map {
+                    TemperatureScaling.fit(logits: $0, labels: validationLabels)
+                },
                 trainingRecord: record)
         }
         func write(_ model: SentimentModel) throws {
@@ -276,25 +290,34 @@ public enum ModelTraining {
         }
 
         let trainer = ClassifierTrainer(classifier: classifier, options: trainingOptions)
+        var epochs: [EpochSummary] = []
+        var bestValidationLogits: [Float]?
         let outcome = try trainer.train(training: trainingExamples, validation: validationExamples) { event in
             try onEvent(.training(event))
-            if case .epochFinished(let summary) = event, summary.isBest, summary.validation != nil,
-                destination != nil, let parameters = trainer.bestParameters
-            {
+            guard case .epochFinished(let summary) = event else { return }
+            epochs.append(summary)
+            guard summary.isBest else { return }
+            bestValidationLogits = summary.validationLogits
+            if summary.validation != nil, destination != nil, let parameters = trainer.bestParameters {
                 try write(
                     model(
-                        parameters, epochsRun: summary.epoch, best: summary.epoch, metrics: summary.validation
-                    ))
+                        parameters, epochsRun: summary.epoch, best: summary.epoch,
+                        metrics: summary.validation,
+                        validationLogits: summary.validationLogits))
                 try onEvent(.checkpointWritten(epoch: summary.epoch))
             }
         }
         let final = try model(
             outcome.bestParameters, epochsRun: outcome.epochsRun, best: outcome.bestEpoch,
-            metrics: outcome.bestValidation)
+            metrics: outcome.bestValidation, validationLogits: bestValidationLogits)
         try write(final)
+        let calibrated = try bestValidationLogits.map { logits in
+            try BinaryClassificationMetrics(logits: logits.map(final.calibrated), labels: validationLabels)
+        }
         return ModelTrainingOutcome(
             model: final, epochsRun: outcome.epochsRun, bestEpoch: outcome.bestEpoch,
-            bestValidation: outcome.bestValidation, seconds: Date().timeIntervalSince(start))
+            bestValidation: outcome.bestValidation, temperature: final.temperature,
+            calibratedValidation: calibrated, epochs: epochs, seconds: Date().timeIntervalSince(start))
     }
 
     /// Throws unless `documents` (when there are any) hold both labels: a set with one class trains a

@@ -1,0 +1,86 @@
+import Foundation
+import SentimentKit
+
+/// The output lines of `sentiment explain`.
+enum ExplanationOutput {
+    /// One explanation as one line (with its newline) in `format`.
+    static func line(_ explanation: Explanation, label: String, format: ExplainOutputFormat) -> String {
+        switch format {
+        case .tsv: tsv(explanation, label: label)
+        case .jsonl: jsonl(explanation)
+        case .color: colored(explanation, label: label)
+        }
+    }
+
+    /// `probability<TAB>label<TAB>token:attribution<TAB>…`.
+    static func tsv(_ explanation: Explanation, label: String) -> String {
+        var fields = ["\(explanation.probability)", label]
+        for (token, attribution) in zip(explanation.tokens, explanation.attributions) {
+            fields.append("\(token):\(attribution)")
+        }
+        return fields.joined(separator: "\t") + "\n"
+    }
+
+    /// `{"probability": p, "logit": l, "baseline_logit": b, "method": "…", "tokens": [{"token": "…",
+    /// "attribution": a}, …]}`.
+    static func jsonl(_ explanation: Explanation) -> String {
+        var output: [UInt8] = []
+        output.append(contentsOf: "{\"probability\": \(number(explanation.probability)), ".utf8)
+        output.append(contentsOf: "\"logit\": \(number(explanation.logit)), ".utf8)
+        output.append(contentsOf: "\"baseline_logit\": \(number(explanation.baselineLogit)), ".utf8)
+        output.append(contentsOf: "\"method\": \"\(explanation.method.name)\", \"tokens\": [".utf8)
+        for (index, (token, attribution)) in zip(explanation.tokens, explanation.attributions).enumerated() {
+            if index > 0 { output.append(contentsOf: ", ".utf8) }
+            output.append(contentsOf: "{\"token\": ".utf8)
+            JSONText.appendString(token, to: &output)
+            output.append(contentsOf: ", \"attribution\": \(number(attribution))}".utf8)
+        }
+        output.append(contentsOf: "]}\n".utf8)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// The tokens coloured with 24-bit ANSI colours, then the probability and label.
+    static func colored(_ explanation: Explanation, label: String) -> String {
+        let neutral = AttributionColor.RGB(red: 150, green: 150, blue: 150)
+        let scale = AttributionColor.scale(of: explanation.attributions)
+        var text = ""
+        for (index, (token, attribution)) in zip(explanation.tokens, explanation.attributions).enumerated() {
+            if index == explanation.cutPosition { text += cutMarker(explanation) }
+            let color = AttributionColor.blend(attribution, scale: scale, into: neutral)
+            let bold = AttributionColor.intensity(attribution, scale: scale) >= 0.5 ? "1;" : ""
+            text += "\u{1B}[\(bold)38;2;\(color.red);\(color.green);\(color.blue)m\(token)\u{1B}[0m "
+        }
+        if explanation.cutPosition == explanation.tokens.count { text += cutMarker(explanation) }
+        let labelColor = label == "positive" ? AttributionColor.positive : AttributionColor.negative
+        text += " \u{1B}[1;38;2;\(labelColor.red);\(labelColor.green);\(labelColor.blue)m"
+        text += "\(String(format: "%.4f", explanation.probability)) \(label)\u{1B}[0m\n"
+        return text
+    }
+
+    private static func cutMarker(_ explanation: Explanation) -> String {
+        "\u{1B}[2m… \(explanation.cutTokenCount) tokens cut …\u{1B}[0m "
+    }
+
+    /// A float as a JSON number (null when not finite).
+    static func number(_ value: Float) -> String { value.isFinite ? "\(value)" : "null" }
+
+    /// What stderr says about a line whose attributions miss completeness.
+    static func completenessWarning(_ explanation: Explanation) -> String {
+        let difference = explanation.logit - explanation.baselineLogit
+        let error = explanation.completenessError ?? 0
+        let sum = difference + error
+        let percent = difference == 0 ? "" : String(format: " (%.1f %%)", 100 * abs(error / difference))
+        return String(
+            format: "attributions add up to %.5f, but logit − baseline logit is %.5f: off by %.5f", sum,
+            difference, abs(error)) + percent
+    }
+
+    /// The method in words, for the HTML page.
+    static func describe(_ method: AttributionMethod) -> String {
+        switch method {
+        case .integratedGradients(let steps):
+            "integrated gradients (\(steps) steps, zero-embedding baseline without n-grams)"
+        case .occlusion: "occlusion (logit change when each token is left out)"
+        }
+    }
+}
