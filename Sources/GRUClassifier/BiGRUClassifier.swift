@@ -200,9 +200,6 @@ public final class BiGRUClassifier {
         return collectLogits(count: batch.count)
     }
 
-    /// The probability `σ(logit)` of a logit, computed as `probabilities(for:)` computes it.
-    public static func probability(ofLogit logit: Float) -> Float { BinaryCrossEntropy.sigmoid(logit) }
-
     /// The probability of the positive class, `σ(logit)`, of each sequence, in batch order.
     public func probabilities(for batch: [[Int32]], ngrams: [[Int32]]? = nil) throws -> [Float] {
         try logits(for: batch, ngrams: ngrams).map(BinaryCrossEntropy.sigmoid)

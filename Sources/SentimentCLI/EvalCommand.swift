@@ -99,7 +99,7 @@ struct EvalCommand: ParsableCommand {
         }
         if let plotDirectory {
             let pictures = try EvaluationPlots.pictures(
-                probabilities: logits.map(BiGRUClassifier.probability), labels: labels,
+                probabilities: logits.map { BiGRUClassifier.probability(logit: $0) }, labels: labels,
                 title: files.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", "))
             do { try PictureFiles.write(pictures, to: plotDirectory) } catch {
                 throw CommandFailure("\(error)")

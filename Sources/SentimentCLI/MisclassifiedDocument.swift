@@ -34,7 +34,7 @@ struct MisclassifiedDocument: Encodable, Equatable {
             return MisclassifiedDocument(
                 file: corpus.sources[index].file, line: corpus.sources[index].line,
                 label: document.label >= 0.5 ? "positive" : "negative",
-                probability: BiGRUClassifier.probability(ofLogit: logits[index]), text: document.text)
+                probability: BiGRUClassifier.probability(logit: logits[index]), text: document.text)
         }
     }
 

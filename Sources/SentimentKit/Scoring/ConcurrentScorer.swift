@@ -22,6 +22,7 @@ public final class ConcurrentScorer: @unchecked Sendable {
     private let parameters: [String: Tensor]
     private let maxLength: Int
     private let headLength: Int?
+    private let temperature: Float?
     private let lock = NSLock()
     private var idle: [TextScorer] = []
 
@@ -34,6 +35,7 @@ public final class ConcurrentScorer: @unchecked Sendable {
         parameters = model.classifier.parameterDictionary()
         maxLength = model.maxLength
         headLength = model.headLength
+        temperature = model.temperature
         self.threshold = threshold ?? model.threshold
     }
 
@@ -80,7 +82,7 @@ public final class ConcurrentScorer: @unchecked Sendable {
             configuration: configuration, parameters: parameters, threadCount: 1)
         let model = try SentimentModel(
             tokenizerSettings: tokenizerSettings, vocabulary: vocabulary, classifier: classifier,
-            maxLength: maxLength, headLength: headLength, threshold: threshold)
+            maxLength: maxLength, headLength: headLength, threshold: threshold, temperature: temperature)
         return try TextScorer(model: model, threads: 1, threshold: threshold)
     }
 }
