@@ -61,6 +61,8 @@ struct ScoreCommand: ParsableCommand {
 
     @OptionGroup var threadOptions: ThreadOptions
 
+    @OptionGroup(title: "Input") var encodingOptions: EncodingOptions
+
     /// Most lines scored together.
     static let maximumBatch = 1024
 
@@ -83,9 +85,13 @@ struct ScoreCommand: ParsableCommand {
         let sentimentModel = try loadModel(at: ModelLocation.resolve(model), threads: threadOptions.count)
         let textScorer = try TextScorer(
             model: sentimentModel, threads: threadOptions.count, threshold: threshold)
-        let inputs = try (files.isEmpty ? ["-"] : files).map { try InputFile(path: $0) }
+        let inputs = try (files.isEmpty ? ["-"] : files).map {
+            try InputFile(path: $0, encoding: encodingOptions.encoding)
+        }
         do {
             for input in inputs {
+                try input.decideEncoding()
+                if let note = input.encodingNote { FileWriting.printError(note) }
                 let lines = LineReader(file: input)
                 let scorer = LineScorer(
                     scorer: textScorer, format: format, withText: withText,

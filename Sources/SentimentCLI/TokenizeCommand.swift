@@ -32,6 +32,8 @@ struct TokenizeCommand: ParsableCommand {
 
     @OptionGroup var threadOptions: ThreadOptions
 
+    @OptionGroup(title: "Input") var encodingOptions: EncodingOptions
+
     /// Bytes read before a block of whole lines is tokenized.
     static let blockSize = 4 << 20
 
@@ -39,8 +41,12 @@ struct TokenizeCommand: ParsableCommand {
         let tokenizer = try ParallelLineTokenizer(
             settings: tokenizerOptions.settings, threads: threadOptions.count)
         // Open every file first, so that a missing one stops the run before any output.
-        let inputs = try (files.isEmpty ? ["-"] : files).map { try InputFile(path: $0) }
+        let inputs = try (files.isEmpty ? ["-"] : files).map {
+            try InputFile(path: $0, encoding: encodingOptions.encoding)
+        }
         for input in inputs {
+            try input.decideEncoding()
+            if let note = input.encodingNote { FileWriting.printError(note) }
             let invalidLines = try Self.tokenize(input, with: tokenizer, blockSize: Self.blockSize) {
                 try FileWriting.writeToStandardOutput($0)
             }
@@ -53,7 +59,7 @@ struct TokenizeCommand: ParsableCommand {
     }
 
     /// Streams `input` through `tokenizer` in blocks of whole lines, passing each block's output to
-    /// `write`. A UTF-8 byte order mark at the start is dropped. Returns the number of lines with invalid
+    /// `write`. Returns the number of lines with invalid
     /// UTF-8.
     static func tokenize(
         _ input: InputFile, with tokenizer: ParallelLineTokenizer, blockSize: Int,
@@ -61,7 +67,6 @@ struct TokenizeCommand: ParsableCommand {
     ) throws -> Int {
         var buffer: [UInt8] = []
         var invalidLines = 0
-        var atStart = true
         var reachedEnd = false
         var target = blockSize
         while !reachedEnd {
@@ -71,10 +76,6 @@ struct TokenizeCommand: ParsableCommand {
                     break
                 }
             }
-            if atStart && buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
-                buffer.removeFirst(3)
-            }
-            atStart = false
             // Whole lines only, until the input ends; a line longer than a block makes the block grow.
             var end = buffer.count
             if !reachedEnd {

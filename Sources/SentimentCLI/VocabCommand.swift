@@ -69,6 +69,7 @@ struct VocabCommand: ParsableCommand {
         var builder = VocabularyBuilder()
         var documentCount = 0
         for reader in readers {
+            reader.reportEncoding()
             let counts = try Self.count(reader, pool: pool, into: &builder, batchSize: Self.batchSize)
             documentCount += counts
             reader.reportSkippedAndRepairedLines()
