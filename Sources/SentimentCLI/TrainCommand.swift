@@ -330,6 +330,7 @@ struct TrainCommand: ParsableCommand {
                 FileWriting.printError(
                     "train: \(trainingCount) training and \(validationCount) validation documents, "
                         + "vocabulary \(vocabularySize) tokens, \(threads) thread\(threads == 1 ? "" : "s")")
+            case .pretraining(let step): progress.handlePretraining(step)
             case .pretrained(let summary):
                 FileWriting.printError(
                     "train: skip-gram pre-training of the embedding: \(summary.epochs) "
