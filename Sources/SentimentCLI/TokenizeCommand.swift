@@ -15,8 +15,10 @@ struct TokenizeCommand: ParsableCommand {
             --keep-case) and split into words by ICU, which also segments Chinese, Japanese, Thai, Lao, \
             Khmer and Burmese. Punctuation marks, emoji sequences and emoticons such as :) are tokens of \
             their own; white space is dropped. Each input line gives exactly one output line (an empty \
-            one when it has no tokens), in input order, also with several threads. Invalid UTF-8 is \
-            replaced with U+FFFD and the number of affected lines is reported on standard error.
+            one when it has no tokens), in input order, also with several threads. Text in another \
+            encoding than UTF-8 (Latin-1, GB18030, UTF-16 with a byte order mark, …) is detected, \
+            decoded and named on standard error; --encoding NAME sets it. Invalid UTF-8 is replaced \
+            with U+FFFD and the number of affected lines is reported on standard error.
 
             Examples:
               echo "I didn’t LIKE it :)" | sentiment tokenize      # i didn't like it :)

@@ -50,7 +50,8 @@ public struct TextEncoding: Sendable, Equatable, CustomStringConvertible {
 /// 3. UTF-8 with a few bad bytes stays UTF-8 (the bad bytes become U+FFFD and are counted): at least as
 ///    many valid multi-byte sequences as invalid ones, or invalid bytes that stand apart from words
 ///    (damage, not letters of another encoding);
-/// 4. otherwise ICU's detector (ucsdet) picks a non-Unicode charset it is at least 50 % sure of;
+/// 4. otherwise ICU's detector (ucsdet) picks a non-Unicode charset it is at least 50 % sure of
+///    (ISO-8859-1 is read as its superset windows-1252);
 /// 5. otherwise a guess: GB18030 when most of the text is non-ASCII and decodes as GB18030 without an
 ///    error, else windows-1252 (a superset of Latin-1's printable characters).
 enum EncodingDetector {
@@ -79,7 +80,10 @@ enum EncodingDetector {
         if let detected = detectedCharsets(sample).first(where: {
             $0.confidence >= confidentDetection && !$0.name.uppercased().hasPrefix("UTF")
         }) {
-            return TextEncoding(name: detected.name, source: .detected(confidence: detected.confidence))
+            // Latin-1's 0x80–0x9F are control characters no text uses, and in windows-1252 they are the
+            // quotes, dashes and € that files called Latin-1 hold (browsers read Latin-1 so too).
+            let name = detected.name == "ISO-8859-1" ? "windows-1252" : detected.name
+            return TextEncoding(name: name, source: .detected(confidence: detected.confidence))
         }
         if survey.nonASCIIBytes > survey.asciiLetters
             && sicu_charset_decodes_cleanly(
