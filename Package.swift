@@ -19,7 +19,7 @@ let package = Package(
         // Foundation's bundled ICU when imported into Swift on Linux.
         .target(
             name: "CICU",
-            linkerSettings: [.linkedLibrary("icuuc")]
+            linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n")]
         ),
         // Float32 numeric kernels in C (GEMM, vectorised activations). AVX2/FMA code paths are compiled
         // with function-level target attributes and picked at run time, so the package builds for any
@@ -32,7 +32,7 @@ let package = Package(
         // The pipelines between text and the network: texts → probabilities, labelled documents →
         // trained model, the model file, corpus readers and atomic file writing. What the CLI runs and
         // what a Swift program imports to score text.
-        .target(name: "SentimentKit", dependencies: ["Tokenizer", "Embedding", "GRUClassifier"]),
+        .target(name: "SentimentKit", dependencies: ["CICU", "Tokenizer", "Embedding", "GRUClassifier"]),
         .executableTarget(
             name: "SentimentCLI",
             dependencies: [

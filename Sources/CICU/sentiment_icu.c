@@ -1,7 +1,12 @@
 // ICU calls behind the plain-C interface of include/sentiment_icu.h.
 #include "sentiment_icu.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include <unicode/ubrk.h>
+#include <unicode/ucnv.h>
+#include <unicode/ucsdet.h>
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
@@ -113,4 +118,107 @@ const char *sicu_word_breaker_locale(const sicu_word_breaker *breaker, int32_t *
     const char *name = ubrk_getLocaleByType((const UBreakIterator *)breaker, ULOC_ACTUAL_LOCALE, &error);
     *status = (int32_t)error;
     return name;
+}
+
+// MARK: charset detection and conversion
+
+int32_t sicu_detect_charsets(const char *bytes, int32_t length, char *names, int32_t nameCapacity,
+                             int32_t *confidences, int32_t capacity, int32_t *status) {
+    UErrorCode error = U_ZERO_ERROR;
+    UCharsetDetector *detector = ucsdet_open(&error);
+    int32_t found = 0;
+    int32_t written = 0;
+    if (U_SUCCESS(error)) ucsdet_setText(detector, bytes, length, &error);
+    const UCharsetMatch **matches = U_SUCCESS(error) ? ucsdet_detectAll(detector, &found, &error) : NULL;
+    for (int32_t index = 0; U_SUCCESS(error) && matches != NULL && index < found && written < capacity;
+         index++) {
+        const char *name = ucsdet_getName(matches[index], &error);
+        int32_t confidence = ucsdet_getConfidence(matches[index], &error);
+        if (U_FAILURE(error) || name == NULL) break;
+        char *slot = names + (size_t)written * (size_t)nameCapacity;
+        strncpy(slot, name, (size_t)nameCapacity - 1);
+        slot[nameCapacity - 1] = '\0';
+        confidences[written++] = confidence;
+    }
+    if (detector != NULL) ucsdet_close(detector);
+    *status = (int32_t)error;
+    return written;
+}
+
+int sicu_charset_decodes_cleanly(const char *name, const char *bytes, int32_t length) {
+    UErrorCode error = U_ZERO_ERROR;
+    UConverter *converter = ucnv_open(name, &error);
+    if (U_FAILURE(error)) return 0;
+    ucnv_setToUCallBack(converter, UCNV_TO_U_CALLBACK_STOP, NULL, NULL, NULL, &error);
+    UChar pivot[4096];
+    const char *source = bytes;
+    const char *limit = bytes + length;
+    int clean = U_SUCCESS(error);
+    while (clean && source < limit) {
+        UChar *target = pivot;
+        error = U_ZERO_ERROR;
+        ucnv_toUnicode(converter, &target, pivot + 4096, &source, limit, NULL, 0, &error);
+        if (error == U_BUFFER_OVERFLOW_ERROR) continue;
+        if (U_FAILURE(error)) clean = 0;
+        if (U_SUCCESS(error)) break;  // all input taken (a cut-off last character stays pending)
+    }
+    ucnv_close(converter);
+    return clean;
+}
+
+struct sicu_decoder {
+    UConverter *source;
+    UConverter *utf8;
+    UChar pivot[8192];
+    UChar *pivotSource;
+    UChar *pivotTarget;
+};
+
+sicu_decoder *sicu_decoder_open(const char *name, int32_t *status) {
+    UErrorCode error = U_ZERO_ERROR;
+    sicu_decoder *decoder = calloc(1, sizeof(sicu_decoder));
+    if (decoder == NULL) {
+        *status = (int32_t)U_MEMORY_ALLOCATION_ERROR;
+        return NULL;
+    }
+    decoder->source = ucnv_open(name, &error);
+    if (U_SUCCESS(error)) decoder->utf8 = ucnv_open("UTF-8", &error);
+    // ucnv_open takes "" and NULL as the platform's default charset; a name is required here.
+    if (U_SUCCESS(error) && (name == NULL || name[0] == '\0')) error = U_ILLEGAL_ARGUMENT_ERROR;
+    *status = (int32_t)error;
+    if (U_FAILURE(error)) {
+        sicu_decoder_close(decoder);
+        return NULL;
+    }
+    decoder->pivotSource = decoder->pivot;
+    decoder->pivotTarget = decoder->pivot;
+    return decoder;
+}
+
+void sicu_decoder_close(sicu_decoder *decoder) {
+    if (decoder == NULL) return;
+    if (decoder->source != NULL) ucnv_close(decoder->source);
+    if (decoder->utf8 != NULL) ucnv_close(decoder->utf8);
+    free(decoder);
+}
+
+const char *sicu_decoder_charset(const sicu_decoder *decoder, int32_t *status) {
+    UErrorCode error = U_ZERO_ERROR;
+    const char *name = ucnv_getName(decoder->source, &error);
+    *status = (int32_t)error;
+    return name;
+}
+
+int32_t sicu_decoder_convert(sicu_decoder *decoder, const char *source, int32_t length, int32_t *consumed,
+                             char *destination, int32_t capacity, int flush, int32_t *status) {
+    UErrorCode error = U_ZERO_ERROR;
+    const char *input = source;
+    char *output = destination;
+    // The pivot pointers live in the decoder, so UTF-16 held between calls is never lost.
+    ucnv_convertEx(decoder->utf8, decoder->source, &output, destination + capacity, &input, source + length,
+                   decoder->pivot, &decoder->pivotSource, &decoder->pivotTarget, decoder->pivot + 8192,
+                   0, flush ? 1 : 0, &error);
+    *consumed = (int32_t)(input - source);
+    *status = (int32_t)error;
+    return (int32_t)(output - destination);
 }

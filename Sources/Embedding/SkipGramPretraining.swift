@@ -22,6 +22,16 @@ public struct SkipGramOptions: Sendable, Equatable {
     public init() {}
 }
 
+/// How far skip-gram pre-training has got, reported as it runs.
+public struct SkipGramProgress: Sendable, Equatable {
+    /// The pass under way, from 1, and the number of passes.
+    public var epoch: Int
+    public var epochs: Int
+    /// Token occurrences read so far over all passes, and how many the whole run reads.
+    public var tokens: Int
+    public var totalTokens: Int
+}
+
 /// Word vectors learned from unlabelled text by skip-gram with negative sampling, to start a classifier's
 /// embedding from vectors in which words used alike lie close together instead of from noise. Runs on
 /// one thread, so a seed always gives the same vectors.
@@ -35,10 +45,25 @@ public struct SkipGramVectors: Sendable {
     /// Occurrences of each token id in the documents; a row whose count is 0 was never trained.
     public let counts: [Int]
 
+    /// How many times a run reports its progress (at most; and once at its end).
+    public static let progressReports = 1000
+
     /// Trains vectors for token ids `0..<vocabularySize` on `documents` (sequences of token ids; each is
     /// one context, windows never cross documents). Ids outside the vocabulary are a programming error.
     public init(documents: [[Int32]], vocabularySize: Int, dimension: Int, options: SkipGramOptions = .init())
     {
+        self.init(
+            documents: documents, vocabularySize: vocabularySize, dimension: dimension, options: options,
+            progress: { _ in })
+    }
+
+    /// The same training, telling `progress` how far it has got about `progressReports` times and once at
+    /// the end, between documents. It only reads counters, so the vectors are the same with or without
+    /// it; an error it throws stops the training.
+    public init(
+        documents: [[Int32]], vocabularySize: Int, dimension: Int, options: SkipGramOptions = .init(),
+        progress: (SkipGramProgress) throws -> Void
+    ) rethrows {
         precondition(vocabularySize > 0 && dimension > 0, "skip-gram needs positive sizes")
         precondition(options.epochs >= 0 && options.window >= 1 && options.negatives >= 0)
         self.vocabularySize = vocabularySize
@@ -67,12 +92,22 @@ public struct SkipGramVectors: Sendable {
         var seenTokens = 0
         var order = Array(documents.indices)
         var kept: [Int32] = []
-        for _ in 0..<options.epochs {
+        let totalTokens = total * options.epochs
+        let reportEvery = max(1, totalTokens / Self.progressReports)
+        var nextReport = reportEvery
+        for epoch in 0..<options.epochs {
             random.shuffleByModulo(&order)
             for index in order {
+                if seenTokens >= nextReport {
+                    nextReport = seenTokens + reportEvery
+                    try progress(
+                        SkipGramProgress(
+                            epoch: epoch + 1, epochs: options.epochs, tokens: seenTokens,
+                            totalTokens: totalTokens))
+                }
                 let document = documents[index]
-                let progress = Double(seenTokens) / plannedTokens
-                let rate = options.learningRate * Float(max(1e-4, 1 - progress))
+                let done = Double(seenTokens) / plannedTokens
+                let rate = options.learningRate * Float(max(1e-4, 1 - done))
                 seenTokens += document.count
                 kept.removeAll(keepingCapacity: true)
                 for id in document
@@ -92,6 +127,9 @@ public struct SkipGramVectors: Sendable {
                 }
             }
         }
+        try progress(
+            SkipGramProgress(
+                epoch: options.epochs, epochs: options.epochs, tokens: seenTokens, totalTokens: totalTokens))
     }
 
     /// Writes the trained rows into `table` (a `[vocabularySize × dimension]` embedding, row-major),

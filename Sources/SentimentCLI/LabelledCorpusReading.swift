@@ -1,6 +1,11 @@
 import SentimentKit
 
 extension CorpusReader {
+    /// Says on standard error which encoding the file is read in when it is not UTF-8 and was not given.
+    func reportEncoding() {
+        if let encodingNote { FileWriting.printError(encodingNote) }
+    }
+
     /// Reports on standard error the lines whose invalid UTF-8 was replaced and the bad lines skipped.
     func reportSkippedAndRepairedLines() {
         if documentsWithInvalidUTF8 > 0 {
@@ -25,13 +30,17 @@ extension CorpusReader {
     static func readLabelledDocuments(_ paths: [String], options: CorpusReaderOptions) throws
         -> [CorpusDocument]
     {
-        try labelledDocuments(paths, options: options) { $0.reportSkippedAndRepairedLines() }
+        try labelledDocuments(paths, options: options, opened: { $0.reportEncoding() }) {
+            $0.reportSkippedAndRepairedLines()
+        }
     }
 }
 
 extension CorpusReader {
     /// `readLabelledDocuments`, with the file and line of each document.
     static func readLabelledCorpus(_ paths: [String], options: CorpusReaderOptions) throws -> LabelledCorpus {
-        try labelledCorpus(paths, options: options) { $0.reportSkippedAndRepairedLines() }
+        try labelledCorpus(paths, options: options, opened: { $0.reportEncoding() }) {
+            $0.reportSkippedAndRepairedLines()
+        }
     }
 }

@@ -10,7 +10,9 @@ struct ScoreCommand: ParsableCommand {
         // The full list of options is too wide for an 80-column terminal; OPTIONS lists them.
         usage: "sentiment score [<options>] [<files> ...]",
         discussion: """
-            Reads standard input when no file is given. Every input line gives exactly one output line, \
+            Reads standard input when no file is given; text in another encoding than UTF-8 (Latin-1, \
+            GB18030, UTF-16 with a byte order mark, …) is detected from the first block, decoded and \
+            named on standard error (--encoding NAME sets it). Every input line gives exactly one output line, \
             in order, empty lines and lines with invalid UTF-8 included (invalid bytes are replaced with \
             U+FFFD and counted on standard error). Output is "probability<TAB>label" with label positive \
             or negative at the threshold; --format jsonl gives {"probability": …, "label": …} objects. \
@@ -61,6 +63,8 @@ struct ScoreCommand: ParsableCommand {
 
     @OptionGroup var threadOptions: ThreadOptions
 
+    @OptionGroup(title: "Input") var encodingOptions: EncodingOptions
+
     /// Most lines scored together.
     static let maximumBatch = 1024
 
@@ -83,9 +87,13 @@ struct ScoreCommand: ParsableCommand {
         let sentimentModel = try loadModel(at: ModelLocation.resolve(model), threads: threadOptions.count)
         let textScorer = try TextScorer(
             model: sentimentModel, threads: threadOptions.count, threshold: threshold)
-        let inputs = try (files.isEmpty ? ["-"] : files).map { try InputFile(path: $0) }
+        let inputs = try (files.isEmpty ? ["-"] : files).map {
+            try InputFile(path: $0, encoding: encodingOptions.encoding)
+        }
         do {
             for input in inputs {
+                try input.decideEncoding()
+                if let note = input.encodingNote { FileWriting.printError(note) }
                 let lines = LineReader(file: input)
                 let scorer = LineScorer(
                     scorer: textScorer, format: format, withText: withText,

@@ -39,10 +39,55 @@ struct CorpusOptions: ParsableArguments {
     @Flag(help: "Skip lines that cannot be read (they are counted and reported) instead of stopping.")
     var skipBadLines = false
 
+    @Option(
+        help: """
+            CSV field separator: ',', ';' or tab (default: found from the first lines).
+            """)
+    var delimiter: FieldDelimiter?
+
+    @OptionGroup var encodingOptions: EncodingOptions
+
     func readerOptions(requiresLabels: Bool) -> CorpusReaderOptions {
         CorpusReaderOptions(
             format: format, labelColumn: labelColumn, textColumn: textColumn, requiresLabels: requiresLabels,
-            skipBadLines: skipBadLines)
+            skipBadLines: skipBadLines, encoding: encodingOptions.encoding, delimiter: delimiter?.byte)
+    }
+}
+
+/// The `--encoding` option of every command that reads text.
+struct EncodingOptions: ParsableArguments {
+    @Option(
+        help: """
+            Character encoding of the input: any name ICU knows (utf-8, latin1, windows-1252, \
+            utf-16, gb18030, big5, shift_jis, euc-kr, ...). Default: a byte order mark, \
+            else UTF-8 when valid, else detected.
+            """)
+    var encoding: String?
+
+    func validate() throws {
+        if let encoding {
+            do {
+                try InputFile.checkEncoding(encoding, file: "--encoding")
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
+    }
+}
+
+/// A `--delimiter` value: one ASCII character, or "tab".
+struct FieldDelimiter: ExpressibleByArgument {
+    let byte: UInt8
+
+    init?(argument: String) {
+        switch argument.lowercased() {
+        case "tab", "\\t", "\t": byte = 0x09
+        default:
+            guard argument.utf8.count == 1, let byte = argument.utf8.first, byte >= 0x20, byte < 0x7F,
+                byte != 0x22
+            else { return nil }
+            self.byte = byte
+        }
     }
 }
 

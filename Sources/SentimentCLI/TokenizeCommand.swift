@@ -15,8 +15,10 @@ struct TokenizeCommand: ParsableCommand {
             --keep-case) and split into words by ICU, which also segments Chinese, Japanese, Thai, Lao, \
             Khmer and Burmese. Punctuation marks, emoji sequences and emoticons such as :) are tokens of \
             their own; white space is dropped. Each input line gives exactly one output line (an empty \
-            one when it has no tokens), in input order, also with several threads. Invalid UTF-8 is \
-            replaced with U+FFFD and the number of affected lines is reported on standard error.
+            one when it has no tokens), in input order, also with several threads. Text in another \
+            encoding than UTF-8 (Latin-1, GB18030, UTF-16 with a byte order mark, …) is detected, \
+            decoded and named on standard error; --encoding NAME sets it. Invalid UTF-8 is replaced \
+            with U+FFFD and the number of affected lines is reported on standard error.
 
             Examples:
               echo "I didn’t LIKE it :)" | sentiment tokenize      # i didn't like it :)
@@ -32,6 +34,8 @@ struct TokenizeCommand: ParsableCommand {
 
     @OptionGroup var threadOptions: ThreadOptions
 
+    @OptionGroup(title: "Input") var encodingOptions: EncodingOptions
+
     /// Bytes read before a block of whole lines is tokenized.
     static let blockSize = 4 << 20
 
@@ -39,8 +43,12 @@ struct TokenizeCommand: ParsableCommand {
         let tokenizer = try ParallelLineTokenizer(
             settings: tokenizerOptions.settings, threads: threadOptions.count)
         // Open every file first, so that a missing one stops the run before any output.
-        let inputs = try (files.isEmpty ? ["-"] : files).map { try InputFile(path: $0) }
+        let inputs = try (files.isEmpty ? ["-"] : files).map {
+            try InputFile(path: $0, encoding: encodingOptions.encoding)
+        }
         for input in inputs {
+            try input.decideEncoding()
+            if let note = input.encodingNote { FileWriting.printError(note) }
             let invalidLines = try Self.tokenize(input, with: tokenizer, blockSize: Self.blockSize) {
                 try FileWriting.writeToStandardOutput($0)
             }
@@ -53,7 +61,7 @@ struct TokenizeCommand: ParsableCommand {
     }
 
     /// Streams `input` through `tokenizer` in blocks of whole lines, passing each block's output to
-    /// `write`. A UTF-8 byte order mark at the start is dropped. Returns the number of lines with invalid
+    /// `write`. Returns the number of lines with invalid
     /// UTF-8.
     static func tokenize(
         _ input: InputFile, with tokenizer: ParallelLineTokenizer, blockSize: Int,
@@ -61,7 +69,6 @@ struct TokenizeCommand: ParsableCommand {
     ) throws -> Int {
         var buffer: [UInt8] = []
         var invalidLines = 0
-        var atStart = true
         var reachedEnd = false
         var target = blockSize
         while !reachedEnd {
@@ -71,10 +78,6 @@ struct TokenizeCommand: ParsableCommand {
                     break
                 }
             }
-            if atStart && buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
-                buffer.removeFirst(3)
-            }
-            atStart = false
             // Whole lines only, until the input ends; a line longer than a block makes the block grow.
             var end = buffer.count
             if !reachedEnd {

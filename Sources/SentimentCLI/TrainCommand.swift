@@ -9,11 +9,14 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a sentiment model on labelled files and write it as a safetensors file.",
         discussion: """
-            Reads TSV, CSV (RFC 4180), JSON Lines ("text"/"label") and fastText (__label__X text); labels \
+            Reads TSV, CSV (RFC 4180; separated by ',', ';' or tab, found from the first lines, or \
+            --delimiter), JSON Lines ("text"/"label") and fastText (__label__X text); labels \
             are 0/1, neg/pos, negative/positive or false/true in any case. A header row is detected by its \
             column names (label/sentiment/polarity, text/review/sentence/…); without one the label is in \
             the first or last column. A file that reads as plain text (one sentence per line) has no labels \
-            and is refused. Bad lines stop the run with file and line, unless --skip-bad-lines. Training \
+            and is refused. Text in another encoding than UTF-8 (Latin-1, GB18030, UTF-16 with a byte \
+            order mark, …) is detected, decoded and named on standard error; --encoding NAME sets it. \
+            Bad lines stop the run with file and line, unless --skip-bad-lines. Training \
             documents, a --valid file or a validation split of one class only stop the run.
 
             Before any work the model's directory is checked and the model locked (flock on MODEL.lock): \
@@ -367,6 +370,7 @@ struct TrainCommand: ParsableCommand {
                 FileWriting.printError(
                     "train: \(trainingCount) training and \(validationCount) validation documents, "
                         + "vocabulary \(vocabularySize) tokens, \(threads) thread\(threads == 1 ? "" : "s")")
+            case .pretraining(let step): progress.handlePretraining(step)
             case .pretrained(let summary):
                 FileWriting.printError(
                     "train: skip-gram pre-training of the embedding: \(summary.epochs) "

@@ -1,5 +1,6 @@
 import Foundation
 import GRUClassifier
+import SentimentKit
 
 #if canImport(Glibc)
     import Glibc
@@ -7,8 +8,9 @@ import GRUClassifier
     import Darwin
 #endif
 
-/// Shows training progress on standard error: a redrawn progress bar per epoch when standard error is a
-/// terminal, otherwise one summary line per epoch (logs stay readable).
+/// Shows training progress on standard error: a redrawn progress bar per epoch (and one for the
+/// embedding's pre-training) when standard error is a terminal, otherwise one summary line per epoch
+/// (logs stay readable; `train` prints the pre-training's summary line itself).
 final class TrainingProgress {
     let epochs: Int
     let isTerminal: Bool
@@ -41,6 +43,27 @@ final class TrainingProgress {
             if isTerminal { FileWriting.printError("\r\u{1B}[2K", newline: false) }
             FileWriting.printError(Self.line(for: summary, epochs: epochs))
         }
+    }
+
+    /// Draws the pre-training's bar on a terminal (throttled), and clears it when the pre-training ends.
+    func handlePretraining(_ progress: EmbeddingPretrainingProgress) {
+        guard isTerminal else { return }
+        let finished = progress.tokens >= progress.totalTokens
+        if finished {
+            FileWriting.printError("\r\u{1B}[2K", newline: false)
+            return
+        }
+        let now = Date()
+        guard now.timeIntervalSince(lastDraw) >= 0.2 else { return }
+        lastDraw = now
+        let fraction = Double(progress.tokens) / Double(max(progress.totalTokens, 1))
+        let rate = Double(progress.tokens) / max(progress.seconds, 1e-9)
+        let remaining = Double(progress.totalTokens - progress.tokens) / max(rate, 1e-9)
+        let line = Self.barLine(
+            epoch: "pre-training \(progress.epoch)/\(progress.epochs)", fraction: fraction,
+            details: ["\(Self.grouped(rate)) tok/s,", "\(Self.duration(remaining)) left"],
+            columns: TerminalWidth.columns(of: 2))
+        FileWriting.printError("\r\u{1B}[2K" + line, newline: false)
     }
 
     /// The widest bar drawn.

@@ -15,7 +15,8 @@ struct VocabCommand: ParsableCommand {
             Reads TSV, CSV (RFC 4180 quoting), JSON Lines ("text"/"label" keys), fastText \
             (__label__X text) or plain text (one document per line); the format comes from the \
             extension (.tsv .csv .jsonl/.ndjson .ft, .txt) or, failing that, from the first line, and \
-            --input-format overrides both. Only the text is tokenized; labels are checked but not needed.
+            --input-format overrides both. Only the text is tokenized; labels are checked but not needed. \
+            Text in another encoding than UTF-8 is detected and decoded (--encoding NAME sets it).
 
             Line 1 is <pad> (id 0, count 0) and line 2 is <unk> (id 1); the count of <unk> is the number \
             of token occurrences in the corpus that the vocabulary does not keep, i.e. that will be read \
@@ -69,6 +70,7 @@ struct VocabCommand: ParsableCommand {
         var builder = VocabularyBuilder()
         var documentCount = 0
         for reader in readers {
+            reader.reportEncoding()
             let counts = try Self.count(reader, pool: pool, into: &builder, batchSize: Self.batchSize)
             documentCount += counts
             reader.reportSkippedAndRepairedLines()

@@ -66,6 +66,41 @@ struct SkipGramTests {
         #expect(first.vectors != other.vectors)
     }
 
+    @Test("progress is reported in order up to every token, and listening changes no vector")
+    func progressLeavesTheVectorsAlone() {
+        let documents = Self.topicalDocuments(count: 300, seed: 4)
+        var options = SkipGramOptions()
+        options.epochs = 3
+        options.seed = 5
+        let quiet = SkipGramVectors(documents: documents, vocabularySize: 22, dimension: 8, options: options)
+        var reports: [SkipGramProgress] = []
+        let heard = SkipGramVectors(
+            documents: documents, vocabularySize: 22, dimension: 8, options: options
+        ) { reports.append($0) }
+        #expect(heard.vectors.map(\.bitPattern) == quiet.vectors.map(\.bitPattern))
+        let total = 300 * 20 * 3
+        #expect(reports.count > 100 && reports.count <= SkipGramVectors.progressReports + 1)
+        #expect(reports.last == SkipGramProgress(epoch: 3, epochs: 3, tokens: total, totalTokens: total))
+        #expect(
+            zip(reports, reports.dropFirst()).allSatisfy { $0.tokens < $1.tokens && $0.epoch <= $1.epoch })
+        #expect(Set(reports.map(\.epoch)) == [1, 2, 3])
+    }
+
+    @Test("an error thrown by the progress listener stops the training")
+    func progressCanStopTheTraining() {
+        struct Stop: Error {}
+        var calls = 0
+        #expect(throws: Stop.self) {
+            _ = try SkipGramVectors(
+                documents: Self.topicalDocuments(count: 300, seed: 4), vocabularySize: 22, dimension: 8
+            ) { _ in
+                calls += 1
+                if calls == 3 { throw Stop() }
+            }
+        }
+        #expect(calls == 3)
+    }
+
     @Test("standardised rows are centred at the requested scale; rows never seen keep their values")
     func standardized() {
         let vectors = SkipGramVectors(

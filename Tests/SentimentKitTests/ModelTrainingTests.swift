@@ -10,6 +10,7 @@ private enum Reported: Equatable {
     case pretrained(epochs: Int, tokens: Int, rows: Int, vocabulary: Int)
     case embeddingFrozen(tokens: Int)
     case batch(epoch: Int)
+    case pretrainingStep(tokens: Int, total: Int)
     case epoch(Int, best: Bool, validated: Int?)
     case checkpoint(epoch: Int)
 
@@ -23,6 +24,7 @@ private enum Reported: Equatable {
                 epochs: summary.epochs, tokens: summary.tokens, rows: summary.rows,
                 vocabulary: summary.vocabularySize)
         case .embeddingFrozen(let tokens): self = .embeddingFrozen(tokens: tokens)
+        case .pretraining(let step): self = .pretrainingStep(tokens: step.tokens, total: step.totalTokens)
         case .training(.batchFinished(let epoch, _, _, _, _, _, _)): self = .batch(epoch: epoch)
         case .training(.epochFinished(let summary)):
             self = .epoch(summary.epoch, best: summary.isBest, validated: summary.validation?.count)
@@ -32,6 +34,7 @@ private enum Reported: Equatable {
 
     var isBatch: Bool {
         if case .batch = self { return true }
+        if case .pretrainingStep = self { return true }
         return false
     }
 }
@@ -294,6 +297,17 @@ private struct Interrupted: Error {}
             }
             #expect(tokens > 360)
             reported.removeFirst()
+            // The pre-training's progress comes before its summary and ends at every token it read.
+            let summary = try #require(events.firstIndex { if case .pretrained = $0 { true } else { false } })
+            let steps = events[..<summary].compactMap { event -> (Int, Int)? in
+                if case .pretrainingStep(let done, let total) = event { (done, total) } else { nil }
+            }
+            #expect(steps.count > 10)
+            #expect(
+                steps.last.map { $0.0 == tokens * pretrainEpochs && $0.1 == tokens * pretrainEpochs } == true)
+            #expect(!events[summary...].contains { if case .pretrainingStep = $0 { true } else { false } })
+        } else {
+            #expect(!events.contains { if case .pretrainingStep = $0 { true } else { false } })
         }
         // No checkpoints without a destination.
         #expect(

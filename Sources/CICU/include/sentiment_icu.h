@@ -70,6 +70,36 @@ int32_t sicu_word_breaker_next(sicu_word_breaker *breaker);
 /// The name of the locale whose break rules were actually loaded (useful to report a locale fallback).
 const char *sicu_word_breaker_locale(const sicu_word_breaker *breaker, int32_t *status);
 
+/// Up to `capacity` charsets that ICU's detector (ucsdet) finds plausible for `bytes`, best first. Each
+/// name is written NUL-terminated into `names` at `index * nameCapacity` (cut to fit) and its
+/// confidence (0–100) into `confidences`. Returns the number of matches written.
+int32_t sicu_detect_charsets(const char *bytes, int32_t length, char *names, int32_t nameCapacity,
+                             int32_t *confidences, int32_t capacity, int32_t *status);
+
+/// Whether `bytes` convert from charset `name` to Unicode without one unmappable or illegal sequence
+/// (a sequence cut off at the end counts as fine: the sample may end inside a character).
+int sicu_charset_decodes_cleanly(const char *name, const char *bytes, int32_t length);
+
+/// A streaming decoder from a charset to UTF-8 (ICU converters). Not thread-safe.
+typedef struct sicu_decoder sicu_decoder;
+
+/// Opens a decoder from the charset `name` (any name or alias ICU's converters know) to UTF-8. NULL on
+/// failure (see *status: U_FILE_ACCESS_ERROR for an unknown name).
+sicu_decoder *sicu_decoder_open(const char *name, int32_t *status);
+
+void sicu_decoder_close(sicu_decoder *decoder);
+
+/// ICU's canonical name of the decoder's charset, e.g. "ibm-5348_P100-1997" for windows-1252.
+const char *sicu_decoder_charset(const sicu_decoder *decoder, int32_t *status);
+
+/// Converts bytes of `source` to UTF-8 into `destination`; *consumed receives how many source bytes were
+/// taken (all, unless the destination filled up: then *status is a buffer overflow and the caller calls
+/// again with the rest). Illegal or unmappable input becomes U+FFFD (or the charset's substitute). A
+/// character cut off at the end of `source` is kept for the next call, unless `flush` is non-zero (the
+/// end of the input). Returns the number of bytes written.
+int32_t sicu_decoder_convert(sicu_decoder *decoder, const char *source, int32_t length, int32_t *consumed,
+                             char *destination, int32_t capacity, int flush, int32_t *status);
+
 #ifdef __cplusplus
 }
 #endif

@@ -12,12 +12,20 @@ public struct CorpusReaderOptions: Sendable, Equatable {
     public var requiresLabels = true
     /// Skip lines that cannot be read (and count them) instead of stopping at the first.
     public var skipBadLines = false
+    /// The character encoding (any name ICU's converters know); nil detects it (see `TextEncoding`).
+    public var encoding: String?
+    /// The field separator of CSV (a tab, comma, semicolon, …); nil finds it from the first lines.
+    /// Given for a file of no other format, it makes the file delimited.
+    public var delimiter: UInt8?
 
     /// Options; every one has a default.
     public init(
         format: CorpusFormat? = nil, labelColumn: ColumnSelector? = nil, textColumn: ColumnSelector? = nil,
-        requiresLabels: Bool = true, skipBadLines: Bool = false
+        requiresLabels: Bool = true, skipBadLines: Bool = false, encoding: String? = nil,
+        delimiter: UInt8? = nil
     ) {
+        self.encoding = encoding
+        self.delimiter = delimiter
         self.format = format
         self.labelColumn = labelColumn
         self.textColumn = textColumn
@@ -44,6 +52,13 @@ public final class CorpusReader {
 
     /// The name used in messages: the path as given, or "<stdin>".
     public var fileName: String { lines.file.name }
+    /// The encoding the file is read in.
+    public var encoding: TextEncoding? { lines.file.encoding }
+    /// A line for standard error when the file is not read as UTF-8 and no encoding was given.
+    public var encodingNote: String? { lines.file.encodingNote }
+    /// The field separator of a TSV or CSV file (given, or found from its first lines); nil for the
+    /// other formats.
+    public var delimiter: UInt8? { records?.dialect.separator }
 
     private let lines: LineReader
     private let records: DelimitedRecordReader?
@@ -51,24 +66,37 @@ public final class CorpusReader {
 
     /// Opens `path` ("-" for standard input).
     public convenience init(path: String, options: CorpusReaderOptions = CorpusReaderOptions()) throws {
-        try self.init(file: InputFile(path: path), options: options)
+        try self.init(file: InputFile(path: path, encoding: options.encoding), options: options)
     }
 
-    /// Reads `file`.
+    /// Reads `file` (whose own encoding setting applies, not `options.encoding`).
     public init(file: InputFile, options: CorpusReaderOptions = CorpusReaderOptions()) throws {
         self.options = options
         lines = LineReader(file: file)
+        try file.decideEncoding()
+        var separator = options.delimiter
         if let format = options.format ?? CorpusFormat.fromExtension(of: file.name) {
             self.format = format
+        } else if let delimiter = options.delimiter {
+            format = delimiter == 0x09 ? .tsv : .csv
         } else {
             let sniffed = CorpusFormat.sniff(firstLine: try Self.firstNonBlankLine(of: lines)?.text ?? "")
             // For `vocab` a ".txt" file is plain text unless it is clearly fastText; a labelled corpus
             // named ".txt" is read as whatever its first line shows.
             if CorpusFormat.isTextExtension(file.name) && !options.requiresLabels {
                 format = sniffed == .fasttext ? .fasttext : .text
+            } else if sniffed == .text || sniffed == .csv,
+                let found = DelimiterSniffer.sniff(try Self.firstNonBlankLines(of: lines)), found.named
+            {
+                // Columns separated by a semicolon, say, with labels or column names at the ends.
+                format = .csv
+                separator = found.separator
             } else {
                 format = sniffed
             }
+        }
+        if format == .csv && separator == nil {
+            separator = DelimiterSniffer.sniff(try Self.firstNonBlankLines(of: lines))?.separator ?? 0x2C
         }
         if format == .text && options.requiresLabels, let first = try Self.firstNonBlankLine(of: lines) {
             // Plain text has no labels; reading it as labelled would make every line negative.
@@ -76,8 +104,11 @@ public final class CorpusReader {
                 file: file.name, line: first.number, message: Self.unlabelledMessage(first.text))
         }
         switch format {
-        case .tsv: records = DelimitedRecordReader(lines: lines, dialect: .tsv)
-        case .csv: records = DelimitedRecordReader(lines: lines, dialect: .csv)
+        case .tsv:
+            records = DelimitedRecordReader(
+                lines: lines,
+                dialect: separator == nil || separator == 0x09 ? .tsv : .csv(separator: separator!))
+        case .csv: records = DelimitedRecordReader(lines: lines, dialect: .csv(separator: separator ?? 0x2C))
         default: records = nil
         }
     }
@@ -93,6 +124,12 @@ public final class CorpusReader {
         return nil
     }
 
+    /// The first non-blank lines (at most `DelimiterSniffer.sampleLines`) among the first 64, without
+    /// consuming them.
+    private static func firstNonBlankLines(of lines: LineReader) throws -> [[UInt8]] {
+        try lines.peek(64).filter { !$0.isBlank }.prefix(DelimiterSniffer.sampleLines).map(\.bytes)
+    }
+
     /// Why a plain-text line cannot be a labelled document, with a hint when it looks
     /// semicolon-separated.
     static func unlabelledMessage(_ line: String) -> String {
@@ -100,7 +137,7 @@ public final class CorpusReader {
             "no label: a labelled corpus needs one on every line (label<TAB>text, CSV with a label column, "
             + "JSON Lines with \"label\", or __label__X text), and this reads as plain text"
         if line.contains(";") {
-            message += "; semicolon-separated columns are not read: separate them with tabs or commas"
+            message += "; for columns separated by semicolons, pass --delimiter ';'"
         }
         return message
     }
@@ -134,7 +171,8 @@ public final class CorpusReader {
             guard let record = try records.next() else { return nil }
             if layout == nil {
                 let (decided, isHeader) = try ColumnLayout.decide(
-                    firstRecord: record, options: options, file: fileName)
+                    firstRecord: record, options: options, file: fileName,
+                    separator: records.dialect.separator)
                 layout = decided
                 if isHeader {
                     guard let data = try records.next() else { return nil }
@@ -299,10 +337,24 @@ struct ColumnLayout: Equatable {
     var text: Int
     var columnCount: Int
 
+    /// What a record was read as, for messages: its fields (the first few, shortened) and the separator,
+    /// with the option that reads another separator.
+    static func seen(_ record: DelimitedRecord, separator: UInt8) -> String {
+        let shown = record.fields.prefix(6).map { field -> String in
+            let text = TextDecoder.decode(field).text
+            return "\"" + (text.count > 30 ? text.prefix(30) + "…" : text) + "\""
+        }
+        let more = record.fields.count > 6 ? ", …" : ""
+        let count = record.fields.count
+        return "read with the separator \(DelimiterSniffer.name(separator)), it has \(count) "
+            + "field\(count == 1 ? "" : "s"): \(shown.joined(separator: ", "))\(more); "
+            + "--delimiter ',', ';' or tab sets the separator"
+    }
+
     /// The layout implied by the first record (a header, or the first data record) and the options, and
     /// whether that record is a header.
     static func decide(
-        firstRecord record: DelimitedRecord, options: CorpusReaderOptions, file: String
+        firstRecord record: DelimitedRecord, options: CorpusReaderOptions, file: String, separator: UInt8
     ) throws -> (ColumnLayout, isHeader: Bool) {
         let names = record.fields.map { TextDecoder.decode($0).text.trimmingASCIISpaces().lowercased() }
         let count = names.count
@@ -363,9 +415,10 @@ struct ColumnLayout: Equatable {
         if label == nil && options.requiresLabels {
             throw InputError.unreadableLayout(
                 file: file, line: record.line,
-                message: isHeader
+                message: (isHeader
                     ? "the header names no label column (\(ColumnNames.label.sorted().joined(separator: ", "))); use --label-column"
-                    : "neither the first nor the last field is a label (\(LabelParser.accepted)); name the columns in a header line or use --label-column"
+                    : "neither the first nor the last field is a label (\(LabelParser.accepted)); name the columns in a header line or use --label-column")
+                    + "; " + seen(record, separator: separator)
             )
         }
         guard let text else {

@@ -10,14 +10,23 @@ struct DelimitedRecord {
     var line: Int
 }
 
-/// Reads records from lines. TSV: fields split at tabs, no quoting. CSV: fields split at commas; a field
+/// Reads records from lines. TSV: fields split at tabs, no quoting. CSV: fields split at the separator
+/// (a comma, semicolon or tab); a field
 /// that starts with a double quote is quoted: it ends at the next lone quote, may contain commas and
 /// newlines, and "" inside it stands for one quote. A quote inside an unquoted field is kept as it is.
 /// Blank lines between records are skipped.
 struct DelimitedRecordReader {
-    enum Dialect {
+    enum Dialect: Equatable {
         case tsv
-        case csv
+        case csv(separator: UInt8)
+
+        /// The byte between fields.
+        var separator: UInt8 {
+            switch self {
+            case .tsv: return 0x09
+            case .csv(let separator): return separator
+            }
+        }
     }
 
     let lines: LineReader
@@ -36,8 +45,8 @@ struct DelimitedRecordReader {
             return DelimitedRecord(
                 fields: line.bytes.split(separator: 0x09, omittingEmptySubsequences: false).map(Array.init),
                 line: line.number)
-        case .csv:
-            return try parseCSV(startingWith: line)
+        case .csv(let separator):
+            return try parseCSV(startingWith: line, separator: separator)
         }
     }
 
@@ -48,9 +57,10 @@ struct DelimitedRecordReader {
         case quoteInQuoted
     }
 
-    private func parseCSV(startingWith first: LineReader.Line) throws -> DelimitedRecord {
+    private func parseCSV(startingWith first: LineReader.Line, separator comma: UInt8) throws
+        -> DelimitedRecord
+    {
         let quote: UInt8 = 0x22
-        let comma: UInt8 = 0x2C
         var fields: [[UInt8]] = []
         var field: [UInt8] = []
         var state = State.fieldStart
@@ -86,7 +96,7 @@ struct DelimitedRecordReader {
                         fields.append(field)
                         field.removeAll(keepingCapacity: true)
                         state = .fieldStart
-                    } else if byte == 0x20 || byte == 0x09 {
+                    } else if byte == 0x20 || (byte == 0x09 && comma != 0x09) {
                         // Spaces after a closing quote are tolerated and dropped.
                     } else {
                         throw InputError.badLine(

@@ -10,6 +10,8 @@ public enum InputError: Error, Equatable, CustomStringConvertible {
     /// A file that cannot be read as a labelled corpus, shown at the line that tells (a header without a
     /// label column, a first line without a label, plain text): unlike `badLine`, never skipped.
     case unreadableLayout(file: String, line: Int, message: String)
+    /// An encoding ICU's converters do not know (given with `--encoding`).
+    case unknownEncoding(file: String, name: String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,9 @@ public enum InputError: Error, Equatable, CustomStringConvertible {
         case .badLine(let file, let line, let message): return "\(file):\(line): \(message)"
         case .badFile(let file, let message): return "\(file): \(message)"
         case .unreadableLayout(let file, let line, let message): return "\(file):\(line): \(message)"
+        case .unknownEncoding(let file, let name):
+            return "\(file): unknown encoding \"\(name)\": give a name ICU knows, such as utf-8, latin1, "
+                + "windows-1252, utf-16, gb18030, big5, shift_jis or euc-kr"
         }
     }
 }

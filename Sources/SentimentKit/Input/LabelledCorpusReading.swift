@@ -22,25 +22,27 @@ public struct LabelledCorpus: Sendable {
 
 extension CorpusReader {
     /// Every document of the labelled files at `paths` ("-": standard input), in order, as training and
-    /// evaluation take them. Labels are required whatever `options` says. `finished` sees each file's
-    /// reader once it is read (to report its skipped and repaired lines).
+    /// evaluation take them. Labels are required whatever `options` says. `opened` sees each file's
+    /// reader once it is open (to report its encoding), `finished` once it is read (to report its
+    /// skipped and repaired lines).
     public static func labelledDocuments(
         _ paths: [String], options: CorpusReaderOptions = CorpusReaderOptions(),
-        finished: (CorpusReader) -> Void = { _ in }
+        opened: (CorpusReader) -> Void = { _ in }, finished: (CorpusReader) -> Void = { _ in }
     ) throws -> [CorpusDocument] {
-        try labelledCorpus(paths, options: options, finished: finished).documents
+        try labelledCorpus(paths, options: options, opened: opened, finished: finished).documents
     }
 
     /// `labelledDocuments`, with the file and line of each document.
     public static func labelledCorpus(
         _ paths: [String], options: CorpusReaderOptions = CorpusReaderOptions(),
-        finished: (CorpusReader) -> Void = { _ in }
+        opened: (CorpusReader) -> Void = { _ in }, finished: (CorpusReader) -> Void = { _ in }
     ) throws -> LabelledCorpus {
         var options = options
         options.requiresLabels = true
         var corpus = LabelledCorpus(documents: [], sources: [])
         for path in paths {
             let reader = try CorpusReader(path: path, options: options)
+            opened(reader)
             while let document = try reader.next() {
                 // The reader refuses unlabelled input when labels are required; this guards the promise.
                 guard let label = document.label else {

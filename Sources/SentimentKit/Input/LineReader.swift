@@ -1,6 +1,6 @@
 /// Splits an `InputFile` into lines, numbered from 1, reading 1 MiB at a time. The "\n" and a "\r"
-/// before it are removed, and so is a UTF-8 byte order mark at the start of the file. Lines are raw
-/// bytes: decoding (and replacing invalid UTF-8) is up to the caller.
+/// before it are removed (the file has already dropped a byte order mark and turned other encodings
+/// into UTF-8). Lines are UTF-8 bytes, possibly invalid: replacing invalid UTF-8 is up to the caller.
 public final class LineReader {
     /// A line without its line break, numbered from 1.
     public struct Line {
@@ -57,13 +57,8 @@ public final class LineReader {
     }
 
     private func makeLine(end: Int, next: Int) -> Line {
-        var start = position
+        let start = position
         var end = end
-        if lineNumber == 0 && end - start >= 3 && buffer[start] == 0xEF && buffer[start + 1] == 0xBB
-            && buffer[start + 2] == 0xBF
-        {
-            start += 3
-        }
         if end > start && buffer[end - 1] == 0x0D { end -= 1 }
         lineNumber += 1
         position = next

@@ -13,25 +13,44 @@ public struct EmbeddingPretrainingSummary: Sendable {
     public var seconds: Double
 }
 
+/// How far the embedding's pre-training has got.
+public struct EmbeddingPretrainingProgress: Sendable {
+    /// The pass under way, from 1, and the number of passes.
+    public var epoch: Int
+    public var epochs: Int
+    /// Token occurrences read so far over all passes, and how many the whole pre-training reads.
+    public var tokens: Int
+    public var totalTokens: Int
+    /// Time since the pre-training began.
+    public var seconds: Double
+}
+
 /// Skip-gram pre-training of a new classifier's embedding on the training texts: the classification run
 /// then starts from word vectors that already place words used alike close together, which its few
 /// epochs on labelled data could not learn alone.
 enum EmbeddingPretraining {
     /// Replaces `classifier`'s embedding rows with skip-gram vectors trained on `documents` (token ids,
     /// whole documents), rescaled to `standardDeviation`; tokens absent from the documents keep their
-    /// random rows.
+    /// random rows. `progress` hears how far it has got (about a thousand times).
     static func pretrain(
         _ classifier: BiGRUClassifier, documents: [[Int32]], epochs: Int, seed: UInt64,
-        standardDeviation: Float
-    ) -> EmbeddingPretrainingSummary {
+        standardDeviation: Float, progress: (EmbeddingPretrainingProgress) throws -> Void
+    ) throws -> EmbeddingPretrainingSummary {
         let start = Date()
         let configuration = classifier.configuration
         var options = SkipGramOptions()
         options.epochs = epochs
         options.seed = seed
-        let skipGram = SkipGramVectors(
+        let skipGram = try SkipGramVectors(
             documents: documents, vocabularySize: configuration.vocabularySize,
-            dimension: configuration.embeddingDim, options: options)
+            dimension: configuration.embeddingDim, options: options
+        ) { step in
+            try progress(
+                EmbeddingPretrainingProgress(
+                    epoch: step.epoch, epochs: step.epochs, tokens: step.tokens,
+                    totalTokens: step.totalTokens,
+                    seconds: Date().timeIntervalSince(start)))
+        }
         let rows = skipGram.copyStandardized(
             into: &classifier.parameters.embedding.weights, standardDeviation: standardDeviation)
         return EmbeddingPretrainingSummary(

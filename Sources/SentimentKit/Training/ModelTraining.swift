@@ -87,6 +87,8 @@ public struct ModelTrainingOptions {
 public enum ModelTrainingEvent {
     /// Documents are tokenized and encoded, the vocabulary is built.
     case prepared(trainingDocuments: Int, validationDocuments: Int, vocabularySize: Int, threads: Int)
+    /// The embedding's pre-training got this far (reported about a thousand times, and at its end).
+    case pretraining(EmbeddingPretrainingProgress)
     /// The embedding was pre-trained.
     case pretrained(EmbeddingPretrainingSummary)
     /// The default rule froze the pre-trained embedding.
@@ -231,9 +233,10 @@ public enum ModelTraining {
             if options.pretrainEpochs > 0 {
                 let documents = trainingIDs
                 pretrainedTokens = documents.reduce(0) { $0 + $1.count }
-                let summary = EmbeddingPretraining.pretrain(
+                let summary = try EmbeddingPretraining.pretrain(
                     classifier, documents: documents, epochs: options.pretrainEpochs, seed: seed,
-                    standardDeviation: options.embeddingInitStd)
+                    standardDeviation: options.embeddingInitStd
+                ) { try onEvent(.pretraining($0)) }
                 try onEvent(.pretrained(summary))
             }
         }

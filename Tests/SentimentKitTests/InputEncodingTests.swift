@@ -1,0 +1,217 @@
+import Foundation
+import Testing
+import Tokenizer
+
+@testable import SentimentKit
+
+/// Labelled lines written in the tests' own encodings: French with accents, and Chinese.
+private let frenchLines = [
+    "label\ttext", "1\tcafé très réussi", "0\tl'accueil était décevant", "1\tà refaire",
+]
+private let chineseLines = ["label\ttext", "1\t这家酒店很好，服务周到", "0\t房间太小了，很失望", "1\t早餐非常丰富", "0\t再也不会来了"]
+
+/// The GB18030 bytes of `chineseLines`' texts, written out by hand (GB18030 = GBK for these characters).
+private let chineseGB18030: [[UInt8]] = [
+    [
+        0xD5, 0xE2, 0xBC, 0xD2, 0xBE, 0xC6, 0xB5, 0xEA, 0xBA, 0xDC, 0xBA, 0xC3, 0xA3, 0xAC, 0xB7, 0xFE, 0xCE,
+        0xF1, 0xD6, 0xDC, 0xB5, 0xBD,
+    ],
+    [
+        0xB7, 0xBF, 0xBC, 0xE4, 0xCC, 0xAB, 0xD0, 0xA1, 0xC1, 0xCB, 0xA3, 0xAC, 0xBA, 0xDC, 0xCA, 0xA7, 0xCD,
+        0xFB,
+    ],
+    [0xD4, 0xE7, 0xB2, 0xCD, 0xB7, 0xC7, 0xB3, 0xA3, 0xB7, 0xE1, 0xB8, 0xBB],
+    [0xD4, 0xD9, 0xD2, 0xB2, 0xB2, 0xBB, 0xBB, 0xE1, 0xC0, 0xB4, 0xC1, 0xCB],
+]
+
+/// `lines` joined with `ending`, in Foundation's encoding `encoding`, after `mark`.
+private func encoded(
+    _ lines: [String], _ encoding: String.Encoding, mark: [UInt8] = [], ending: String = "\n"
+) throws -> [UInt8] {
+    let text = lines.joined(separator: ending) + ending
+    return mark + [UInt8](try #require(text.data(using: encoding)))
+}
+
+/// The Chinese corpus in GB18030 (the header is ASCII, the same in both).
+private func chineseInGB18030() -> [UInt8] {
+    var bytes = Array("label\ttext\n".utf8)
+    for (index, text) in chineseGB18030.enumerated() {
+        bytes += Array("\(index % 2 == 0 ? 1 : 0)\t".utf8) + text + [0x0A]
+    }
+    return bytes
+}
+
+private func corpus(_ bytes: [UInt8], name: String, options: CorpusReaderOptions = .init()) throws -> (
+    documents: [LabelledDocument], reader: CorpusReader
+) {
+    let reader = try CorpusReader(
+        file: InputFile(bytes: bytes, name: name, encoding: options.encoding), options: options)
+    return (try reader.readAll(), reader)
+}
+
+private func tokens(_ documents: [LabelledDocument]) throws -> [[String]] {
+    let tokenizer = try Tokenizer()
+    return documents.map { tokenizer.tokens(in: $0.text) }
+}
+
+@Suite struct InputEncodingTests {
+    @Test(arguments: [
+        ("Latin-1", String.Encoding.isoLatin1, [UInt8](), "windows-1252"),
+        ("windows-1252", .windowsCP1252, [], "windows-1252"),
+        ("UTF-16 LE with a byte order mark", .utf16LittleEndian, [0xFF, 0xFE], "UTF-16LE"),
+        ("UTF-16 BE with a byte order mark", .utf16BigEndian, [0xFE, 0xFF], "UTF-16BE"),
+        ("UTF-32 LE with a byte order mark", .utf32LittleEndian, [0xFF, 0xFE, 0x00, 0x00], "UTF-32LE"),
+        ("UTF-32 BE with a byte order mark", .utf32BigEndian, [0x00, 0x00, 0xFE, 0xFF], "UTF-32BE"),
+        ("UTF-8 with a byte order mark", .utf8, [0xEF, 0xBB, 0xBF], "UTF-8"),
+    ])
+    func frenchInEachEncodingGivesTheTokensOfUTF8(
+        _ what: String, encoding: String.Encoding, mark: [UInt8], expected: String
+    ) throws {
+        let reference = try corpus(Array((frenchLines.joined(separator: "\n") + "\n").utf8), name: "fr.tsv")
+        let (documents, reader) = try corpus(try encoded(frenchLines, encoding, mark: mark), name: "fr.tsv")
+        #expect(documents.map(\.label) == [1, 0, 1], "\(what)")
+        #expect(try tokens(documents) == tokens(reference.documents), "\(what)")
+        #expect(try tokens(documents)[0] == ["café", "très", "réussi"], "\(what)")
+        #expect(reader.encoding?.name == expected, "\(what)")
+        #expect(reader.documentsWithInvalidUTF8 == 0)
+        #expect((reader.encodingNote != nil) == (expected != "UTF-8"), "\(what)")
+    }
+
+    @Test func windows1252PunctuationIsRead() throws {
+        let lines = ["1\t“great” value — 5 €", "0\tnot worth it…"]
+        let (documents, reader) = try corpus(try encoded(lines, .windowsCP1252), name: "quotes.tsv")
+        #expect(documents.map(\.text) == ["“great” value — 5 €", "not worth it…"])
+        #expect(reader.encoding?.name == "windows-1252")
+    }
+
+    @Test func chineseInGB18030GivesTheTokensOfUTF8() throws {
+        let reference = try corpus(Array((chineseLines.joined(separator: "\n") + "\n").utf8), name: "zh.tsv")
+        let (documents, reader) = try corpus(chineseInGB18030(), name: "zh.tsv")
+        #expect(documents.map(\.text) == reference.documents.map(\.text))
+        #expect(try tokens(documents) == tokens(reference.documents))
+        #expect(reader.encoding?.name == "GB18030")
+        #expect(reader.encodingNote?.hasPrefix("zh.tsv: not UTF-8: read as GB18030") == true)
+    }
+
+    @Test func aUTF16SpreadsheetExportWithCRLFIsRead() throws {
+        // Excel's "Unicode text": UTF-16 LE with a byte order mark, tabs, CRLF line ends.
+        let lines = ["sentiment\treview", "positive\tcafé très réussi", "negative\t这家酒店很差"]
+        let bytes = try encoded(lines, .utf16LittleEndian, mark: [0xFF, 0xFE], ending: "\r\n")
+        for name in ["export.txt", "export.csv", "export"] {
+            let (documents, reader) = try corpus(bytes, name: name)
+            #expect(documents.map(\.text) == ["café très réussi", "这家酒店很差"], "\(name)")
+            #expect(documents.map(\.label) == [1, 0], "\(name)")
+            #expect(reader.encoding == TextEncoding(name: "UTF-16LE", source: .byteOrderMark))
+        }
+    }
+
+    @Test func decodingCarriesCharactersAcrossBlocks() throws {
+        // Far more than one sample block, shifted by one byte so that two-byte characters straddle it.
+        var gb = Array("label\ttext\nx".utf8)
+        var utf8 = gb
+        for index in 0..<6000 {
+            let line = Array("\n\(index % 2)\t".utf8)
+            gb += line + chineseGB18030[index % 4]
+            utf8 += line + Array(chineseLines[1 + index % 4].split(separator: "\t")[1].utf8)
+        }
+        #expect(gb.count > InputFile.sampleSize * 3 / 2)
+        let (documents, reader) = try corpus(gb, name: "big.tsv", options: .init(skipBadLines: true))
+        let reference = try corpus(utf8, name: "big.tsv", options: .init(skipBadLines: true))
+        #expect(reader.encoding?.name == "GB18030")
+        #expect(documents.count == 6000)
+        let differing = zip(documents, reference.documents).filter { $0.text != $1.text }
+        #expect(
+            differing.isEmpty,
+            "\(differing.count) texts differ, the first \(differing.first.map { "\($0.0.line)" } ?? "")")
+    }
+
+    @Test func utf8WithAFewBadBytesStaysUTF8AndIsCounted() throws {
+        var bytes = Array("label\ttext\n1\tcafé très réussi\n0\tdéçu ".utf8) + [0xFF]
+        bytes += Array("\n1\tgood\n".utf8)
+        let (documents, reader) = try corpus(bytes, name: "mostly.tsv")
+        #expect(reader.encoding?.name == "UTF-8")
+        #expect(reader.encodingNote == nil)
+        #expect(documents.map(\.text) == ["café très réussi", "déçu \u{FFFD}", "good"])
+        #expect(reader.documentsWithInvalidUTF8 == 1)
+    }
+
+    @Test func aGivenEncodingOverridesTheDetection() throws {
+        let utf8 = Array("1\tcafé\n".utf8)
+        let (asLatin1, reader) = try corpus(utf8, name: "a.tsv", options: .init(encoding: "latin1"))
+        #expect(asLatin1.map(\.text) == ["cafÃ©"])
+        #expect(reader.encoding?.source == .requested)
+        #expect(reader.encodingNote == nil)
+        // Latin-1 bytes read as Latin-2: è (0xE8) is č there.
+        let latin1 = try encoded(["1\ttrès"], .isoLatin1)
+        #expect(
+            try corpus(latin1, name: "b.tsv", options: .init(encoding: "ISO-8859-2")).documents[0].text
+                == "trčs")
+        // A byte order mark the named encoding does not consume is dropped all the same.
+        let utf16 = try encoded(["1\tok"], .utf16LittleEndian, mark: [0xFF, 0xFE])
+        #expect(
+            try corpus(utf16, name: "c.tsv", options: .init(encoding: "UTF-16LE")).documents[0].text == "ok")
+    }
+
+    @Test func anUnknownEncodingIsAClearError() throws {
+        let message = inputErrorMessage {
+            _ = try CorpusReader(path: "reviews.tsv", options: .init(encoding: "klingon-8"))
+        }
+        #expect(
+            message?.hasPrefix("reviews.tsv: unknown encoding \"klingon-8\": give a name ICU knows") == true)
+        #expect(throws: InputError.unknownEncoding(file: "x", name: "")) {
+            _ = try InputFile(bytes: [], name: "x", encoding: "")
+        }
+    }
+
+    // MARK: Delimiters
+
+    @Test(arguments: [("semicolon.csv", ";"), ("tab.csv", "\t"), ("comma.csv", ","), ("semicolon", ";")])
+    func theSeparatorIsFoundFromTheFirstLines(name: String, separator: String) throws {
+        let text =
+            ["label", "text"].joined(separator: separator) + "\n"
+            + ["1", "\"très bien\(separator == "," ? ";" : ",") merci\""].joined(separator: separator) + "\n"
+            + ["0", "nul"].joined(separator: separator) + "\n"
+        let reader = try reader(text, name: name)
+        #expect(
+            pairs(try reader.readAll()) == [
+                p("très bien\(separator == "," ? ";" : ",") merci", 1), p("nul", 0),
+            ])
+        #expect(reader.delimiter == UInt8(ascii: separator.unicodeScalars.first!))
+        #expect(reader.format == .csv)
+    }
+
+    @Test func aSemicolonCSVInLatin1FromASpreadsheetIsRead() throws {
+        let bytes = try encoded(["Note;Review;Sentiment", "5;café très réussi;positif"], .isoLatin1)
+        let message = inputErrorMessage { _ = try corpus(bytes, name: "avis.csv") }
+        // Split at semicolons, the header names the columns; "positif" is no label it knows.
+        #expect(message?.hasPrefix("avis.csv:2: label \"positif\"") == true, "\(message ?? "")")
+        let labelled = try encoded(["label;text", "1;café très réussi", "0;décevant"], .isoLatin1)
+        #expect(
+            try corpus(labelled, name: "avis.csv").documents.map(\.text) == ["café très réussi", "décevant"])
+    }
+
+    @Test func theDelimiterOptionOverridesTheSniffer() throws {
+        // Each line has one comma and one semicolon; the sniffer would take the semicolon (labels at the ends).
+        let text = "label;text,more\n1;good,fine\n0;bad,awful\n"
+        let sniffed = try reader(text, name: "x.csv")
+        #expect(pairs(try sniffed.readAll()) == [p("good,fine", 1), p("bad,awful", 0)])
+        let message = inputErrorMessage {
+            _ = try documents(text, name: "x.csv", options: .init(delimiter: UInt8(ascii: ",")))
+        }
+        #expect(
+            message
+                == "x.csv:1: neither the first nor the last field is a label (\(LabelParser.accepted)); name the "
+                + "columns in a header line or use --label-column; read with the separator ',', it has 2 fields: \"label;text\", \"more\"; "
+                + "--delimiter ',', ';' or tab sets the separator")
+    }
+
+    @Test func aLabelColumnNotFoundNamesTheFieldsAndTheSeparator() throws {
+        let message = inputErrorMessage { _ = try documents("good;1;x\nbad;0\n", name: "odd.csv") }
+        #expect(message?.hasPrefix("odd.csv:1: neither the first nor the last field is a label") == true)
+        #expect(
+            message?.hasSuffix(
+                "read with the separator ',', it has 1 field: \"good;1;x\"; --delimiter ',', ';' or tab sets the separator"
+            )
+                == true, "\(message ?? "")")
+    }
+}
