@@ -105,6 +105,18 @@ private func tokens(_ documents: [LabelledDocument]) throws -> [[String]] {
         }
     }
 
+    @Test(arguments: [
+        (String.Encoding.utf16LittleEndian, "UTF-16LE"), (.utf16BigEndian, "UTF-16BE"),
+        (.utf32LittleEndian, "UTF-32LE"), (.utf32BigEndian, "UTF-32BE"),
+    ])
+    func utf16And32WithoutAByteOrderMarkAreToldByTheirZeroBytes(
+        encoding: String.Encoding, expected: String
+    ) throws {
+        let (documents, reader) = try corpus(try encoded(frenchLines, encoding), name: "fr.tsv")
+        #expect(reader.encoding == TextEncoding(name: expected, source: .guessed))
+        #expect(documents.map(\.text) == ["café très réussi", "l'accueil était décevant", "à refaire"])
+    }
+
     @Test func decodingCarriesCharactersAcrossBlocks() throws {
         // Far more than one sample block, shifted by one byte so that two-byte characters straddle it.
         var gb = Array("label\ttext\nx".utf8)

@@ -46,7 +46,7 @@ public struct TextEncoding: Sendable, Equatable, CustomStringConvertible {
 
 /// Decides the encoding of an input from its first block (see README, "Input encodings"):
 /// 1. a byte order mark decides (UTF-8, UTF-16 LE/BE, UTF-32 LE/BE);
-/// 2. valid UTF-8 is UTF-8;
+/// 2. valid UTF-8 is UTF-8, unless its zero bytes show UTF-16 or UTF-32 without a byte order mark;
 /// 3. UTF-8 with a few bad bytes stays UTF-8 (the bad bytes become U+FFFD and are counted): at least as
 ///    many valid multi-byte sequences as invalid ones, or invalid bytes that stand apart from words
 ///    (damage, not letters of another encoding);
@@ -71,6 +71,7 @@ enum EncodingDetector {
 
     /// The encoding of an input whose first block is `sample` (without a byte order mark).
     static func decide(sample: UnsafeRawBufferPointer) -> TextEncoding {
+        if let wide = wideEncodingFromZeroBytes(sample) { return TextEncoding(name: wide, source: .guessed) }
         let survey = UTF8Survey(sample)
         if survey.invalidSequences == 0 || survey.validMultiByteSequences >= survey.invalidSequences
             || survey.wordLikeInvalidRuns * 2 < survey.invalidRuns
@@ -92,6 +93,26 @@ enum EncodingDetector {
             return TextEncoding(name: "GB18030", source: .guessed)
         }
         return TextEncoding(name: "windows-1252", source: .guessed)
+    }
+
+    /// UTF-16 or UTF-32 without a byte order mark, told by its zero bytes: text that is mostly ASCII has
+    /// a zero in every second (every second to fourth) byte, in the same places, which no 8-bit text has
+    /// (valid UTF-8 as it is, so the UTF-8 check would take it). Nil when the zeros show no such pattern.
+    static func wideEncodingFromZeroBytes(_ sample: UnsafeRawBufferPointer) -> String? {
+        let quads = sample.count / 4
+        guard quads >= 2 else { return nil }
+        var zeros = [0, 0, 0, 0]
+        for index in 0..<quads * 4 where sample[index] == 0 { zeros[index % 4] += 1 }
+        let most = quads * 3 / 4
+        let few = quads / 8
+        func pattern(_ zeroAt: [Bool]) -> Bool {
+            (0..<4).allSatisfy { zeroAt[$0] ? zeros[$0] >= most : zeros[$0] <= few }
+        }
+        if pattern([false, true, true, true]) { return "UTF-32LE" }
+        if pattern([true, true, true, false]) { return "UTF-32BE" }
+        if pattern([false, true, false, true]) { return "UTF-16LE" }
+        if pattern([true, false, true, false]) { return "UTF-16BE" }
+        return nil
     }
 
     /// ucsdet's candidates for `sample`, best first.
