@@ -72,6 +72,8 @@ struct ExplainCommand: ParsableCommand {
 
     @OptionGroup var threadOptions: ThreadOptions
 
+    @OptionGroup(title: "Input") var encodingOptions: EncodingOptions
+
     func validate() throws {
         if let steps {
             if steps < 1 { throw ValidationError("--steps must be at least 1") }
@@ -92,7 +94,9 @@ struct ExplainCommand: ParsableCommand {
             model: sentimentModel, method: attribution, threads: threadOptions.count)
         let threshold = threshold ?? sentimentModel.threshold
         let format = format ?? (isatty(1) == 1 ? .color : .tsv)
-        let inputs = try (files.isEmpty ? ["-"] : files).map { try InputFile(path: $0) }
+        let inputs = try (files.isEmpty ? ["-"] : files).map {
+            try InputFile(path: $0, encoding: encodingOptions.encoding)
+        }
         let page = try html.map { path in
             do {
                 return try AtomicFileWriter(destination: URL(fileURLWithPath: path))
@@ -109,6 +113,8 @@ struct ExplainCommand: ParsableCommand {
                         + ExplanationOutput.describe(attribution)))
             var number = 0
             for input in inputs {
+                try input.decideEncoding()
+                if let note = input.encodingNote { FileWriting.printError(note) }
                 let lines = LineReader(file: input)
                 var invalidLines = 0
                 var incomplete = 0

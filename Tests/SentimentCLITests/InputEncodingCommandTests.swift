@@ -37,6 +37,30 @@ private let frenchReviews = ["café très réussi", "l'accueil était décevant"
         }
     }
 
+    @Test func explainReadsLatin1AndUTF16LikeTheirUTF8() throws {
+        let model = try TestModelFiles.trained.get()
+        try withTemporaryDirectory { directory in
+            let utf8 = directory.appendingPathComponent("utf8.txt")
+            let latin1 = directory.appendingPathComponent("latin1.txt")
+            let utf16 = directory.appendingPathComponent("utf16.txt")
+            try encoded(frenchReviews, .utf8).write(to: utf8)
+            try encoded(frenchReviews, .isoLatin1).write(to: latin1)
+            try encoded(frenchReviews, .utf16LittleEndian, mark: [0xFF, 0xFE], ending: "\r\n").write(
+                to: utf16)
+            let explain = ["explain", "-m", model.path, "--format", "jsonl", "--method", "occlusion"]
+            let reference = try SentimentBinary.run(explain + [utf8.path])
+            #expect(reference.status == 0, "\(reference.standardError)")
+            #expect(reference.standardOutput.contains("\"token\": \"café\""))
+            for (file, encoding) in [(latin1, "windows-1252"), (utf16, "UTF-16LE")] {
+                let result = try SentimentBinary.run(explain + [file.path])
+                #expect(result.standardOutput == reference.standardOutput)
+                #expect(result.standardError.hasPrefix("\(file.path): not UTF-8: read as \(encoding) ("))
+            }
+            let overridden = try SentimentBinary.run(explain + ["--encoding", "latin1", utf8.path])
+            #expect(overridden.standardOutput != reference.standardOutput, "UTF-8 read as Latin-1 differs")
+        }
+    }
+
     @Test func theEncodingOptionOverridesAndABadNameIsRefused() throws {
         let utf8 = [UInt8]("café\n".utf8)
         let overridden = try SentimentBinary.run(["tokenize", "--encoding", "latin1"], input: utf8)
