@@ -80,6 +80,12 @@ struct ScoreCommand: ParsableCommand {
                 throw CommandFailure("\(error)")
             }
         }
+        // A signal must not leave the temporary file behind: it is removed and the old output kept.
+        let interrupts = output.map { path in
+            InterruptSignals(
+                .stopNow(message: "interrupted: \(path) was not written (a file already there is untouched)"))
+        }
+        defer { withExtendedLifetime(interrupts) {} }
         let sentimentModel = try loadModel(at: ModelLocation.resolve(model), threads: threadOptions.count)
         let textScorer = try TextScorer(
             model: sentimentModel, threads: threadOptions.count, threshold: threshold)

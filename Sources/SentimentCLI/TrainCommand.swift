@@ -275,6 +275,9 @@ struct TrainCommand: ParsableCommand {
         // Before any work: the model's directory must take the file, and no other run may be writing it.
         let destination = try ModelDestination(URL(fileURLWithPath: model))
         defer { destination.release() }
+        // SIGINT and SIGTERM stop the run after the current step (or, while reading and preparing, at the
+        // first step), keeping the best epoch so far.
+        let interrupts = InterruptSignals(.stopAfterStep)
         let readerOptions = corpusOptions.readerOptions(requiresLabels: true)
         let training = try CorpusReader.readLabelledDocuments(files, options: readerOptions)
         guard !training.isEmpty else {
@@ -287,9 +290,15 @@ struct TrainCommand: ParsableCommand {
         let progress = TrainingProgress(epochs: epochs)
         let outcome: ModelTrainingOutcome
         do {
-            outcome = try train(training, validation, destination: destination, progress: progress)
+            outcome = try train(
+                training, validation, destination: destination, progress: progress, interrupts: interrupts)
         } catch ModelTrainingError.singleClass(let set, let positive, let count) {
             throw CommandFailure(singleClassMessage(set, positive: positive, count: count))
+        } catch ModelTrainingError.interrupted(var interruption) {
+            // The path as the user gave it.
+            if interruption.modelPath != nil { interruption.modelPath = model }
+            FileWriting.printError(interruption.description)
+            throw ExitCode(InterruptSignals.exitStatus(for: interrupts.received ?? SIGINT))
         }
         var summary = "trained \(outcome.epochsRun) epoch\(outcome.epochsRun == 1 ? "" : "s") in "
         summary += TrainingProgress.duration(Date().timeIntervalSince(start))
@@ -319,12 +328,13 @@ struct TrainCommand: ParsableCommand {
     /// Runs the library's training, reporting its events on standard error.
     private func train(
         _ training: [CorpusDocument], _ validation: [CorpusDocument], destination: ModelDestination,
-        progress: TrainingProgress
+        progress: TrainingProgress, interrupts: InterruptSignals
     ) throws -> ModelTrainingOutcome {
         try ModelTraining.train(
             training: training, validation: validation, options: try trainingOptions(),
             writingTo: destination
         ) { event in
+            if interrupts.received != nil { throw ModelTrainingCancellation() }
             switch event {
             case .prepared(let trainingCount, let validationCount, let vocabularySize, let threads):
                 FileWriting.printError(
