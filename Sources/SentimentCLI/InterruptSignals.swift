@@ -43,6 +43,12 @@ final class InterruptSignals: @unchecked Sendable {
         }
     }
 
+    /// Stops catching: the signals end the process again.
+    deinit {
+        for source in sources { source.cancel() }
+        for number in [SIGINT, SIGTERM] { signal(number, SIG_DFL) }
+    }
+
     /// The first signal received, if any.
     var received: Int32? { lock.withLock { firstSignal } }
 

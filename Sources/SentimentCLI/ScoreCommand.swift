@@ -17,6 +17,9 @@ struct ScoreCommand: ParsableCommand {
             Input streams: memory stays flat however large it is, and lines are written as soon as they \
             are scored when input trickles in from a terminal or a pipe.
 
+            -o FILE is written atomically: until the end FILE keeps its old contents, and SIGINT or \
+            SIGTERM removes the temporary file and exits 130 or 143 leaving FILE as it was.
+
             The model comes from --model, else the SENTIMENT_MODEL environment variable, else \
             sentiment.safetensors in the current directory.
 

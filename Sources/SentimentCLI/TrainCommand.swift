@@ -24,7 +24,9 @@ struct TrainCommand: ParsableCommand {
             after --patience epochs without a better validation accuracy (ties broken by lower validation \
             loss), and the best epoch's parameters \
             are kept. The model file is rewritten (atomically) each time validation improves, so an \
-            interrupted run still leaves its best model so far.
+            interrupted run still leaves its best model so far. SIGINT (Ctrl-C) or SIGTERM stops after \
+            the current step, makes sure the model file holds the best epoch so far, says so on stderr \
+            and exits 130 (SIGINT) or 143 (SIGTERM); a second signal stops at once.
 
             With --optimizer sgd --clip 0 --dropout 0 --ema 0, each batch makes exactly the step p ← p − lr·∇L, \
             L the batch's mean binary cross-entropy (with an embedding pre-trained on 2 million tokens \
