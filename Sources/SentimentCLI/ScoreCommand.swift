@@ -19,6 +19,9 @@ struct ScoreCommand: ParsableCommand {
             Input streams: memory stays flat however large it is, and lines are written as soon as they \
             are scored when input trickles in from a terminal or a pipe.
 
+            -o FILE is written atomically: until the end FILE keeps its old contents, and SIGINT or \
+            SIGTERM removes the temporary file and exits 130 or 143 leaving FILE as it was.
+
             The model comes from --model, else the SENTIMENT_MODEL environment variable, else \
             sentiment.safetensors in the current directory.
 
@@ -84,6 +87,12 @@ struct ScoreCommand: ParsableCommand {
                 throw CommandFailure("\(error)")
             }
         }
+        // A signal must not leave the temporary file behind: it is removed and the old output kept.
+        let interrupts = output.map { path in
+            InterruptSignals(
+                .stopNow(message: "interrupted: \(path) was not written (a file already there is untouched)"))
+        }
+        defer { withExtendedLifetime(interrupts) {} }
         let sentimentModel = try loadModel(at: ModelLocation.resolve(model), threads: threadOptions.count)
         let textScorer = try TextScorer(
             model: sentimentModel, threads: threadOptions.count, threshold: threshold)

@@ -27,10 +27,12 @@ struct TrainCommand: ParsableCommand {
             after --patience epochs without a better validation accuracy (ties broken by lower validation \
             loss), and the best epoch's parameters \
             are kept. The model file is rewritten (atomically) each time validation improves, so an \
-            interrupted run still leaves its best model so far. Each model written carries a temperature \
-            fitted on the validation set (temperature scaling: the logit is divided by it, which makes the \
-            probabilities calibrated without changing a label at 0.5). --plots DIR writes training.svg \
-            (losses and validation accuracy per epoch, the kept epoch marked).
+            interrupted run still leaves its best model so far. SIGINT (Ctrl-C) or SIGTERM stops after \
+            the current step, makes sure the model file holds the best epoch so far, says so on stderr \
+            and exits 130 (SIGINT) or 143 (SIGTERM); a second signal stops at once. Each model written \
+            carries a temperature fitted on the validation set (temperature scaling: the logit is divided \
+            by it, which makes the probabilities calibrated without changing a label at 0.5). --plots DIR \
+            writes training.svg (losses and validation accuracy per epoch, the kept epoch marked).
 
             With --optimizer sgd --clip 0 --dropout 0 --ema 0, each batch makes exactly the step p ← p − lr·∇L, \
             L the batch's mean binary cross-entropy (with an embedding pre-trained on 2 million tokens \
@@ -290,6 +292,9 @@ struct TrainCommand: ParsableCommand {
         // Before any work: the model's directory must take the file, and no other run may be writing it.
         let destination = try ModelDestination(URL(fileURLWithPath: model))
         defer { destination.release() }
+        // SIGINT and SIGTERM stop the run after the current step (or, while reading and preparing, at the
+        // first step), keeping the best epoch so far.
+        let interrupts = InterruptSignals(.stopAfterStep)
         let readerOptions = corpusOptions.readerOptions(requiresLabels: true)
         let training = try CorpusReader.readLabelledDocuments(files, options: readerOptions)
         guard !training.isEmpty else {
@@ -306,9 +311,15 @@ struct TrainCommand: ParsableCommand {
         let progress = TrainingProgress(epochs: epochs)
         let outcome: ModelTrainingOutcome
         do {
-            outcome = try train(training, validation, destination: destination, progress: progress)
+            outcome = try train(
+                training, validation, destination: destination, progress: progress, interrupts: interrupts)
         } catch ModelTrainingError.singleClass(let set, let positive, let count) {
             throw CommandFailure(singleClassMessage(set, positive: positive, count: count))
+        } catch ModelTrainingError.interrupted(var interruption) {
+            // The path as the user gave it.
+            if interruption.modelPath != nil { interruption.modelPath = model }
+            FileWriting.printError(interruption.description)
+            throw ExitCode(InterruptSignals.exitStatus(for: interrupts.received ?? SIGINT))
         }
         if let temperature = outcome.temperature, let before = outcome.bestValidation,
             let after = outcome.calibratedValidation
@@ -359,12 +370,13 @@ struct TrainCommand: ParsableCommand {
     /// Runs the library's training, reporting its events on standard error.
     private func train(
         _ training: [CorpusDocument], _ validation: [CorpusDocument], destination: ModelDestination,
-        progress: TrainingProgress
+        progress: TrainingProgress, interrupts: InterruptSignals
     ) throws -> ModelTrainingOutcome {
         try ModelTraining.train(
             training: training, validation: validation, options: try trainingOptions(),
             writingTo: destination
         ) { event in
+            if interrupts.received != nil { throw ModelTrainingCancellation() }
             switch event {
             case .prepared(let trainingCount, let validationCount, let vocabularySize, let threads):
                 FileWriting.printError(

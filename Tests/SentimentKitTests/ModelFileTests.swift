@@ -52,8 +52,7 @@ private func bits(_ tensor: Tensor) -> [UInt32] { tensor.values.map(\.bitPattern
         var parameters = try BiGRUClassifier(configuration: configuration, seed: 9).parameterDictionary()
         // Values a lossy path (text, rounding, normalisation of zeros) would not keep.
         parameters["out.weight"]!.values = [-0.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 1e-38]
-        parameters["embedding.weight"]!.values[0] = Float(bitPattern: 0x7FC0_1234)  // NaN with a payload
-        parameters["gru.bias_hh_l1_reverse"]!.values[1] = -.infinity
+        // (NaN and infinities are refused when loading: CraftedModelFileTests.)
         let classifier = try BiGRUClassifier(configuration: configuration, parameters: parameters)
         var record = TrainingRecord()
         record.finishedAt = "2025-01-02T03:04:05Z"

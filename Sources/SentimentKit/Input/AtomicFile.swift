@@ -123,6 +123,7 @@ public final class AtomicFileWriter {
         }
         fileDescriptor = descriptor
         temporaryPath = candidate
+        PendingTemporaryFiles.shared.insert(candidate)
         buffer = .allocate(byteCount: max(1, bufferCapacity), alignment: 16)
     }
 
@@ -174,6 +175,7 @@ public final class AtomicFileWriter {
         if rename(temporaryPath, destination.path) != 0 {
             throw fail(.rename, errno)
         }
+        PendingTemporaryFiles.shared.remove(temporaryPath)
         state = .committed
         syncDirectory()
     }
@@ -188,7 +190,15 @@ public final class AtomicFileWriter {
             fileDescriptor = -1
         }
         unlink(temporaryPath)
+        PendingTemporaryFiles.shared.remove(temporaryPath)
         bufferedCount = 0
+    }
+
+    /// Removes the temporary file of every writer not yet committed or aborted, leaving each destination
+    /// with its old contents. For a signal handler about to end the process, which would otherwise leave
+    /// `.NAME.tmp-…` files behind; the writers themselves must not be used afterwards.
+    public static func removeTemporaryFiles() {
+        PendingTemporaryFiles.shared.removeAll()
     }
 
     private func flushBuffer() throws {
@@ -263,5 +273,23 @@ public enum AtomicFile {
         let writer = try AtomicFileWriter(destination: url)
         try writer.write(data)
         try writer.commit()
+    }
+}
+
+/// The temporary files of open writers, so that a process ended by a signal can remove them
+/// (`AtomicFileWriter.removeTemporaryFiles()`). A lock guards the set: the remover runs on another thread.
+private final class PendingTemporaryFiles: @unchecked Sendable {
+    static let shared = PendingTemporaryFiles()
+    private let lock = NSLock()
+    private var paths: Set<String> = []
+
+    func insert(_ path: String) { lock.withLock { _ = paths.insert(path) } }
+    func remove(_ path: String) { lock.withLock { _ = paths.remove(path) } }
+
+    func removeAll() {
+        lock.withLock {
+            for path in paths { unlink(path) }
+            paths.removeAll()
+        }
     }
 }

@@ -204,7 +204,16 @@ extension SentimentModel {
     /// Loads a model file: a safetensors file with PyTorch-named float32 tensors and `vocab` / `config`
     /// metadata. Every offset and shape is checked; errors do not name the file (callers add it).
     public convenience init(contentsOf url: URL, threadCount: Int? = nil) throws {
-        let file = try SafeTensorsFile(contentsOf: url)
+        try self.init(file: SafeTensorsFile(contentsOf: url), threadCount: threadCount)
+    }
+
+    /// Loads a model from the bytes of a model file (see `init(contentsOf:threadCount:)`): a model
+    /// bundled as a resource, say.
+    public convenience init(data: Data, threadCount: Int? = nil) throws {
+        try self.init(file: SafeTensorsFile(data: data), threadCount: threadCount)
+    }
+
+    private convenience init(file: SafeTensorsFile, threadCount: Int?) throws {
         guard let vocabularyJSON = file.metadata[Self.vocabularyKey] else {
             throw ModelFileError.invalid("no \"vocab\" metadata: not a sentiment model file")
         }
@@ -234,6 +243,16 @@ extension SentimentModel {
             }
             tokens.append(token)
         }
+        // The header's depth-limited parser first: a crafted config nested thousands of levels deep is
+        // refused here rather than handed to JSONDecoder, whose recursion the file would control.
+        let configurationTree: HeaderJSON
+        do {
+            configurationTree = try HeaderJSONParser.parse(Array(configurationJSON.utf8))
+        } catch {
+            throw ModelFileError.invalid(
+                "the \"config\" metadata is not valid JSON: \(error.message) at byte \(error.offset)")
+        }
+        try Self.refuseNonIntegerSizes(configurationTree)
         let configuration: ModelFileConfiguration
         do {
             let decoder = JSONDecoder()
@@ -252,7 +271,10 @@ extension SentimentModel {
             throw ModelFileError.invalid("the \"vocab\" metadata is not a valid vocabulary: \(error)")
         }
         var parameters: [String: Tensor] = [:]
-        for (name, tensor) in file.tensors { parameters[name] = tensor }
+        for (name, tensor) in file.tensors {
+            try Self.refuseNonFinite(tensor, named: name)
+            parameters[name] = tensor
+        }
         let classifier: BiGRUClassifier
         do {
             classifier = try BiGRUClassifier(
@@ -289,6 +311,34 @@ extension SentimentModel {
             Self.configurationKey: String(decoding: try encoder.encode(fileConfiguration), as: UTF8.self),
         ]
         try SafeTensorsFile(tensors: classifier.namedParameters(), metadata: metadata).write(to: url)
+    }
+
+    /// Throws for a NaN or infinite value: one would turn every probability the model gives into NaN
+    /// (or a constant) without any other sign that the file is damaged.
+    private static func refuseNonFinite(_ tensor: Tensor, named name: String) throws {
+        guard let index = tensor.values.firstIndex(where: { !$0.isFinite }) else { return }
+        let count = tensor.values.reduce(0) { $1.isFinite ? $0 : $0 + 1 }
+        throw ModelFileError.invalid(
+            "tensor '\(name)' holds \(count) non-finite value\(count == 1 ? "" : "s") (the first, at element"
+                + " \(index), is \(tensor.values[index])): the file is damaged or came from a diverged"
+                + " training run")
+    }
+
+    /// The config keys that hold whole numbers.
+    private static let integerConfigurationKeys: Set = [
+        "embedding_dim", "hidden", "layers", "ngram_buckets", "max_len", "head_len", "vocab_size",
+    ]
+
+    /// Throws for a size such as `1e30` or `2.5`: JSONDecoder would only say the data is not valid JSON.
+    private static func refuseNonIntegerSizes(_ configuration: HeaderJSON) throws {
+        guard case .object(let members) = configuration else { return }
+        for (key, value) in members where integerConfigurationKeys.contains(key) {
+            if case .number(let text) = value, value.integer == nil {
+                throw ModelFileError.invalid(
+                    "the \"config\" metadata is not valid: \"\(key)\" is \(text), not a whole number in range"
+                )
+            }
+        }
     }
 
     private static func describe(_ error: any Error) -> String {

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import Foundation
 import GRUClassifier
 
@@ -83,6 +88,18 @@ public struct SafeTensorsFile: Sendable, Equatable {
     /// the tensors' value arrays.
     /// - Throws: `SafeTensorsError` describing the first problem found.
     public init(contentsOf url: URL) throws {
+        // A device or pipe (`--model /dev/zero`) would be read until memory runs out: only regular files,
+        // whose size bounds everything the reader allocates, are read.
+        var info = stat()
+        guard stat(url.path, &info) == 0 else {
+            // Said here rather than by Data(contentsOf:), whose failure path leaks a buffer (found by
+            // LeakSanitizer) and whose message is longer.
+            throw SafeTensorsError(.unreadable, "cannot read the file: \(String(cString: strerror(errno)))")
+        }
+        if (info.st_mode & S_IFMT) != S_IFREG {
+            let kind = (info.st_mode & S_IFMT) == S_IFDIR ? "a directory" : "not a regular file"
+            throw SafeTensorsError(.unreadable, "cannot read the file: it is \(kind)")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url, options: .alwaysMapped)

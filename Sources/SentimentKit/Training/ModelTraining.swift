@@ -155,6 +155,21 @@ public enum ModelTraining {
         training: [CorpusDocument], validation: [CorpusDocument], options: ModelTrainingOptions,
         destination preparedDestination: ModelDestination?, onEvent: (ModelTrainingEvent) throws -> Void
     ) throws -> ModelTrainingOutcome {
+        do {
+            return try runUninterrupted(
+                training: training, validation: validation, options: options,
+                destination: preparedDestination, onEvent: onEvent)
+        } catch is ModelTrainingCancellation {
+            // Stopped before the first epoch's steps began (while preparing or pre-training).
+            throw ModelTrainingError.interrupted(
+                ModelTrainingInterruption(modelPath: preparedDestination?.url.path))
+        }
+    }
+
+    private static func runUninterrupted(
+        training: [CorpusDocument], validation: [CorpusDocument], options: ModelTrainingOptions,
+        destination preparedDestination: ModelDestination?, onEvent: (ModelTrainingEvent) throws -> Void
+    ) throws -> ModelTrainingOutcome {
         let start = Date()
         let destination = preparedDestination?.url
         let threads = max(1, options.threads)
@@ -295,20 +310,48 @@ public enum ModelTraining {
         let trainer = ClassifierTrainer(classifier: classifier, options: trainingOptions)
         var epochs: [EpochSummary] = []
         var bestValidationLogits: [Float]?
-        let outcome = try trainer.train(training: trainingExamples, validation: validationExamples) { event in
-            try onEvent(.training(event))
-            guard case .epochFinished(let summary) = event else { return }
-            epochs.append(summary)
-            guard summary.isBest else { return }
-            bestValidationLogits = summary.validationLogits
-            if summary.validation != nil, destination != nil, let parameters = trainer.bestParameters {
+        // The best epoch so far and whether the destination holds it, for an interrupted run.
+        var best: (epoch: Int, validation: BinaryClassificationMetrics?, written: Bool)?
+        var epochsFinished = 0
+        let outcome: TrainingOutcome
+        do {
+            outcome = try trainer.train(training: trainingExamples, validation: validationExamples) { event in
+                if case .epochFinished(let summary) = event {
+                    epochsFinished = summary.epoch
+                    epochs.append(summary)
+                    if summary.isBest {
+                        best = (summary.epoch, summary.validation, false)
+                        bestValidationLogits = summary.validationLogits
+                    }
+                }
+                try onEvent(.training(event))
+                if case .epochFinished(let summary) = event, summary.isBest, summary.validation != nil,
+                    destination != nil, let parameters = trainer.bestParameters
+                {
+                    try write(
+                        model(
+                            parameters, epochsRun: summary.epoch, best: summary.epoch,
+                            metrics: summary.validation, validationLogits: summary.validationLogits))
+                    best?.written = true
+                    try onEvent(.checkpointWritten(epoch: summary.epoch))
+                }
+            }
+        } catch is ModelTrainingCancellation {
+            // Stopped between steps: make sure the destination holds the best epoch so far (without
+            // validation no checkpoint was written yet), then say what was kept.
+            guard let kept = best else {
+                throw ModelTrainingError.interrupted(ModelTrainingInterruption(modelPath: destination?.path))
+            }
+            if !kept.written, destination != nil, let parameters = trainer.bestParameters {
                 try write(
                     model(
-                        parameters, epochsRun: summary.epoch, best: summary.epoch,
-                        metrics: summary.validation,
-                        validationLogits: summary.validationLogits))
-                try onEvent(.checkpointWritten(epoch: summary.epoch))
+                        parameters, epochsRun: epochsFinished, best: kept.epoch, metrics: kept.validation,
+                        validationLogits: bestValidationLogits))
             }
+            throw ModelTrainingError.interrupted(
+                ModelTrainingInterruption(
+                    bestEpoch: kept.epoch, validationAccuracy: kept.validation?.accuracy,
+                    modelPath: destination?.path))
         }
         let final = try model(
             outcome.bestParameters, epochsRun: outcome.epochsRun, best: outcome.bestEpoch,
@@ -410,6 +453,43 @@ public enum ModelTraining {
     }
 }
 
+/// Thrown from `ModelTraining.train`'s `onEvent` to stop training after the current step (on a signal,
+/// say): the run then makes sure its destination holds the best epoch so far and throws
+/// `ModelTrainingError.interrupted`.
+public struct ModelTrainingCancellation: Error, Sendable {
+    public init() {}
+}
+
+/// What an interrupted training run kept.
+public struct ModelTrainingInterruption: Sendable, Equatable, CustomStringConvertible {
+    /// The best epoch finished before the interruption; nil when none finished.
+    public var bestEpoch: Int?
+    /// Its validation accuracy; nil without validation (or without an epoch).
+    public var validationAccuracy: Double?
+    /// The destination: where that epoch's model is, or (with no epoch finished) the file left as it
+    /// was; nil when training had no destination.
+    public var modelPath: String?
+
+    public init(bestEpoch: Int? = nil, validationAccuracy: Double? = nil, modelPath: String? = nil) {
+        self.bestEpoch = bestEpoch
+        self.validationAccuracy = validationAccuracy
+        self.modelPath = modelPath
+    }
+
+    /// The line `sentiment train` ends with: "interrupted: best model so far (epoch 3, validation
+    /// accuracy 0.8125) is in film.safetensors", or that no model was written.
+    public var description: String {
+        guard let bestEpoch else {
+            return "interrupted: no model yet (no epoch had finished)"
+                + (modelPath.map { "; \($0) was left as it was" } ?? "")
+        }
+        let accuracy = validationAccuracy.map { "validation accuracy " + String(format: "%.4f", $0) }
+        let what = "best model so far (epoch \(bestEpoch), \(accuracy ?? "no validation"))"
+        guard let modelPath else { return "interrupted: \(what) was not written (no destination)" }
+        return "interrupted: \(what) is in \(modelPath)"
+    }
+}
+
 /// Why `ModelTraining.train` could not finish.
 public enum ModelTrainingError: Error, Equatable, CustomStringConvertible {
     case cannotWriteModel(path: String, reason: String)
@@ -419,6 +499,8 @@ public enum ModelTrainingError: Error, Equatable, CustomStringConvertible {
     case singleClass(DocumentSet, positive: Bool, count: Int)
     /// Another run holds the lock on the destination (`ModelDestination`).
     case destinationLocked(path: String, lockPath: String)
+    /// `onEvent` threw `ModelTrainingCancellation`; what was kept.
+    case interrupted(ModelTrainingInterruption)
 
     public var description: String {
         switch self {
@@ -430,6 +512,7 @@ public enum ModelTrainingError: Error, Equatable, CustomStringConvertible {
                 + "finish or write the model elsewhere"
         case .singleClass(let set, let positive, let count):
             "\(set.name): \(Self.singleClassReason(positive: positive, count: count)); \(set.need)"
+        case .interrupted(let interruption): interruption.description
         }
     }
 
