@@ -10,6 +10,8 @@ private final class SignalledRun: @unchecked Sendable {
     private let errorPipe = Pipe()
     private let lock = NSLock()
     private var errorBytes: [UInt8] = []
+    /// Signalled when standard error reaches its end (the process has exited).
+    private let errorEnded = DispatchSemaphore(value: 0)
 
     init(_ arguments: [String], in directory: URL) throws {
         guard let url = SentimentBinary.url else { throw SentimentBinary.NotFound() }
@@ -20,12 +22,15 @@ private final class SignalledRun: @unchecked Sendable {
         process.standardInput = input
         process.standardOutput = FileHandle.nullDevice
         process.standardError = errorPipe
-        errorPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self else { return }
-            self.lock.withLock { self.errorBytes += data }
-        }
         try process.run()
+        // A plain thread reading to the end, rather than a readability handler, so nothing outlives the run.
+        let reader = errorPipe.fileHandleForReading
+        Thread.detachNewThread { [self] in
+            while case let data = reader.availableData, !data.isEmpty {
+                lock.withLock { errorBytes += data }
+            }
+            errorEnded.signal()
+        }
     }
 
     var standardError: String { lock.withLock { String(decoding: errorBytes, as: UTF8.self) } }
@@ -42,20 +47,17 @@ private final class SignalledRun: @unchecked Sendable {
         return false
     }
 
-    /// Waits for the process to end; its exit status, or nil when it is still running at the deadline
-    /// (it is then killed).
+    /// Waits for the process to end; its exit status (the negated signal number when a signal ended
+    /// it), or nil when it is still running at the deadline (it is then killed).
     func waitForExit(timeout: TimeInterval = 60) -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        guard !process.isRunning else {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            return nil
-        }
-        // Let the last bytes of standard error arrive.
-        Thread.sleep(forTimeInterval: 0.1)
-        errorPipe.fileHandleForReading.readabilityHandler = nil
-        lock.withLock { errorBytes += errorPipe.fileHandleForReading.readDataToEndOfFile() }
+        let stillRunning = process.isRunning
+        if stillRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        try? input.fileHandleForWriting.close()
+        _ = errorEnded.wait(timeout: .now() + 10)
+        guard !stillRunning else { return nil }
         return process.terminationReason == .exit ? process.terminationStatus : -process.terminationStatus
     }
 }
@@ -145,7 +147,6 @@ struct InterruptionTests {
                         == "interrupted: \(output.path) was not written (a file already there is untouched)")
                 #expect(try String(contentsOf: output, encoding: .utf8) == "previous output\n")
                 #expect(try contents(of: directory) == ["out.tsv"])
-                try? run.input.fileHandleForWriting.close()
             }
         }
     }
