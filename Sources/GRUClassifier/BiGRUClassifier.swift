@@ -278,7 +278,7 @@ public final class BiGRUClassifier {
     public func trainingLossAndGradients(
         batch: [[Int32]], ngrams: [[Int32]]? = nil, labels: [Float], branchLossWeight: Float = 0
     ) throws -> Float {
-        let seed = SplitMix64.mix(dropoutSeed ^ SplitMix64.mix(UInt64(trainingSteps) &+ 0x5EED))
+        let seed = stepDropoutSeed()
         let loss = try computeGradients(
             batch: batch, ngrams: ngrams, labels: labels, dropoutSeed: seed,
             branchLossWeight: branchLossWeight)
@@ -295,7 +295,7 @@ public final class BiGRUClassifier {
         batch: [[Int32]], ngrams: [[Int32]]? = nil, labels: [Float], epsilon: Float,
         branchLossWeight: Float = 0
     ) throws -> Float {
-        let seed = SplitMix64.mix(dropoutSeed ^ SplitMix64.mix(UInt64(trainingSteps) &+ 0x5EED))
+        let seed = stepDropoutSeed()
         let loss = try computeGradients(
             batch: batch, ngrams: ngrams, labels: labels, dropoutSeed: seed,
             branchLossWeight: branchLossWeight)
@@ -340,6 +340,11 @@ public final class BiGRUClassifier {
             wideAccumulator.copyGradient(into: &gradients.wide)
         }
         return loss
+    }
+
+    /// The seed of this training step's dropout masks, from `dropoutSeed` and the step count.
+    private func stepDropoutSeed() -> UInt64 {
+        SplitMix64.mix(dropoutSeed ^ SplitMix64.mix(UInt64(trainingSteps) &+ 0x5EED))
     }
 
     /// Fills `gradients` and returns the loss.

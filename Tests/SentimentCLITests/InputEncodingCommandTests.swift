@@ -11,16 +11,21 @@ private func encoded(
 
 private let frenchReviews = ["café très réussi", "l'accueil était décevant", "à refaire, vraiment"]
 
+/// `frenchReviews` written in `directory` as UTF-8, Latin-1 and a UTF-16 LE export (mark, CRLF).
+private func writeFrenchReviews(in directory: URL) throws -> (utf8: URL, latin1: URL, utf16: URL) {
+    let utf8 = directory.appendingPathComponent("utf8.txt")
+    let latin1 = directory.appendingPathComponent("latin1.txt")
+    let utf16 = directory.appendingPathComponent("utf16.txt")
+    try encoded(frenchReviews, .utf8).write(to: utf8)
+    try encoded(frenchReviews, .isoLatin1).write(to: latin1)
+    try encoded(frenchReviews, .utf16LittleEndian, mark: [0xFF, 0xFE], ending: "\r\n").write(to: utf16)
+    return (utf8, latin1, utf16)
+}
+
 @Suite struct InputEncodingCommandTests {
     @Test func tokenizeReadsLatin1AndUTF16AsTheirUTF8() throws {
         try withTemporaryDirectory { directory in
-            let utf8 = directory.appendingPathComponent("utf8.txt")
-            let latin1 = directory.appendingPathComponent("latin1.txt")
-            let utf16 = directory.appendingPathComponent("utf16.txt")
-            try encoded(frenchReviews, .utf8).write(to: utf8)
-            try encoded(frenchReviews, .isoLatin1).write(to: latin1)
-            try encoded(frenchReviews, .utf16LittleEndian, mark: [0xFF, 0xFE], ending: "\r\n").write(
-                to: utf16)
+            let (utf8, latin1, utf16) = try writeFrenchReviews(in: directory)
             let reference = try SentimentBinary.run(["tokenize", utf8.path])
             #expect(reference.standardOutput.hasPrefix("café très réussi\n"))
             #expect(reference.standardError == "")
@@ -40,13 +45,7 @@ private let frenchReviews = ["café très réussi", "l'accueil était décevant"
     @Test func explainReadsLatin1AndUTF16LikeTheirUTF8() throws {
         let model = try TestModelFiles.trained.get()
         try withTemporaryDirectory { directory in
-            let utf8 = directory.appendingPathComponent("utf8.txt")
-            let latin1 = directory.appendingPathComponent("latin1.txt")
-            let utf16 = directory.appendingPathComponent("utf16.txt")
-            try encoded(frenchReviews, .utf8).write(to: utf8)
-            try encoded(frenchReviews, .isoLatin1).write(to: latin1)
-            try encoded(frenchReviews, .utf16LittleEndian, mark: [0xFF, 0xFE], ending: "\r\n").write(
-                to: utf16)
+            let (utf8, latin1, utf16) = try writeFrenchReviews(in: directory)
             let explain = ["explain", "-m", model.path, "--format", "jsonl", "--method", "occlusion"]
             let reference = try SentimentBinary.run(explain + [utf8.path])
             #expect(reference.status == 0, "\(reference.standardError)")
