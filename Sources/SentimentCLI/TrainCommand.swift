@@ -169,6 +169,14 @@ struct TrainCommand: ParsableCommand {
     var pretrainEpochs = ModelTrainingOptions().pretrainEpochs
 
     @Option(
+        help: """
+            Unlabelled text (repeatable): one document per line, or any corpus file (its labels are not \
+            read). It joins the training texts in the vocabulary and the skip-gram pre-training. Not with \
+            --init or --pretrain-epochs 0.
+            """)
+    var unlabelled: [String] = []
+
+    @Option(
         parsing: .unconditional,
         help: """
             Factor on the learning rate for the embedding; 0 freezes it, keeping the pre-trained \
@@ -249,6 +257,14 @@ struct TrainCommand: ParsableCommand {
         }
         if patience < 0 { throw ValidationError("--patience must be at least 0") }
         if pretrainEpochs < 0 { throw ValidationError("--pretrain-epochs must be at least 0") }
+        if !unlabelled.isEmpty && initModel != nil {
+            throw ValidationError(
+                "--unlabelled builds a new vocabulary, which --init keeps; give one of them")
+        }
+        if !unlabelled.isEmpty && pretrainEpochs == 0 {
+            throw ValidationError(
+                "--unlabelled text serves the pre-training, which --pretrain-epochs 0 turns off")
+        }
         if let embeddingLrScale, !(embeddingLrScale >= 0 && embeddingLrScale.isFinite) {
             throw ValidationError("--embedding-lr-scale must be 0 or a positive number")
         }
@@ -304,6 +320,7 @@ struct TrainCommand: ParsableCommand {
         if !valid.isEmpty && validation.isEmpty {
             throw CommandFailure("\(valid.joined(separator: ", ")): no documents to validate on")
         }
+        let unlabelledTexts = try readUnlabelledTexts()
         let plotDirectory = plots.map { URL(fileURLWithPath: $0) }
         if let plotDirectory {
             do { try PictureFiles.prepare(plotDirectory) } catch { throw CommandFailure("\(error)") }
@@ -312,7 +329,8 @@ struct TrainCommand: ParsableCommand {
         let outcome: ModelTrainingOutcome
         do {
             outcome = try train(
-                training, validation, destination: destination, progress: progress, interrupts: interrupts)
+                training, validation, unlabelledTexts, destination: destination, progress: progress,
+                interrupts: interrupts)
         } catch ModelTrainingError.singleClass(let set, let positive, let count) {
             throw CommandFailure(singleClassMessage(set, positive: positive, count: count))
         } catch ModelTrainingError.interrupted(var interruption) {
@@ -367,14 +385,33 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
+    /// The texts of the `--unlabelled` files (labels, where a file has them, are not read).
+    private func readUnlabelledTexts() throws -> [String] {
+        guard !unlabelled.isEmpty else { return [] }
+        let options = corpusOptions.readerOptions(requiresLabels: false)
+        var texts: [String] = []
+        for path in unlabelled {
+            let reader = try CorpusReader(path: path, options: options)
+            reader.reportEncoding()
+            let before = texts.count
+            while let document = try reader.next() { texts.append(document.text) }
+            reader.reportSkippedAndRepairedLines()
+            if texts.count == before { throw CommandFailure("\(path): no unlabelled text in it") }
+        }
+        FileWriting.printError(
+            "train: \(texts.count) unlabelled documents from \(unlabelled.joined(separator: ", ")) join the "
+                + "vocabulary and the pre-training")
+        return texts
+    }
+
     /// Runs the library's training, reporting its events on standard error.
     private func train(
-        _ training: [CorpusDocument], _ validation: [CorpusDocument], destination: ModelDestination,
-        progress: TrainingProgress, interrupts: InterruptSignals
+        _ training: [CorpusDocument], _ validation: [CorpusDocument], _ unlabelledTexts: [String],
+        destination: ModelDestination, progress: TrainingProgress, interrupts: InterruptSignals
     ) throws -> ModelTrainingOutcome {
         try ModelTraining.train(
-            training: training, validation: validation, options: try trainingOptions(),
-            writingTo: destination
+            training: training, validation: validation, unlabelled: unlabelledTexts,
+            options: try trainingOptions(), writingTo: destination
         ) { event in
             if interrupts.received != nil { throw ModelTrainingCancellation() }
             switch event {
@@ -442,6 +479,7 @@ struct TrainCommand: ParsableCommand {
         options.record.programVersion = SentimentCommand.version
         options.record.trainingFiles = files
         options.record.validationFiles = valid.isEmpty ? nil : valid
+        options.record.unlabelledFiles = unlabelled.isEmpty ? nil : unlabelled
         options.record.initializedFrom = initModel
         return options
     }

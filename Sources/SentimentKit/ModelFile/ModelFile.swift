@@ -158,6 +158,9 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
     public var programVersion: String?
     public var trainingFiles: [String]?
     public var validationFiles: [String]?
+    /// Files of unlabelled text that joined the vocabulary and the pre-training (`--unlabelled`).
+    public var unlabelledFiles: [String]?
+    public var unlabelledDocuments: Int?
     public var trainingExamples: Int?
     public var validationExamples: Int?
     public var epochsRun: Int?
@@ -174,7 +177,8 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case finishedAt = "finished_at", programVersion = "program_version", trainingFiles = "training_files",
-            validationFiles = "validation_files", trainingExamples = "training_examples",
+            validationFiles = "validation_files", unlabelledFiles = "unlabelled_files",
+            unlabelledDocuments = "unlabelled_documents", trainingExamples = "training_examples",
             validationExamples = "validation_examples", epochsRun = "epochs_run", bestEpoch = "best_epoch",
             validationAccuracy = "validation_accuracy", validationLoss = "validation_loss", seconds, options,
             initializedFrom = "initialized_from"

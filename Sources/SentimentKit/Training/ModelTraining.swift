@@ -122,42 +122,47 @@ public struct ModelTrainingOutcome {
 /// probabilities are calibrated).
 public enum ModelTraining {
     /// Trains a model on `training`, validating on `validation` or, when that is empty, on a stratified
-    /// seeded split of `training` (`options.validationSplit`). When `destination` is given the model file
+    /// seeded split of `training` (`options.validationSplit`). `unlabelled` texts join the labelled
+    /// training texts where no label is needed: the vocabulary and the skip-gram pre-training (ignored
+    /// with `options.initialModel`). When `destination` is given the model file
     /// is written there (atomically) each time validation improves and once at the end, so an interrupted
     /// run leaves its best model so far.
     ///
     /// The destination is checked and locked (`ModelDestination`) before any work, so a missing
     /// directory or another run writing the same file stops this one at once.
     public static func train(
-        training: [CorpusDocument], validation: [CorpusDocument] = [], options: ModelTrainingOptions,
-        destination: URL? = nil, onEvent: (ModelTrainingEvent) throws -> Void = { _ in }
+        training: [CorpusDocument], validation: [CorpusDocument] = [], unlabelled: [String] = [],
+        options: ModelTrainingOptions, destination: URL? = nil,
+        onEvent: (ModelTrainingEvent) throws -> Void = { _ in }
     ) throws -> ModelTrainingOutcome {
         try validate(options, training: training)
         let prepared = try destination.map { try ModelDestination($0) }
         defer { prepared?.release() }
         return try run(
-            training: training, validation: validation, options: options, destination: prepared,
-            onEvent: onEvent)
+            training: training, validation: validation, unlabelled: unlabelled, options: options,
+            destination: prepared, onEvent: onEvent)
     }
 
     /// `train`, writing to a destination the caller has already checked and locked (and releases).
     public static func train(
-        training: [CorpusDocument], validation: [CorpusDocument] = [], options: ModelTrainingOptions,
-        writingTo destination: ModelDestination, onEvent: (ModelTrainingEvent) throws -> Void = { _ in }
+        training: [CorpusDocument], validation: [CorpusDocument] = [], unlabelled: [String] = [],
+        options: ModelTrainingOptions, writingTo destination: ModelDestination,
+        onEvent: (ModelTrainingEvent) throws -> Void = { _ in }
     ) throws -> ModelTrainingOutcome {
         try validate(options, training: training)
         return try run(
-            training: training, validation: validation, options: options, destination: destination,
-            onEvent: onEvent)
+            training: training, validation: validation, unlabelled: unlabelled, options: options,
+            destination: destination, onEvent: onEvent)
     }
 
     private static func run(
-        training: [CorpusDocument], validation: [CorpusDocument], options: ModelTrainingOptions,
-        destination preparedDestination: ModelDestination?, onEvent: (ModelTrainingEvent) throws -> Void
+        training: [CorpusDocument], validation: [CorpusDocument], unlabelled: [String],
+        options: ModelTrainingOptions, destination preparedDestination: ModelDestination?,
+        onEvent: (ModelTrainingEvent) throws -> Void
     ) throws -> ModelTrainingOutcome {
         do {
             return try runUninterrupted(
-                training: training, validation: validation, options: options,
+                training: training, validation: validation, unlabelled: unlabelled, options: options,
                 destination: preparedDestination, onEvent: onEvent)
         } catch is ModelTrainingCancellation {
             // Stopped before the first epoch's steps began (while preparing or pre-training).
@@ -167,8 +172,9 @@ public enum ModelTraining {
     }
 
     private static func runUninterrupted(
-        training: [CorpusDocument], validation: [CorpusDocument], options: ModelTrainingOptions,
-        destination preparedDestination: ModelDestination?, onEvent: (ModelTrainingEvent) throws -> Void
+        training: [CorpusDocument], validation: [CorpusDocument], unlabelled: [String],
+        options: ModelTrainingOptions, destination preparedDestination: ModelDestination?,
+        onEvent: (ModelTrainingEvent) throws -> Void
     ) throws -> ModelTrainingOutcome {
         let start = Date()
         let destination = preparedDestination?.url
@@ -192,6 +198,8 @@ public enum ModelTraining {
         }
         let trainingTokens = pool.tokens(of: trainingDocuments.map(\.text))
         let validationTokens = pool.tokens(of: validationDocuments.map(\.text))
+        // Unlabelled texts only serve a new vocabulary and its pre-training.
+        let unlabelledTokens = initial == nil ? pool.tokens(of: unlabelled) : []
 
         let vocabulary: Vocabulary
         if let initial {
@@ -199,6 +207,7 @@ public enum ModelTraining {
         } else {
             var builder = VocabularyBuilder()
             for tokens in trainingTokens { builder.add(tokens) }
+            for tokens in unlabelledTokens { builder.add(tokens) }
             vocabulary = builder.build(minCount: options.minCount, maxSize: options.maxVocabulary)
         }
         let maxLength = initial?.maxLength ?? options.maxLength
@@ -246,7 +255,7 @@ public enum ModelTraining {
                     buckets: ngramBuckets)
             }
             if options.pretrainEpochs > 0 {
-                let documents = trainingIDs
+                let documents = trainingIDs + unlabelledTokens.map { vocabulary.ids(for: $0) }
                 pretrainedTokens = documents.reduce(0) { $0 + $1.count }
                 let summary = try EmbeddingPretraining.pretrain(
                     classifier, documents: documents, epochs: options.pretrainEpochs, seed: seed,
@@ -270,6 +279,7 @@ public enum ModelTraining {
         var record = options.record
         record.trainingExamples = trainingExamples.count
         record.validationExamples = validationExamples.count
+        if !unlabelledTokens.isEmpty { record.unlabelledDocuments = unlabelledTokens.count }
         record.options = (record.options ?? [:]).merging(
             recordedOptions(
                 options, trainingOptions, classifier: classifier, splitValidation: validation.isEmpty),

@@ -1,0 +1,65 @@
+import Foundation
+import GRUClassifier
+import SentimentKit
+import Testing
+import Tokenizer
+
+/// Unlabelled texts given to `ModelTraining.train` join the vocabulary and the skip-gram pre-training,
+/// and nothing else.
+@Suite struct UnlabelledTextTests {
+    /// Five lines of six tokens each, of two words the labelled corpus does not have.
+    private let unlabelled = Array(repeating: "zorblax quintessa zorblax quintessa the film", count: 5)
+
+    private func options() -> ModelTrainingOptions {
+        var options = TrainingMaterial.tinyOptions(epochs: 1)
+        options.pretrainEpochs = 1
+        return options
+    }
+
+    /// The pre-training summary a run reported.
+    private func run(unlabelled: [String], options: ModelTrainingOptions) throws -> (
+        ModelTrainingOutcome, EmbeddingPretrainingSummary?
+    ) {
+        var summary: EmbeddingPretrainingSummary?
+        let outcome = try ModelTraining.train(
+            training: try TrainingMaterial.english(), unlabelled: unlabelled, options: options
+        ) { event in
+            if case .pretrained(let reported) = event { summary = reported }
+        }
+        return (outcome, summary)
+    }
+
+    @Test func unlabelledWordsEnterTheVocabularyAndThePretraining() throws {
+        let (plain, plainSummary) = try run(unlabelled: [], options: options())
+        let (widened, widenedSummary) = try run(unlabelled: unlabelled, options: options())
+        let unknown = Vocabulary.unknownID
+        #expect(plain.model.vocabulary.id(of: "zorblax") == unknown)
+        #expect(widened.model.vocabulary.id(of: "zorblax") != unknown)
+        #expect(widened.model.vocabulary.id(of: "quintessa") != unknown)
+        #expect(widened.model.vocabulary.count == plain.model.vocabulary.count + 2)
+
+        // The pre-training read the labelled training split's tokens and the 30 unlabelled ones, and gave
+        // vectors to the two new rows.
+        let before = try #require(plainSummary)
+        let after = try #require(widenedSummary)
+        #expect(after.tokens == before.tokens + 30)
+        #expect(after.rows == before.rows + 2)
+
+        // The labelled sets are what they were: same split, same counts; the record says what joined.
+        let record = try #require(widened.model.trainingRecord)
+        #expect(record.trainingExamples == plain.model.trainingRecord?.trainingExamples)
+        #expect(record.validationExamples == plain.model.trainingRecord?.validationExamples)
+        #expect(record.unlabelledDocuments == 5)
+        #expect(plain.model.trainingRecord?.unlabelledDocuments == nil)
+    }
+
+    @Test func aFineTunedModelKeepsItsVocabularyAndIgnoresUnlabelledText() throws {
+        let (base, _) = try run(unlabelled: [], options: options())
+        var fineTuning = options()
+        fineTuning.initialModel = base.model
+        let (tuned, summary) = try run(unlabelled: unlabelled, options: fineTuning)
+        #expect(summary == nil)
+        #expect(tuned.model.vocabulary == base.model.vocabulary)
+        #expect(tuned.model.trainingRecord?.unlabelledDocuments == nil)
+    }
+}
