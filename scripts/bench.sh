@@ -15,6 +15,8 @@ Builds sentiment in release mode, then on the same train/test files and options:
     --ngram-buckets 0 --ema 0 ...`, timed whole-process)
     and the PyTorch reference (which also scores the test file in the same process);
   - scores the test file with `sentiment score --text-column 2` (whole process);
+  - trains and scores again with sentiment's default options (only --epochs, --patience 0, --seed and
+    --threads given), timed whole-process beside the reference's training;
   - times `sentiment tokenize` on the training texts, and the latency of
     `echo "great film" | sentiment score` (best of 10);
 and prints one Markdown table with both systems' figures and the ratio sentiment/PyTorch.
@@ -260,6 +262,15 @@ timed train "$sentiment" train "$train" --model "$model" --valid-split 0 --epoch
 
 say "scoring the test file with sentiment"
 timed score "$sentiment" score --model "$model" --threads "$threads" --text-column 2 "$test" </dev/null
+
+# What a user gets without options: skip-gram pre-training, the wide n-gram channel, the moving average, a 10 %
+# validation split scored after each epoch, the temperature fit (only the epochs, seed and threads are set).
+say "training sentiment with its default options ($epochs epoch(s))"
+defaults_model="$work/defaults.safetensors"
+timed train_defaults "$sentiment" train "$train" --model "$defaults_model" --epochs "$epochs" --patience 0 \
+    --seed "$seed" --threads "$threads" </dev/null
+timed score_defaults "$sentiment" score --model "$defaults_model" --threads "$threads" --text-column 2 "$test" \
+    </dev/null
 
 say "latency of one line (best of 10)"
 # Timed directly (no /usr/bin/time in between); one more run under /usr/bin/time gives its peak RSS.
