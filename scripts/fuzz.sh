@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing with libFuzzer: scripts/fuzz.sh TARGET SECONDS [LIBFUZZER-OPTION...]
 #
-# TARGET is tokenizer, corpus, model-file or vocabulary (see Fuzz/Sources and RELIABILITY.md). The target
+# TARGET is tokenizer, corpus, model-file or vocabulary (see Fuzz/Sources and RELIABILITY.md), or all for
+# the four in turn (SECONDS each; exits 1 when any of them found something). The target
 # is built with -sanitize=fuzzer,address from the separate package in Fuzz/ (so `swift build` and
 # `swift test` never see it), then run for SECONDS from its committed seeds (Fuzz/seeds/TARGET) plus the
 # inputs earlier runs found (Fuzz/.build/corpus/TARGET). A crash, a failed check, a hang (over 10 s for
@@ -14,13 +15,27 @@ export PATH="/opt/swift/usr/bin:$PATH"
 export SWIFT_BACKTRACE=enable=no
 
 usage() {
-    echo "usage: scripts/fuzz.sh tokenizer|corpus|model-file|vocabulary SECONDS [LIBFUZZER-OPTION...]" >&2
+    echo "usage: scripts/fuzz.sh tokenizer|corpus|model-file|vocabulary|all SECONDS [LIBFUZZER-OPTION...]" >&2
     exit 64
 }
 [[ $# -ge 2 ]] || usage
 target=$1
 seconds=$2
 shift 2
+if [[ $target == all ]]; then
+    # Each target in turn for SECONDS (what CI runs after the tests); every one runs even after a finding.
+    [[ $seconds =~ ^[0-9]+$ && $seconds -ge 1 ]] || usage
+    failed=()
+    for each in tokenizer corpus model-file vocabulary; do
+        "$0" "$each" "$seconds" "$@" || failed+=("$each")
+    done
+    if [[ ${#failed[@]} -gt 0 ]]; then
+        echo "fuzz: findings in: ${failed[*]}" >&2
+        exit 1
+    fi
+    echo "fuzz: all four targets ran $seconds s each without a finding" >&2
+    exit 0
+fi
 case $target in
     tokenizer) product=FuzzTokenizer ;;
     corpus) product=FuzzCorpus ;;
