@@ -59,6 +59,8 @@ private func bits(_ tensor: Tensor) -> [UInt32] { tensor.values.map(\.bitPattern
         record.programVersion = "9.8.7"
         record.trainingFiles = ["a.tsv", "b.csv"]
         record.validationFiles = ["dev.tsv"]
+        record.unlabelledFiles = ["more.txt"]
+        record.unlabelledDocuments = 789
         record.trainingExamples = 1234
         record.validationExamples = 56
         record.epochsRun = 4
@@ -98,6 +100,29 @@ private func bits(_ tensor: Tensor) -> [UInt32] { tensor.values.map(\.bitPattern
         let file = try SafeTensorsFile(contentsOf: url)
         #expect(Set(file.tensors.map(\.name)) == Set(written.map(\.name)))
         #expect(Set(file.metadata.keys) == ["format_version", "vocab", "config"])
+    }
+
+    @Test func aModelWithANonFiniteParameterIsNotWritten() throws {
+        let scratch = try ScratchDirectory()
+        let url = scratch.url.appendingPathComponent("model.safetensors")
+        let configuration = ClassifierConfiguration(vocabularySize: 4, embeddingDim: 3, hidden: 2, layers: 1)
+        var parameters = try BiGRUClassifier(configuration: configuration, seed: 9).parameterDictionary()
+        parameters["gru.bias_hh_l0"]!.values[4] = .infinity
+        parameters["gru.bias_hh_l0"]!.values[5] = .nan
+        let model = try SentimentModel(
+            tokenizerSettings: TokenizerSettings(),
+            vocabulary: try Vocabulary(tokens: ["<pad>", "<unk>", "a", "b"]),
+            classifier: try BiGRUClassifier(configuration: configuration, parameters: parameters),
+            maxLength: 10, headLength: 2)
+        #expect {
+            try model.write(to: url)
+        } throws: { error in
+            let message = "\(error)"
+            return message.contains(
+                "tensor 'gru.bias_hh_l0' holds 2 non-finite values (the first, at element 4")
+                && message.contains("training diverged, so no model is written")
+        }
+        #expect(try scratch.contents() == [])
     }
 
     @Test func configWithOnlyTheRequiredKeysLoadsWithDefaultsAndScores() throws {

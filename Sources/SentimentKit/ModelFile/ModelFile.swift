@@ -306,7 +306,15 @@ extension SentimentModel {
     }
 
     /// Writes the model file atomically: an interrupted write never leaves a broken file at `url`.
+    /// - Throws: `ModelFileError` without writing anything when a parameter is NaN or infinite (a
+    ///   diverged training run): loading would refuse the file.
     public func write(to url: URL) throws {
+        for (name, tensor) in classifier.namedParameters() {
+            if let problem = Self.nonFiniteValues(tensor, named: name) {
+                throw ModelFileError.invalid(
+                    "\(problem): training diverged, so no model is written (a lower learning rate may help)")
+            }
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let metadata = [
@@ -320,12 +328,18 @@ extension SentimentModel {
     /// Throws for a NaN or infinite value: one would turn every probability the model gives into NaN
     /// (or a constant) without any other sign that the file is damaged.
     private static func refuseNonFinite(_ tensor: Tensor, named name: String) throws {
-        guard let index = tensor.values.firstIndex(where: { !$0.isFinite }) else { return }
-        let count = tensor.values.reduce(0) { $1.isFinite ? $0 : $0 + 1 }
+        guard let problem = nonFiniteValues(tensor, named: name) else { return }
         throw ModelFileError.invalid(
+            "\(problem): the file is damaged or came from a diverged training run")
+    }
+
+    /// "tensor 'out.bias' holds 1 non-finite value (the first, at element 0, is nan)", or nil.
+    private static func nonFiniteValues(_ tensor: Tensor, named name: String) -> String? {
+        guard let index = tensor.values.firstIndex(where: { !$0.isFinite }) else { return nil }
+        let count = tensor.values.reduce(0) { $1.isFinite ? $0 : $0 + 1 }
+        return
             "tensor '\(name)' holds \(count) non-finite value\(count == 1 ? "" : "s") (the first, at element"
-                + " \(index), is \(tensor.values[index])): the file is damaged or came from a diverged"
-                + " training run")
+            + " \(index), is \(tensor.values[index]))"
     }
 
     /// The config keys that hold whole numbers.
