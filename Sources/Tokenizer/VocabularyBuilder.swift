@@ -51,6 +51,25 @@ public struct VocabularyBuilder: Sendable {
         return entries
     }
 
+    /// A vocabulary of `<pad>`, `<unk>`, this builder's kept tokens (see `keptTokens`), then, while
+    /// `maxSize` allows, the tokens `supplement` adds: those kept from both builders' counts together,
+    /// in that order, that are not in yet. Text counted in `supplement` (unlabelled text, say) thus widens
+    /// the vocabulary without pushing out a token this builder keeps.
+    public func build(minCount: Int = 2, maxSize: Int = 30000, supplementedBy supplement: VocabularyBuilder)
+        -> Vocabulary
+    {
+        let first = keptTokens(minCount: minCount, maxSize: maxSize).map(\.token)
+        var tokens = [Vocabulary.paddingToken, Vocabulary.unknownToken] + first
+        var present = Set(first)
+        var combined = self
+        combined.merge(supplement)
+        for (token, _) in combined.keptTokens(minCount: minCount, maxSize: Int.max) {
+            guard tokens.count < max(maxSize, 2) else { break }
+            if present.insert(token).inserted { tokens.append(token) }
+        }
+        return Vocabulary(validatedTokens: tokens)
+    }
+
     /// A vocabulary of `<pad>`, `<unk>` and then the kept tokens (see `keptTokens`). `maxSize` counts
     /// `<pad>` and `<unk>`, so the result has at most `max(maxSize, 2)` entries; `minCount` below 1 means 1.
     public func build(minCount: Int = 2, maxSize: Int = 30000) -> Vocabulary {

@@ -53,6 +53,28 @@ import Tokenizer
         #expect(plain.model.trainingRecord?.unlabelledDocuments == nil)
     }
 
+    @Test func unlabelledTextNeverPushesATrainingWordOutOfTheVocabulary() throws {
+        var tight = options()
+        tight.maxVocabulary = 40
+        let (plain, _) = try run(unlabelled: [], options: tight)
+        // Thirty-eight new words, each more frequent than any word of the labelled corpus.
+        let flood = (0..<38).map { index in
+            Array(repeating: "floodword\(index)", count: 500).joined(separator: " ")
+        }
+        let (flooded, _) = try run(unlabelled: flood, options: tight)
+        #expect(flooded.model.vocabulary == plain.model.vocabulary)
+        #expect(flooded.model.vocabulary.id(of: "floodword0") == Vocabulary.unknownID)
+        // With room to spare, the flood fills it after all the training words.
+        let (full, _) = try run(unlabelled: [], options: options())
+        var roomy = options()
+        roomy.maxVocabulary = full.model.vocabulary.count + 38
+        let (widened, _) = try run(unlabelled: flood, options: roomy)
+        let trainingWords = full.model.vocabulary.tokens
+        #expect(Array(widened.model.vocabulary.tokens.prefix(trainingWords.count)) == trainingWords)
+        #expect(widened.model.vocabulary.count == trainingWords.count + 38)
+        #expect(widened.model.vocabulary.id(of: "floodword37") != Vocabulary.unknownID)
+    }
+
     @Test func aFineTunedModelKeepsItsVocabularyAndIgnoresUnlabelledText() throws {
         let (base, _) = try run(unlabelled: [], options: options())
         var fineTuning = options()

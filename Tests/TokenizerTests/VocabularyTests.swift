@@ -29,6 +29,25 @@ import Testing
         #expect(builder(["a"]).build(minCount: 1, maxSize: 0).tokens == ["<pad>", "<unk>"])
     }
 
+    @Test func aSupplementFillsOnlyTheRoomLeftAndNeverPushesATokenOut() {
+        let labelled = builder(["good", "good", "bad", "bad", "dull"])
+        // Far more frequent supplementary tokens; "dull" reaches the minimum count only with their help.
+        let unlabelled = builder(
+            Array(repeating: "the", count: 9) + Array(repeating: "of", count: 8) + ["dull", "once"])
+        let roomy = labelled.build(minCount: 2, maxSize: 10, supplementedBy: unlabelled)
+        #expect(roomy.tokens == ["<pad>", "<unk>", "bad", "good", "the", "of", "dull"])
+        let tight = labelled.build(minCount: 2, maxSize: 5, supplementedBy: unlabelled)
+        #expect(tight.tokens == ["<pad>", "<unk>", "bad", "good", "the"])
+        // Merged first, the supplement would have taken the labelled tokens' places.
+        var merged = labelled
+        merged.merge(unlabelled)
+        #expect(merged.build(minCount: 2, maxSize: 4).tokens == ["<pad>", "<unk>", "the", "of"])
+        // An empty supplement changes nothing.
+        #expect(
+            labelled.build(minCount: 2, maxSize: 4, supplementedBy: VocabularyBuilder())
+                == labelled.build(minCount: 2, maxSize: 4))
+    }
+
     @Test func tiesAreOrderedByUTF8Bytes() {
         // Byte order: "B" < "a" < "z" < "é" < "酒"; Swift's String order would differ for some of these.
         let vocabulary = builder(["z", "é", "a", "酒", "B"]).build(minCount: 1)

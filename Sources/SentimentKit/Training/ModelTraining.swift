@@ -207,8 +207,15 @@ public enum ModelTraining {
         } else {
             var builder = VocabularyBuilder()
             for tokens in trainingTokens { builder.add(tokens) }
-            for tokens in unlabelledTokens { builder.add(tokens) }
-            vocabulary = builder.build(minCount: options.minCount, maxSize: options.maxVocabulary)
+            if unlabelledTokens.isEmpty {
+                vocabulary = builder.build(minCount: options.minCount, maxSize: options.maxVocabulary)
+            } else {
+                // The labelled texts' tokens first: a large unlabelled corpus only fills the room left.
+                var supplement = VocabularyBuilder()
+                for tokens in unlabelledTokens { supplement.add(tokens) }
+                vocabulary = builder.build(
+                    minCount: options.minCount, maxSize: options.maxVocabulary, supplementedBy: supplement)
+            }
         }
         let maxLength = initial?.maxLength ?? options.maxLength
         let headLength = initial.map(\.headLength) ?? (options.headLength ?? options.maxLength / 4)
