@@ -280,9 +280,13 @@ private func bits(_ tensor: Tensor) -> [UInt32] { tensor.values.map(\.bitPattern
             #expect(message.contains("temperature"), "\(message)")
         }
         #expect(try error { $0.metadata["config"] = config("\"dropout\": 1") }.contains("dropout"))
+        // Named by the file's key, not the Swift property's name.
+        let embeddingDropout = try error { $0.metadata["config"] = config("\"embedding_dropout\": 1") }
         #expect(
-            try error { $0.metadata["config"] = config("\"embedding_dropout\": 1") }.contains(
-                "embeddingDropout"))
+            embeddingDropout.contains(
+                "\"config\" metadata is not valid: embedding_dropout must lie in [0, 1)"),
+            "\(embeddingDropout)")
+        #expect(!embeddingDropout.contains("embeddingDropout"))
         let zeroLayers = try error {
             $0.metadata["config"] =
                 "{\"embedding_dim\": 3, \"hidden\": 2, \"layers\": 0, \"cell\": \"reset_after\"}"

@@ -279,6 +279,11 @@ extension SentimentModel {
             try Self.refuseNonFinite(tensor, named: name)
             parameters[name] = tensor
         }
+        do {
+            try configuration.network.validate()
+        } catch ClassifierError.invalidConfiguration(let message) {
+            throw ModelFileError.invalid("the \"config\" metadata is not valid: \(Self.inFileTerms(message))")
+        }
         let classifier: BiGRUClassifier
         do {
             classifier = try BiGRUClassifier(
@@ -340,6 +345,18 @@ extension SentimentModel {
         return
             "tensor '\(name)' holds \(count) non-finite value\(count == 1 ? "" : "s") (the first, at element"
             + " \(index), is \(tensor.values[index]))"
+    }
+
+    /// A network configuration message in the file's terms: "embedding_dropout must lie in [0, 1), …"
+    /// rather than the Swift property's name.
+    static func inFileTerms(_ message: String) -> String {
+        let keys = [
+            "vocabularySize": "the vocabulary's size", "embeddingDim": "embedding_dim",
+            "embeddingDropout": "embedding_dropout", "ngramBuckets": "ngram_buckets",
+        ]
+        let name = message.prefix { $0 != " " }
+        guard let key = keys[String(name)] else { return message }
+        return key + message.dropFirst(name.count)
     }
 
     /// The config keys that hold whole numbers.
