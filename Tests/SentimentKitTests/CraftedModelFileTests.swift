@@ -110,6 +110,29 @@ struct CraftedModelFileTests {
         #expect(message.contains("element 2, is inf"), "\(message)")
     }
 
+    @Test func hugeFiniteWeightsAreRefusedNamingTheTensor() throws {
+        let message = try refusal { file in
+            let entry = file.index(of: "gru.weight_ih_l0")
+            file.entries[entry].bytes.replaceSubrange(8..<16, with: float32Bytes([-2e30, 7e6]))
+        }
+        #expect(message.contains("'gru.weight_ih_l0' holds 2 values beyond ±1e6"), "\(message)")
+        #expect(message.contains("element 2, is -2e+30"), "\(message)")
+        // The limit itself is allowed.
+        var atTheLimit = CraftedModelFile()
+        let entry = atTheLimit.index(of: "out.bias")
+        atTheLimit.entries[entry].bytes = float32Bytes([SentimentModel.maximumParameterMagnitude])
+        #expect(try loadingError(atTheLimit.bytes()) == nil)
+    }
+
+    /// The model-file fuzzer's first finding (2026-11-28): finite weights up to 10³⁷ loaded, and
+    /// overflowed to NaN probabilities when scoring "awful, awful plot :(". Now refused on loading.
+    @Test func theFuzzersHugeWeightModelIsRefused() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/fuzz_model_file_huge_weights.safetensors")
+        let message = try #require(try loadingError(Data(contentsOf: url)))
+        #expect(message.contains("beyond ±1e6") && message.contains("the file is damaged"), "\(message)")
+    }
+
     @Test func halfInfinityAndADoubleBeyondFloatRangeAreRefused() throws {
         let half = try refusal { file in
             let entry = file.index(of: "out.bias")

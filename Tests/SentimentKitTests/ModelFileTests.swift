@@ -51,8 +51,10 @@ private func bits(_ tensor: Tensor) -> [UInt32] { tensor.values.map(\.bitPattern
             embeddingDropout: 0.125)
         var parameters = try BiGRUClassifier(configuration: configuration, seed: 9).parameterDictionary()
         // Values a lossy path (text, rounding, normalisation of zeros) would not keep.
-        parameters["out.weight"]!.values = [-0.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 1e-38]
-        // (NaN and infinities are refused when loading: CraftedModelFileTests.)
+        parameters["out.weight"]!.values = [
+            -0.0, .leastNonzeroMagnitude, SentimentModel.maximumParameterMagnitude.nextDown, 1e-38,
+        ]
+        // (NaN, infinities and values beyond ±1e6 are refused: CraftedModelFileTests.)
         let classifier = try BiGRUClassifier(configuration: configuration, parameters: parameters)
         var record = TrainingRecord()
         record.finishedAt = "2025-01-02T03:04:05Z"
@@ -121,6 +123,21 @@ private func bits(_ tensor: Tensor) -> [UInt32] { tensor.values.map(\.bitPattern
             return message.contains(
                 "tensor 'gru.bias_hh_l0' holds 2 non-finite values (the first, at element 4")
                 && message.contains("training diverged, so no model is written")
+        }
+        #expect(try scratch.contents() == [])
+
+        parameters["gru.bias_hh_l0"]!.values[4] = 0
+        parameters["gru.bias_hh_l0"]!.values[5] = 0
+        parameters["out.bias"]!.values[0] = 3e7
+        let huge = try SentimentModel(
+            tokenizerSettings: TokenizerSettings(),
+            vocabulary: try Vocabulary(tokens: ["<pad>", "<unk>", "a", "b"]),
+            classifier: try BiGRUClassifier(configuration: configuration, parameters: parameters),
+            maxLength: 10, headLength: 2)
+        #expect {
+            try huge.write(to: url)
+        } throws: { error in
+            "\(error)".contains("no model is written: tensor 'out.bias' holds 1 value beyond ±1e6")
         }
         #expect(try scratch.contents() == [])
     }

@@ -277,6 +277,7 @@ extension SentimentModel {
         var parameters: [String: Tensor] = [:]
         for (name, tensor) in file.tensors {
             try Self.refuseNonFinite(tensor, named: name)
+            try Self.refuseHuge(tensor, named: name)
             parameters[name] = tensor
         }
         do {
@@ -311,13 +312,18 @@ extension SentimentModel {
     }
 
     /// Writes the model file atomically: an interrupted write never leaves a broken file at `url`.
-    /// - Throws: `ModelFileError` without writing anything when a parameter is NaN or infinite (a
-    ///   diverged training run): loading would refuse the file.
+    /// - Throws: `ModelFileError` without writing anything when a parameter is NaN, infinite or beyond
+    ///   ±`maximumParameterMagnitude` (a diverged training run): loading would refuse the file.
     public func write(to url: URL) throws {
         for (name, tensor) in classifier.namedParameters() {
             if let problem = Self.nonFiniteValues(tensor, named: name) {
                 throw ModelFileError.invalid(
                     "\(problem): training diverged, so no model is written (a lower learning rate may help)")
+            }
+            do {
+                try Self.refuseHuge(tensor, named: name)
+            } catch ModelFileError.invalid(let problem) {
+                throw ModelFileError.invalid("no model is written: \(problem)")
             }
         }
         let encoder = JSONEncoder()
@@ -336,6 +342,21 @@ extension SentimentModel {
         guard let problem = nonFiniteValues(tensor, named: name) else { return }
         throw ModelFileError.invalid(
             "\(problem): the file is damaged or came from a diverged training run")
+    }
+
+    /// The largest parameter magnitude a model file may hold. Trained models stay below about 10; values
+    /// past 10⁶ are damage, and far enough past it (10³⁰, say) finite weights overflow the network's sums
+    /// to ±∞ and NaN (found by the model-file fuzzer).
+    public static let maximumParameterMagnitude: Float = 1e6
+
+    /// Throws for a value beyond ±`maximumParameterMagnitude`.
+    private static func refuseHuge(_ tensor: Tensor, named name: String) throws {
+        let limit = maximumParameterMagnitude
+        guard let index = tensor.values.firstIndex(where: { abs($0) > limit }) else { return }
+        let count = tensor.values.reduce(0) { abs($1) > limit ? $0 + 1 : $0 }
+        throw ModelFileError.invalid(
+            "tensor '\(name)' holds \(count) value\(count == 1 ? "" : "s") beyond ±1e6 (the first, at element"
+                + " \(index), is \(tensor.values[index])), far past what training gives: the file is damaged")
     }
 
     /// "tensor 'out.bias' holds 1 non-finite value (the first, at element 0, is nan)", or nil.
