@@ -35,8 +35,8 @@ struct TrainCommand: ParsableCommand {
             writes training.svg (losses and validation accuracy per epoch, the kept epoch marked).
 
             With --optimizer sgd --clip 0 --dropout 0 --ema 0, each batch makes exactly the step p ← p − lr·∇L, \
-            L the batch's mean binary cross-entropy (with an embedding pre-trained on 2 million tokens \
-            or more, add --embedding-lr-scale 1, or it stays frozen).
+            L the batch's mean binary cross-entropy (with 2 million training tokens or more, add \
+            --embedding-lr-scale 1, or the pre-trained embedding stays frozen).
 
             Examples:
               sentiment train reviews.tsv
@@ -180,8 +180,8 @@ struct TrainCommand: ParsableCommand {
         parsing: .unconditional,
         help: """
             Factor on the learning rate for the embedding; 0 freezes it, keeping the pre-trained \
-            vectors as they start (default: 0 when they were pre-trained on at least 2 million tokens, \
-            else 1).
+            vectors as they start (default: 0 when they were pre-trained and the training texts hold at \
+            least 2 million tokens, else 1).
             """)
     var embeddingLrScale: Float?
 
@@ -427,8 +427,8 @@ struct TrainCommand: ParsableCommand {
                         + "\(summary.vocabularySize) rows, \(TrainingProgress.duration(summary.seconds))")
             case .embeddingFrozen(let tokens):
                 FileWriting.printError(
-                    "train: the pre-trained embedding stays frozen (pre-trained on \(tokens) tokens, at least "
-                        + "\(ModelTrainingOptions.frozenEmbeddingTokenThreshold)); --embedding-lr-scale 1 "
+                    "train: the pre-trained embedding stays frozen (the training texts hold \(tokens) tokens, "
+                        + "at least \(ModelTrainingOptions.frozenEmbeddingTokenThreshold)); --embedding-lr-scale 1 "
                         + "fine-tunes it")
             case .training(let event): progress.handle(event)
             case .checkpointWritten: break

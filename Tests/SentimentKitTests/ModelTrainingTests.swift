@@ -220,11 +220,11 @@ private struct Interrupted: Error {}
         #expect(denseRows.indices.contains { denseRows[$0] != lazyRows[$0] })
     }
 
-    @Test func theEmbeddingIsFrozenByDefaultFromTwoMillionPretrainedTokens() {
+    @Test func theEmbeddingIsFrozenByDefaultFromTwoMillionTrainingTokens() {
         #expect(ModelTrainingOptions.frozenEmbeddingTokenThreshold == 2_000_000)
         // No pre-training, SST-2's training set, either side of the threshold, IMDB's training set.
         let scales = [0, 676_582, 1_999_999, 2_000_000, 6_420_895].map {
-            ModelTrainingOptions.defaultEmbeddingLearningRateScale(pretrainedTokens: $0)
+            ModelTrainingOptions.defaultEmbeddingLearningRateScale(trainingTokens: $0)
         }
         #expect(scales == [1, 1, 1, 0, 0])
     }

@@ -75,6 +75,29 @@ import Tokenizer
         #expect(widened.model.vocabulary.id(of: "floodword37") != Vocabulary.unknownID)
     }
 
+    /// Two million unlabelled tokens pre-train the embedding, but the labelled set is small: the default
+    /// rule fine-tunes it (only labelled training tokens count towards the threshold).
+    @Test func unlabelledTokensDoNotCountTowardsFreezingTheEmbedding() throws {
+        let letters = Array("abcdefgh")
+        let words = letters.flatMap { first in letters.map { String([first, $0]) } }
+        let line = (0..<1000).map { words[$0 % words.count] }.joined(separator: " ")
+        var options = options()
+        options.maxLength = 2
+        options.validationSplit = 0
+        var frozenReported = false
+        var pretrainedTokens = 0
+        let outcome = try ModelTraining.train(
+            training: try TrainingMaterial.english(), unlabelled: Array(repeating: line, count: 2000),
+            options: options
+        ) { event in
+            if case .embeddingFrozen = event { frozenReported = true }
+            if case .pretrained(let summary) = event { pretrainedTokens = summary.tokens }
+        }
+        #expect(pretrainedTokens > ModelTrainingOptions.frozenEmbeddingTokenThreshold)
+        #expect(!frozenReported)
+        #expect(outcome.model.trainingRecord?.options?["embedding_lr_scale"] == "1.0")
+    }
+
     @Test func aFineTunedModelKeepsItsVocabularyAndIgnoresUnlabelledText() throws {
         let (base, _) = try run(unlabelled: [], options: options())
         var fineTuning = options()
