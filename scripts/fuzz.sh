@@ -77,4 +77,4 @@ if [[ $status -ne 0 ]]; then
     echo "fuzz: replay with $binary ${reproducer:-FILE}" >&2
     exit 1
 fi
-echo "fuzz: $target: no crash in $seconds s" >&2
+echo "fuzz: $target: no crash (libFuzzer statistics above)" >&2
