@@ -344,7 +344,7 @@ extension SentimentModel {
             "\(problem): the file is damaged or came from a diverged training run")
     }
 
-    /// The largest parameter magnitude a model file may hold. Trained models stay below about 10; values
+    /// The largest parameter magnitude a model file may hold. Trained models stay below about 5; values
     /// past 10⁶ are damage, and far enough past it (10³⁰, say) finite weights overflow the network's sums
     /// to ±∞ and NaN (found by the model-file fuzzer).
     public static let maximumParameterMagnitude: Float = 1e6
