@@ -320,10 +320,10 @@ extension SentimentModel {
                 throw ModelFileError.invalid(
                     "\(problem): training diverged, so no model is written (a lower learning rate may help)")
             }
-            do {
-                try Self.refuseHuge(tensor, named: name)
-            } catch ModelFileError.invalid(let problem) {
-                throw ModelFileError.invalid("no model is written: \(problem)")
+            if let problem = Self.hugeValues(tensor, named: name) {
+                throw ModelFileError.invalid(
+                    "no model is written: \(problem), far past what training gives: training diverged (a lower"
+                        + " learning rate may help)")
             }
         }
         let encoder = JSONEncoder()
@@ -351,12 +351,18 @@ extension SentimentModel {
 
     /// Throws for a value beyond ±`maximumParameterMagnitude`.
     private static func refuseHuge(_ tensor: Tensor, named name: String) throws {
+        guard let problem = hugeValues(tensor, named: name) else { return }
+        throw ModelFileError.invalid("\(problem), far past what training gives: the file is damaged")
+    }
+
+    /// "tensor 'out.bias' holds 1 value beyond ±1e6 (the first, at element 0, is 3e+07)", or nil.
+    private static func hugeValues(_ tensor: Tensor, named name: String) -> String? {
         let limit = maximumParameterMagnitude
-        guard let index = tensor.values.firstIndex(where: { abs($0) > limit }) else { return }
+        guard let index = tensor.values.firstIndex(where: { abs($0) > limit }) else { return nil }
         let count = tensor.values.reduce(0) { abs($1) > limit ? $0 + 1 : $0 }
-        throw ModelFileError.invalid(
+        return
             "tensor '\(name)' holds \(count) value\(count == 1 ? "" : "s") beyond ±1e6 (the first, at element"
-                + " \(index), is \(tensor.values[index])), far past what training gives: the file is damaged")
+            + " \(index), is \(tensor.values[index]))"
     }
 
     /// "tensor 'out.bias' holds 1 non-finite value (the first, at element 0, is nan)", or nil.
