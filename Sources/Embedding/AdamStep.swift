@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// The coefficients of one Adam step, computed as `torch.optim.Adam` does (non-fused, no AMSGrad, no
@@ -43,20 +44,16 @@ public struct AdamStep: Sendable, Equatable {
     }
 
     /// Updates `count` parameters and their moments with gradients `gradients × gradientScale` (the
-    /// scale is the clipping factor; 1 leaves the gradients exactly as they are).
-    @inlinable
+    /// scale is the clipping factor; 1 leaves the gradients exactly as they are). The arithmetic is
+    /// `sk_adam_update`'s, vectorised in C (Swift's `Float.squareRoot()` keeps a loop scalar on Linux):
+    /// the float operations of the formulas above, each rounded on its own, in that order.
     public func update(
         parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>, gradientScale: Float = 1,
         firstMoments: UnsafeMutablePointer<Float>, secondMoments: UnsafeMutablePointer<Float>, count: Int
     ) {
-        for index in 0..<count {
-            let gradient = gradientScale == 1 ? gradients[index] : gradients[index] * gradientScale
-            let m = firstMoments[index] + oneMinusBeta1 * (gradient - firstMoments[index])
-            let v = beta2 * secondMoments[index] + oneMinusBeta2 * gradient * gradient
-            firstMoments[index] = m
-            secondMoments[index] = v
-            parameters[index] -= stepSize * m / (v.squareRoot() / biasCorrection2Root + epsilon)
-        }
+        sk_adam_update(
+            Int64(count), parameters, gradients, gradientScale, firstMoments, secondMoments, oneMinusBeta1,
+            beta2, oneMinusBeta2, epsilon, stepSize, biasCorrection2Root)
     }
 
     /// The update for a zero gradient: the moments decay and the parameters still move by the remaining

@@ -65,3 +65,61 @@ extension KernelTests {
         }
     }
 }
+
+extension KernelTests {
+    @Suite struct AdamUpdate {
+        /// The Swift expressions `AdamStep.update` had before it called the kernel: the reference the
+        /// kernel must match bit for bit.
+        static func reference(
+            p: inout [Float], g: [Float], scale: Float, m: inout [Float], v: inout [Float],
+            oneMinusBeta1: Float,
+            beta2: Float, oneMinusBeta2: Float, epsilon: Float, stepSize: Float, root: Float
+        ) {
+            for index in p.indices {
+                let gradient = scale == 1 ? g[index] : g[index] * scale
+                let first = m[index] + oneMinusBeta1 * (gradient - m[index])
+                let second = beta2 * v[index] + oneMinusBeta2 * gradient * gradient
+                m[index] = first
+                v[index] = second
+                p[index] -= stepSize * first / (second.squareRoot() / root + epsilon)
+            }
+        }
+
+        @Test(arguments: KernelPath.available)
+        func matchesSwiftBitForBit(path: KernelPath) {
+            path.run {
+                var generator = SeededGenerator(seed: 5)
+                for count in [0, 1, 3, 4, 7, 8, 9, 16, 131] {
+                    for (step, scale) in [(1, Float(1)), (2, 0.37), (40, 1), (3000, 2.5)] {
+                        // Gradients and moments over many magnitudes, with exact zeros of both signs.
+                        let g = (0..<count).map { index -> Float in
+                            index % 9 == 4
+                                ? (index % 2 == 0 ? 0 : -0.0)
+                                : (generator.nextFloat() - 0.5)
+                                    * Float(
+                                        sign: .plus, exponent: -Int(generator.next() % 30), significand: 1)
+                        }
+                        var p = (0..<count).map { _ in generator.nextFloat() - 0.5 }
+                        var m = g.map { $0 * generator.nextFloat() }
+                        var v = m.map { $0 * $0 * 3 }
+                        let stepSize = Float(0.002 / (1 - pow(0.9, Double(step))))
+                        let root = Float((1 - pow(0.999, Double(step))).squareRoot())
+                        var (expectedP, expectedM, expectedV) = (p, m, v)
+                        Self.reference(
+                            p: &expectedP, g: g, scale: scale, m: &expectedM, v: &expectedV,
+                            oneMinusBeta1: 0.1,
+                            beta2: 0.999, oneMinusBeta2: Float(1 - 0.999), epsilon: 1e-8, stepSize: stepSize,
+                            root: root)
+                        sk_adam_update(
+                            Int64(count), &p, g, scale, &m, &v, 0.1, 0.999, Float(1 - 0.999), 1e-8, stepSize,
+                            root)
+                        let label = "n \(count), step \(step), scale \(scale)"
+                        #expect(p.map(\.bitPattern) == expectedP.map(\.bitPattern), "p, \(label)")
+                        #expect(m.map(\.bitPattern) == expectedM.map(\.bitPattern), "m, \(label)")
+                        #expect(v.map(\.bitPattern) == expectedV.map(\.bitPattern), "v, \(label)")
+                    }
+                }
+            }
+        }
+    }
+}

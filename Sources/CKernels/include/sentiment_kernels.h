@@ -50,6 +50,14 @@ void sk_sum_rows(int32_t M, int32_t N, const float *A, int32_t lda, float *out);
 
 // MARK: - Optimiser
 
+/// One Adam update of n parameters p and their moments m, v with the gradient g·scale (g unscaled when
+/// scale is 1): m ← m + (1−β1)·(g − m), v ← β2·v + ((1−β2)·g)·g, p ← p − (stepSize·m) / (√v / root + ε).
+/// Every operation is rounded to float on its own, in that order, so the results are bitwise those of
+/// Swift's AdamStep.update on either path. p, g, m and v must not overlap.
+void sk_adam_update(int64_t n, float *p, const float *g, float gradient_scale, float *m, float *v,
+                    float one_minus_beta1, float beta2, float one_minus_beta2, float epsilon, float step_size,
+                    float root);
+
 /// Replays `steps` Adam updates with a zero gradient on n parameters p and their moments m, v: for
 /// k = 0 ..< steps in order, m ← m − (1−β1)·m, v ← β2·v, p ← p − (stepSizes[k]·m) / (√v / roots[k] + ε).
 /// Every operation is rounded to float on its own (never fused), so the results are bitwise those of
