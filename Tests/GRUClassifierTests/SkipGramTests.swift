@@ -25,10 +25,11 @@ struct SkipGramTests {
         return dot / norms
     }
 
-    @Test("words that share contexts end up closer than words that never do")
-    func topicsSeparate() {
+    @Test("words that share contexts end up closer than words that never do", arguments: [1, 2, 3])
+    func topicsSeparate(threads: Int) {
         var options = SkipGramOptions()
         options.epochs = 10
+        options.threads = threads
         let vectors = SkipGramVectors(
             documents: Self.topicalDocuments(count: 400, seed: 3), vocabularySize: 22, dimension: 16,
             options: options)
@@ -53,11 +54,12 @@ struct SkipGramTests {
         #expect(vectors.counts[2...].reduce(0, +) == 400 * 20)
     }
 
-    @Test("a seed gives the same vectors every time; another seed other vectors")
-    func deterministic() {
+    @Test("a seed gives the same vectors every time; another seed other vectors", arguments: [1, 2])
+    func deterministic(threads: Int) {
         let documents = Self.topicalDocuments(count: 50, seed: 1)
         var options = SkipGramOptions()
         options.seed = 7
+        options.threads = threads
         let first = SkipGramVectors(documents: documents, vocabularySize: 22, dimension: 8, options: options)
         let again = SkipGramVectors(documents: documents, vocabularySize: 22, dimension: 8, options: options)
         options.seed = 8
@@ -66,20 +68,54 @@ struct SkipGramTests {
         #expect(first.vectors != other.vectors)
     }
 
-    @Test("progress is reported in order up to every token, and listening changes no vector")
-    func progressLeavesTheVectorsAlone() {
-        let documents = Self.topicalDocuments(count: 300, seed: 4)
+    @Test(
+        "sharded training is another run than the sequential one; more threads than two shards change nothing"
+    )
+    func shardCounts() {
+        let documents = Self.topicalDocuments(count: 400, seed: 6)
+        var options = SkipGramOptions()
+        let runs = [1, 2, 4].map { threads in
+            options.threads = threads
+            return SkipGramVectors(documents: documents, vocabularySize: 22, dimension: 8, options: options)
+                .vectors
+        }
+        #expect(runs[0] != runs[1])
+        #expect(runs[1].map(\.bitPattern) == runs[2].map(\.bitPattern))
+        // The initial vectors are the same: only training differs; rows 0 and 1 never occur.
+        #expect(runs[0][0..<16] == runs[1][0..<16])
+    }
+
+    @Test("shards merge at least 8 times a pass and at most every 65,536 tokens each, never below 4,096")
+    func shardBlocks() {
+        #expect(SkipGramVectors.shardBlockTokens(passTokens: 608_449, shards: 2) == 38_028)
+        #expect(SkipGramVectors.shardBlockTokens(passTokens: 6_000_000, shards: 2) == 65_536)
+        #expect(SkipGramVectors.shardBlockTokens(passTokens: 50_000, shards: 2) == 4_096)
+    }
+
+    @Test(
+        "progress is reported in order up to every token, and listening changes no vector",
+        arguments: [1, 2])
+    func progressLeavesTheVectorsAlone(threads: Int) {
+        // Sharded training reports between blocks of documents: give it a few blocks per pass.
+        let documents = Self.topicalDocuments(count: threads == 1 ? 300 : 3_000, seed: 4)
         var options = SkipGramOptions()
         options.epochs = 3
         options.seed = 5
+        options.threads = threads
         let quiet = SkipGramVectors(documents: documents, vocabularySize: 22, dimension: 8, options: options)
         var reports: [SkipGramProgress] = []
         let heard = SkipGramVectors(
             documents: documents, vocabularySize: 22, dimension: 8, options: options
         ) { reports.append($0) }
         #expect(heard.vectors.map(\.bitPattern) == quiet.vectors.map(\.bitPattern))
-        let total = 300 * 20 * 3
-        #expect(reports.count > 100 && reports.count <= SkipGramVectors.progressReports + 1)
+        let passTokens = documents.count * 20
+        let total = passTokens * 3
+        // One report per block when sharded (blocks fill up to the last document, hence the slack).
+        let blocks =
+            total / (threads * SkipGramVectors.shardBlockTokens(passTokens: passTokens, shards: threads))
+        #expect(
+            reports.count > (threads == 1 ? 100 : blocks / 2)
+                && reports.count <= SkipGramVectors.progressReports + 1)
         #expect(reports.last == SkipGramProgress(epoch: 3, epochs: 3, tokens: total, totalTokens: total))
         #expect(
             zip(reports, reports.dropFirst()).allSatisfy { $0.tokens < $1.tokens && $0.epoch <= $1.epoch })

@@ -41,6 +41,7 @@ enum EmbeddingPretraining {
         var options = SkipGramOptions()
         options.epochs = epochs
         options.seed = seed
+        options.threads = classifier.threadCount
         let skipGram = try SkipGramVectors(
             documents: documents, vocabularySize: configuration.vocabularySize,
             dimension: configuration.embeddingDim, options: options
