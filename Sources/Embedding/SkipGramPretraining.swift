@@ -146,9 +146,10 @@ public struct SkipGramVectors: Sendable {
         try progress(schedule.final(tokens: seenTokens))
     }
 
-    /// Tokens each shard reads between two merges: at least 8 merges per pass, so that shards of a small
-    /// corpus do not drift apart for a whole pass, and at most 65,536 tokens apart, beyond which the
-    /// merges (which read every copy) cost little and the shards see each other sooner.
+    /// Tokens each shard reads between two merges: at least 8 merges per pass, so that the shards of a
+    /// small corpus do not drift apart for a whole pass, and at most 65,536 tokens each, against whose
+    /// training a merge (which reads every copy) costs little while the shards see each other sooner;
+    /// never fewer than 4,096, below which the merges would cost more than the training.
     static func shardBlockTokens(passTokens: Int, shards: Int) -> Int {
         min(65_536, max(4_096, passTokens / (8 * shards)))
     }
@@ -205,8 +206,7 @@ public struct SkipGramVectors: Sendable {
                         var shardTokens = 0
                         for index in work[shard] {
                             let document = corpus.documents[index]
-                            // Where the whole run stands, as if the shards' tokens so far had been read
-                            // one shard after the other.
+                            // Where the whole run stands if every shard has read as far as this one.
                             let rate = corpus.learningRate(afterTokens: firstToken + shardTokens * shards)
                             shardTokens += document.count
                             corpus.train(
