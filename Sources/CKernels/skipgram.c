@@ -49,8 +49,59 @@ SK_TARGET_AVX2 static inline void axpy_avx2(int32_t n, float alpha, const float 
     for (; i < n; i++) y[i] += alpha * x[i];
 }
 
+// Rows up to which the fused form below is used.
+#define SK_SKIPGRAM_MAX_FUSED_ROWS 16
+
+// True when no output row appears twice among the first `count`.
+static inline int rows_are_distinct(float *const *outputs, int32_t count) {
+    for (int32_t k = 1; k < count; k++) {
+        for (int32_t j = 0; j < k; j++) {
+            if (outputs[j] == outputs[k]) return 0;
+        }
+    }
+    return 1;
+}
+
+// When no row repeats, row k's dot product reads only the input (changed at the end) and row k (changed
+// by nobody before it), so all dot products can come first; then the gradient, the rows and the input are
+// updated eight columns at a time with that chunk of the gradient in a register, instead of each row's
+// two passes reading and writing the whole gradient in memory. Every value is the same as in
+// SKIPGRAM_UPDATE_BODY: the same fused multiply-adds on the same operands, in the same order per column.
+SK_TARGET_AVX2 static void skipgram_update_fused_avx2(int32_t n, float *input, float *const *outputs, int32_t count,
+                                                      float rate) {
+    float g[SK_SKIPGRAM_MAX_FUSED_ROWS];
+    for (int32_t k = 0; k < count; k++) g[k] = dot_avx2(n, input, outputs[k]);
+    for (int32_t k = 0; k < count; k++) g[k] = rate * ((k == 0 ? 1.0f : 0.0f) - logistic(g[k]));
+    const __m256 one = _mm256_set1_ps(1.0f);
+    int32_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 in = _mm256_loadu_ps(input + i);
+        __m256 gradient = _mm256_setzero_ps();
+        for (int32_t k = 0; k < count; k++) {
+            __m256 scale = _mm256_set1_ps(g[k]);
+            __m256 row = _mm256_loadu_ps(outputs[k] + i);
+            gradient = _mm256_fmadd_ps(scale, row, gradient);
+            _mm256_storeu_ps(outputs[k] + i, _mm256_fmadd_ps(scale, in, row));
+        }
+        _mm256_storeu_ps(input + i, _mm256_fmadd_ps(one, gradient, in));
+    }
+    // The last columns as axpy_avx2's scalar tail computes them.
+    for (; i < n; i++) {
+        float gradient = 0;
+        for (int32_t k = 0; k < count; k++) {
+            gradient += g[k] * outputs[k][i];
+            outputs[k][i] += g[k] * input[i];
+        }
+        input[i] += 1.0f * gradient;
+    }
+}
+
 SK_TARGET_AVX2 static void skipgram_update_avx2(int32_t n, float *input, float *const *outputs, int32_t count,
                                                 float rate, float *gradient) {
+    if (count <= SK_SKIPGRAM_MAX_FUSED_ROWS && rows_are_distinct(outputs, count)) {
+        skipgram_update_fused_avx2(n, input, outputs, count, rate);
+        return;
+    }
     SKIPGRAM_UPDATE_BODY(dot_avx2, axpy_avx2)
 }
 #endif
