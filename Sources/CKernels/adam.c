@@ -1,9 +1,10 @@
 // Adam's update of parameters with a gradient, and its zero-gradient update replayed over several steps
 // for the deferred dense embedding update.
 //
-// The results must be bitwise those of Swift's AdamStep.updateWithZeroGradient, so every operation is
-// one IEEE float operation rounded on its own, in the Swift expression's order; contracting a multiply
-// and an add into an FMA would change the rounding. This file is in C because Swift's
+// The results must be bitwise those of the Swift expressions of AdamStep (updateWithZeroGradient, and
+// the loop update had before it called sk_adam_update), so every operation is one IEEE float operation
+// rounded on its own, in the Swift expression's order; contracting a multiply and an add into an FMA
+// would change the rounding. This file is in C because Swift's
 // Float.squareRoot() calls libm's sqrtf on Linux (errno), which keeps loops from being vectorised.
 #include "sentiment_kernels.h"
 #include "sk_internal.h"
