@@ -31,6 +31,9 @@ public struct SkipGramOptions: Sendable, Equatable {
     /// 20-word test corpus that one and two separate cleanly.
     public static let maximumShards = 2
 
+    /// The shards training uses: `threads`, at most `maximumShards`, at least 1.
+    public var shards: Int { max(1, min(threads, Self.maximumShards)) }
+
     /// word2vec's defaults, five epochs and seed 1.
     public init() {}
 }
@@ -103,7 +106,7 @@ public struct SkipGramVectors: Sendable {
             documents: documents, keepProbabilities: keepProbabilities, sampler: sampler, options: options,
             dimension: dimension, plannedTokens: Double(total) * Double(options.epochs))
         let schedule = ProgressSchedule(epochs: options.epochs, totalTokens: total * options.epochs)
-        if min(options.threads, SkipGramOptions.maximumShards) <= 1 {
+        if options.shards == 1 {
             try Self.trainSequentially(
                 corpus, vectors: &vectors, random: &random, schedule: schedule, progress: progress)
         } else {
@@ -162,7 +165,7 @@ public struct SkipGramVectors: Sendable {
         _ corpus: Corpus, vectors: inout [Float], random: inout SplitMix64, schedule: ProgressSchedule,
         progress: (SkipGramProgress) throws -> Void
     ) rethrows {
-        let shards = min(corpus.options.threads, SkipGramOptions.maximumShards)
+        let shards = corpus.options.shards
         let tableSize = vectors.count
         // Input vectors, then output vectors (zero, as word2vec starts them).
         var merged = vectors + [Float](repeating: 0, count: tableSize)

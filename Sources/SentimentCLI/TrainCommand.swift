@@ -140,7 +140,7 @@ struct TrainCommand: ParsableCommand {
         parsing: .unconditional,
         help: """
             Decay of the moving average of the parameters that is validated and kept instead of the last \
-            step's (default 0.99; 0: off, keep the last step's).
+            step's, blended in every 8 steps (default 0.99; 0: off, keep the last step's).
             """)
     var ema: Float?
 
@@ -164,7 +164,8 @@ struct TrainCommand: ParsableCommand {
         parsing: .unconditional,
         help: """
             Epochs of skip-gram pre-training (word2vec) of the embedding on the training texts before \
-            the classifier is trained; 0 starts from random vectors. Ignored with --init.
+            the classifier is trained; 0 starts from random vectors. Ignored with --init. With two or \
+            more --threads it runs in two shards: a seed and a thread count always give the same model.
             """)
     var pretrainEpochs = ModelTrainingOptions().pretrainEpochs
 
