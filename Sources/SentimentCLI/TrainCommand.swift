@@ -414,7 +414,6 @@ struct TrainCommand: ParsableCommand {
             training: training, validation: validation, unlabelled: unlabelledTexts,
             options: try trainingOptions(), writingTo: destination
         ) { event in
-            if interrupts.received != nil { throw ModelTrainingCancellation() }
             switch event {
             case .prepared(let trainingCount, let validationCount, let vocabularySize, let threads):
                 FileWriting.printError(
@@ -434,6 +433,9 @@ struct TrainCommand: ParsableCommand {
             case .training(let event): progress.handle(event)
             case .checkpointWritten: break
             }
+            // Checked after the report, not before: an epoch that finished counts as kept when the signal
+            // stops the run, so its line must be on standard error before the run stops.
+            if interrupts.received != nil { throw ModelTrainingCancellation() }
         }
     }
 
