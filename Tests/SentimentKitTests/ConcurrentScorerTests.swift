@@ -72,9 +72,22 @@ import Testing
                 == [Prediction(probability: probability, label: prediction.label)])
     }
 
+    @Test("a threshold outside [0, 1] stops either scorer with its value", arguments: [-0.1, 1.5, Float.nan])
+    func aThresholdOutsideTheUnitIntervalIsRefused(threshold: Float) throws {
+        let model = try SentimentModel(path: Self.modelPath, threadCount: 1)
+        let concurrent = #expect(throws: ScoringError.self) {
+            try ConcurrentScorer(model: model, threshold: threshold)
+        }
+        #expect(concurrent.map { "\($0)" } == "threshold must lie in [0, 1], got \(threshold)")
+        #expect(throws: ScoringError.thresholdOutOfRange(1.5)) {
+            try TextScorer(model: model, threads: 1, threshold: 1.5)
+        }
+        #expect(throws: ScoringError.self) { try TextScorer(model: model, threads: 1, threshold: threshold) }
+    }
+
     @Test func laterChangesToTheModelDoNotReachTheScorer() throws {
         let model = try SentimentModel(path: Self.modelPath, threadCount: 1)
-        let shared = ConcurrentScorer(model: model)
+        let shared = try ConcurrentScorer(model: model)
         let before = try shared.probabilities(for: Self.texts)
         model.classifier.parameters.dense = model.classifier.parameters.dense.map { $0 + 1 }
         model.threshold = 0.9

@@ -27,8 +27,9 @@ public final class ConcurrentScorer: @unchecked Sendable {
     private var idle: [TextScorer] = []
 
     /// A scorer over a snapshot of `model` (later changes to `model` do not reach it); `threshold`
-    /// overrides the model's.
-    public init(model: SentimentModel, threshold: Float? = nil) {
+    /// overrides the model's (`ScoringError.thresholdOutOfRange` outside [0, 1]).
+    public init(model: SentimentModel, threshold: Float? = nil) throws {
+        try ScoringError.check(threshold: threshold ?? model.threshold)
         tokenizerSettings = model.tokenizerSettings
         vocabulary = model.vocabulary
         configuration = model.classifier.configuration
@@ -41,7 +42,7 @@ public final class ConcurrentScorer: @unchecked Sendable {
 
     /// A scorer over the model file at `path`.
     public convenience init(path: String, threshold: Float? = nil) throws {
-        self.init(model: try SentimentModel(path: path, threadCount: 1), threshold: threshold)
+        try self.init(model: try SentimentModel(path: path, threadCount: 1), threshold: threshold)
     }
 
     /// The probability that each text is positive, in order.

@@ -16,11 +16,13 @@ public final class TextScorer {
     private let pool: TokenizerPool
 
     /// A scorer that tokenizes and runs the network on `threads` threads (default: every core); it sets
-    /// the model's network to that many threads, so give each scorer a model of its own.
+    /// the model's network to that many threads, so give each scorer a model of its own. Throws
+    /// `ScoringError.thresholdOutOfRange` for a `threshold` outside [0, 1].
     public init(model: SentimentModel, threads: Int? = nil, threshold: Float? = nil) throws {
         let threads = max(1, threads ?? BiGRUClassifier.defaultThreadCount)
         self.model = model
         self.threshold = threshold ?? model.threshold
+        try ScoringError.check(threshold: self.threshold)
         model.classifier.threadCount = threads
         pool = try TokenizerPool(settings: model.tokenizerSettings, count: threads)
     }
