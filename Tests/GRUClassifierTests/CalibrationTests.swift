@@ -71,6 +71,18 @@ struct CalibrationTests {
         } / Double(logits.count)
     }
 
+    /// The mean cross-entropy of σ(z / T) against Platt's targets, (N₊ + 1)/(N₊ + 2) and 1/(N₋ + 2),
+    /// written out here rather than taken from `TemperatureScaling.targets`.
+    static func meanPlattLoss(_ logits: [Float], _ labels: [Bool], temperature: Float) -> Double {
+        let positives = Double(labels.filter { $0 }.count)
+        let negatives = Double(labels.count) - positives
+        return zip(logits, labels).reduce(0.0) { sum, pair in
+            let z = Double(pair.0 / temperature)
+            let target = pair.1 ? (positives + 1) / (positives + 2) : 1 / (negatives + 2)
+            return sum + target * log1p(exp(-z)) + (1 - target) * log1p(exp(z))
+        } / Double(logits.count)
+    }
+
     @Test("the fitted temperature recovers the one the labels were drawn with", arguments: [0.5, 1, 2.5])
     func recoversTheTemperature(trueTemperature: Double) {
         let (logits, labels) = Self.sample(count: 20000, trueTemperature: trueTemperature, seed: 3)
@@ -78,32 +90,56 @@ struct CalibrationTests {
         #expect(abs(Double(fitted) / trueTemperature - 1) < 0.05, "\(fitted) for \(trueTemperature)")
     }
 
-    @Test("the fitted temperature minimises the mean NLL and keeps every label at 0.5")
+    @Test("the fitted temperature minimises the loss against Platt's targets and keeps every label at 0.5")
     func minimisesTheLogLoss() throws {
         let (logits, labels) = Self.sample(count: 500, trueTemperature: 1.7, seed: 9)
         let fitted = TemperatureScaling.fit(logits: logits, labels: labels)
-        let best = Self.meanNLL(logits, labels, temperature: fitted)
+        let best = Self.meanPlattLoss(logits, labels, temperature: fitted)
         for factor: Float in [0.9, 0.99, 1.01, 1.1] {
-            #expect(best <= Self.meanNLL(logits, labels, temperature: fitted * factor))
+            #expect(best <= Self.meanPlattLoss(logits, labels, temperature: fitted * factor))
         }
+        // On 500 examples the targets (0.996 and 0.004 here) barely move the fit: on the hard labels its
+        // NLL beats the unscaled logits' and is within 1e-4 of the least a scan of temperatures finds.
+        let hardLabelLoss = Self.meanNLL(logits, labels, temperature: fitted)
+        #expect(hardLabelLoss < Self.meanNLL(logits, labels, temperature: 1))
+        let scanned = stride(from: 0.7, through: 1.4, by: 0.005).map {
+            Self.meanNLL(logits, labels, temperature: fitted * Float($0))
+        }
+        #expect(hardLabelLoss - scanned.min()! < 1e-4, "\(hardLabelLoss) against \(scanned.min()!)")
         let before = try BinaryClassificationMetrics(logits: logits, labels: labels)
         let after = try BinaryClassificationMetrics(logits: logits.map { $0 / fitted }, labels: labels)
         #expect(after.confusionMatrix == before.confusionMatrix && after.rocAUC == before.rocAUC)
         #expect(after.logLoss! < before.logLoss!)
     }
 
-    @Test("nothing to fit gives 1; separable data is held to the range")
+    @Test("nothing to fit gives 1; every logit on the wrong side is held to the range")
     func edgeCases() {
         #expect(TemperatureScaling.fit(logits: [], labels: []) == 1)
         #expect(TemperatureScaling.fit(logits: [0, 0], labels: [true, false]) == 1)
-        // Every logit on its label's side: the sharper the better, down to the range's end.
-        #expect(
-            TemperatureScaling.fit(logits: [-1, 2, 3], labels: [false, true, true])
-                == TemperatureScaling.range.lowerBound)
         // Every logit on the wrong side: as flat as allowed.
         #expect(
             TemperatureScaling.fit(logits: [1, -2], labels: [false, true])
                 == TemperatureScaling.range.upperBound)
+    }
+
+    @Test("a small perfectly separated set gets Platt's confidence, not probabilities of 0 and 1")
+    func separableSetsStayShortOfCertainty() {
+        // Ten positives at +5 and ten negatives at −5: the loss is least where σ(5 / T) equals the positive
+        // target 11/12 (and σ(−5 / T) the negative one, 1/12), so T = 5 / ln 11.
+        let logits = [Float](repeating: 5, count: 10) + [Float](repeating: -5, count: 10)
+        let labels = [Bool](repeating: true, count: 10) + [Bool](repeating: false, count: 10)
+        let fitted = TemperatureScaling.fit(logits: logits, labels: labels)
+        #expect(abs(Double(fitted) - 5 / log(11.0)) < 1e-5, "\(fitted)")
+        // Uneven counts and spread logits: still inside the range, and still the loss's minimum.
+        let spread: [Float] = [-1, 2, 3, 0.5, -4]
+        let spreadLabels = [false, true, true, true, false]
+        let fittedSpread = TemperatureScaling.fit(logits: spread, labels: spreadLabels)
+        #expect(TemperatureScaling.range.contains(fittedSpread) && fittedSpread > 0.1)
+        let best = Self.meanPlattLoss(spread, spreadLabels, temperature: fittedSpread)
+        for factor: Float in [0.95, 1.05] {
+            #expect(best < Self.meanPlattLoss(spread, spreadLabels, temperature: fittedSpread * factor))
+        }
+        #expect(TemperatureScaling.targets(positives: 10, negatives: 2) == (11.0 / 12, 0.25))
     }
 }
 
