@@ -75,14 +75,15 @@ public final class SparseRowAccumulator {
     public let dimension: Int
     /// The gradient accumulated since the last `reset()`.
     public private(set) var gradient: SparseRowGradient
-    private var slotOfRow: [Int32]
+    /// Empty until the first `add`: a model loaded only to score never fills it (the wide channel's
+    /// 2^20 buckets made this 4 MB of a scoring run's start-up).
+    private var slotOfRow: [Int32] = []
 
     /// An empty accumulator for a `[vocabularySize × dimension]` table.
     public init(vocabularySize: Int, dimension: Int) {
         self.vocabularySize = vocabularySize
         self.dimension = dimension
         gradient = SparseRowGradient(dimension: dimension)
-        slotOfRow = [Int32](repeating: -1, count: vocabularySize)
     }
 
     /// Forgets the accumulated gradient (keeping memory for the next batch).
@@ -97,6 +98,7 @@ public final class SparseRowAccumulator {
     /// Ids must lie in `0..<vocabularySize`.
     public func add(ids: UnsafeBufferPointer<Int32>, rows source: UnsafePointer<Float>, rowStride: Int) {
         let dimension = dimension
+        if slotOfRow.isEmpty { slotOfRow = [Int32](repeating: -1, count: vocabularySize) }
         slotOfRow.withUnsafeMutableBufferPointer { slots in
             // First give every new id a slot, then add all rows through one pointer.
             let oldCount = gradient.rowIDs.count

@@ -276,8 +276,10 @@ extension SentimentModel {
         }
         var parameters: [String: Tensor] = [:]
         for (name, tensor) in file.tensors {
-            try Self.refuseNonFinite(tensor, named: name)
-            try Self.refuseHuge(tensor, named: name)
+            if !Self.isWithinMagnitudeLimit(tensor.values) {
+                try Self.refuseNonFinite(tensor, named: name)
+                try Self.refuseHuge(tensor, named: name)
+            }
             parameters[name] = tensor
         }
         do {
@@ -315,7 +317,7 @@ extension SentimentModel {
     /// - Throws: `ModelFileError` without writing anything when a parameter is NaN, infinite or beyond
     ///   ±`maximumParameterMagnitude` (a diverged training run): loading would refuse the file.
     public func write(to url: URL) throws {
-        for (name, tensor) in classifier.namedParameters() {
+        for (name, tensor) in classifier.namedParameters() where !Self.isWithinMagnitudeLimit(tensor.values) {
             if let problem = Self.nonFiniteValues(tensor, named: name) {
                 throw ModelFileError.invalid(
                     "\(problem): training diverged, so no model is written (a lower learning rate may help)")
@@ -353,6 +355,23 @@ extension SentimentModel {
     private static func refuseHuge(_ tensor: Tensor, named name: String) throws {
         guard let problem = hugeValues(tensor, named: name) else { return }
         throw ModelFileError.invalid("\(problem), far past what training gives: the file is damaged")
+    }
+
+    /// Whether every value is finite and within ±`maximumParameterMagnitude`, in one pass over the bit
+    /// patterns: without its sign a float's bits order as its magnitude does, and those of ∞ and NaN lie
+    /// above every finite limit. `limit − bits` turns negative for a value past the limit (both lie
+    /// below 2³¹); OR-ing them keeps the sign, in integer operations that vectorise even on the baseline
+    /// x86-64 target. Loading a 16 MB model spent about 15 % of scoring one line in the two checks that
+    /// name a problem; they now run only when this fails.
+    static func isWithinMagnitudeLimit(_ values: [Float]) -> Bool {
+        let limitBits = Int32(bitPattern: maximumParameterMagnitude.bitPattern)
+        return values.withUnsafeBufferPointer { floats in
+            floats.withMemoryRebound(to: Int32.self) { bits in
+                var signs: Int32 = 0
+                for pattern in bits { signs |= limitBits &- (pattern & 0x7FFF_FFFF) }
+                return signs >= 0
+            }
+        }
     }
 
     /// "tensor 'out.bias' holds 1 value beyond ±1e6 (the first, at element 0, is 3e+07)", or nil.
