@@ -275,9 +275,16 @@ struct CraftedModelFileTests {
         #expect(message.contains("\"<unk>\" appears twice"), "\(message)")
     }
 
-    @Test func devicesAndDirectoriesAreNotReadAsModels() throws {
-        // /dev/zero would otherwise be read until memory ran out.
-        for path in ["/dev/zero", "/tmp"] {
+    @Test func devicesDirectoriesAndPipesAreNotReadAsModels() throws {
+        // /dev/zero would otherwise be read until memory ran out; opening a FIFO without a writer would
+        // wait for one.
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("model-fifo-\(getpid())")
+        guard mkfifo(fifo.path, 0o600) == 0 else {
+            Issue.record("mkfifo failed: \(String(cString: strerror(errno)))")
+            return
+        }
+        defer { unlink(fifo.path) }
+        for path in ["/dev/zero", "/tmp", fifo.path] {
             do {
                 _ = try SentimentModel(path: path, threadCount: 1)
                 Issue.record("\(path) loaded as a model")
