@@ -53,11 +53,24 @@ public struct TextEncoding: Sendable, Equatable, CustomStringConvertible {
 /// 4. otherwise ICU's detector (ucsdet) picks a non-Unicode charset it is at least 50 % sure of
 ///    (ISO-8859-1 is read as its superset windows-1252);
 /// 5. otherwise a guess: GB18030 when most of the text is non-ASCII and decodes as GB18030 without an
-///    error, else windows-1252 (a superset of Latin-1's printable characters).
+///    error; else, when most runs of non-ASCII bytes are whole words (two bytes or more, touching no
+///    ASCII letter: text in a non-Latin alphabet, where Latin text has an accented letter here and there
+///    inside ASCII words), ucsdet's likeliest charset however unsure it is, when that is a Cyrillic,
+///    Greek, Hebrew or Arabic one and ahead of every other (not tied); else windows-1252 (a superset of
+///    Latin-1's printable characters).
 enum EncodingDetector {
     /// The least ucsdet confidence taken as a detection rather than noise (short samples of
     /// single-byte text get 10–30 for several charsets at once).
     static let confidentDetection = 50
+
+    /// The single-byte charsets of non-Latin alphabets that ucsdet names (Cyrillic, Greek, Hebrew,
+    /// Arabic), taken at any confidence, when they lead ucsdet's list, for text whose non-ASCII bytes
+    /// form whole words (short Russian reviews get 25-30 % for the right one and at most 10 % for any
+    /// other; short Hebrew and Arabic ones get a Latin charset first, so they stay windows-1252).
+    static let nonLatinSingleByteCharsets: Set = [
+        "windows-1251", "KOI8-R", "ISO-8859-5", "windows-1253", "ISO-8859-7", "windows-1255", "ISO-8859-8",
+        "ISO-8859-8-I", "windows-1256", "ISO-8859-6",
+    ]
 
     /// The encoding's byte order mark at the start of `sample` and its length, if any.
     static func byteOrderMark(_ sample: UnsafeRawBufferPointer) -> (name: String, length: Int)? {
@@ -78,7 +91,8 @@ enum EncodingDetector {
         {
             return TextEncoding(name: "UTF-8", source: .utf8)
         }
-        if let detected = detectedCharsets(sample).first(where: {
+        let candidates = detectedCharsets(sample)
+        if let detected = candidates.first(where: {
             $0.confidence >= confidentDetection && !$0.name.uppercased().hasPrefix("UTF")
         }) {
             // Latin-1's 0x80–0x9F are control characters no text uses, and in windows-1252 they are the
@@ -91,6 +105,13 @@ enum EncodingDetector {
                 "GB18030", sample.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(sample.count)) != 0
         {
             return TextEncoding(name: "GB18030", source: .guessed)
+        }
+        let nonUnicode = candidates.filter { !$0.name.uppercased().hasPrefix("UTF") }
+        if survey.wholeWordRuns * 2 > survey.nonASCIIRuns, let best = nonUnicode.first,
+            nonLatinSingleByteCharsets.contains(best.name),
+            nonUnicode.dropFirst().allSatisfy({ $0.confidence < best.confidence })
+        {
+            return TextEncoding(name: best.name, source: .detected(confidence: best.confidence))
         }
         return TextEncoding(name: "windows-1252", source: .guessed)
     }
@@ -146,6 +167,10 @@ struct UTF8Survey {
     var wordLikeInvalidRuns = 0
     var nonASCIIBytes = 0
     var asciiLetters = 0
+    /// Runs of non-ASCII bytes, and those of them that are whole words: two bytes or more with no ASCII
+    /// letter on either side.
+    var nonASCIIRuns = 0
+    var wholeWordRuns = 0
 
     init(_ bytes: UnsafeRawBufferPointer) {
         func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
@@ -160,15 +185,15 @@ struct UTF8Survey {
             var end = index
             while end < count && bytes[end] >= 0x80 { end += 1 }
             nonASCIIBytes += end - index
+            let touchesLetter =
+                (index > 0 && isLetter(bytes[index - 1])) || (end < count && isLetter(bytes[end]))
+            nonASCIIRuns += 1
+            if end - index >= 2 && !touchesLetter { wholeWordRuns += 1 }
             let invalidBefore = invalidSequences
             surveyRun(bytes, from: index, to: end, atEndOfSample: end == count)
             if invalidSequences > invalidBefore {
                 invalidRuns += 1
-                if end - index >= 4 || (index > 0 && isLetter(bytes[index - 1]))
-                    || (end < count && isLetter(bytes[end]))
-                {
-                    wordLikeInvalidRuns += 1
-                }
+                if end - index >= 4 || touchesLetter { wordLikeInvalidRuns += 1 }
             }
             index = end
         }
