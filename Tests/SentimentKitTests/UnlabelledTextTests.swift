@@ -98,6 +98,22 @@ import Tokenizer
         #expect(outcome.model.trainingRecord?.options?["embedding_lr_scale"] == "1.0")
     }
 
+    /// Unlabelled texts are tokenized in chunks of 8,192; every chunk counts for the vocabulary and every
+    /// text's tokens reach the pre-training, in order.
+    @Test func unlabelledTextsBeyondTheFirstChunkCount() throws {
+        let (plain, plainSummary) = try run(unlabelled: [], options: options())
+        // 8,192 lines of one word, then 1,000 of another: the second word is only in the second chunk.
+        let texts = Array(repeating: "zorblax", count: 8192) + Array(repeating: "quintessa film", count: 1000)
+        let (widened, widenedSummary) = try run(unlabelled: texts, options: options())
+        #expect(widened.model.vocabulary.id(of: "quintessa") != Vocabulary.unknownID)
+        #expect(widened.model.vocabulary.id(of: "zorblax") != Vocabulary.unknownID)
+        let before = try #require(plainSummary)
+        let after = try #require(widenedSummary)
+        #expect(after.tokens == before.tokens + 8192 + 2000)
+        #expect(widened.model.trainingRecord?.unlabelledDocuments == 9192)
+        #expect(widened.model.vocabulary.count == plain.model.vocabulary.count + 2)
+    }
+
     @Test func aFineTunedModelKeepsItsVocabularyAndIgnoresUnlabelledText() throws {
         let (base, _) = try run(unlabelled: [], options: options())
         var fineTuning = options()

@@ -200,8 +200,18 @@ public enum ModelTraining {
         }
         let trainingTokens = pool.tokens(of: trainingDocuments.map(\.text))
         let validationTokens = pool.tokens(of: validationDocuments.map(\.text))
-        // Unlabelled texts only serve a new vocabulary and its pre-training.
-        let unlabelledTokens = initial == nil ? pool.tokens(of: unlabelled) : []
+        // Unlabelled texts only serve a new vocabulary and its pre-training. They are tokenized in chunks,
+        // twice (to count, then to encode) rather than held as token strings: a token's string costs 16
+        // bytes or more, its id 4, and an unlabelled corpus may be large.
+        let unlabelledTexts = initial == nil ? unlabelled : []
+        func forEachUnlabelledChunk(_ body: ([[String]]) -> Void) {
+            let chunk = 8192
+            for start in stride(from: 0, to: unlabelledTexts.count, by: chunk) {
+                body(
+                    pool.tokens(of: Array(unlabelledTexts[start..<min(start + chunk, unlabelledTexts.count)]))
+                )
+            }
+        }
 
         let vocabulary: Vocabulary
         if let initial {
@@ -209,12 +219,12 @@ public enum ModelTraining {
         } else {
             var builder = VocabularyBuilder()
             for tokens in trainingTokens { builder.add(tokens) }
-            if unlabelledTokens.isEmpty {
+            if unlabelledTexts.isEmpty {
                 vocabulary = builder.build(minCount: options.minCount, maxSize: options.maxVocabulary)
             } else {
                 // The labelled texts' tokens first: a large unlabelled corpus only fills the room left.
                 var supplement = VocabularyBuilder()
-                for tokens in unlabelledTokens { supplement.add(tokens) }
+                forEachUnlabelledChunk { chunk in for tokens in chunk { supplement.add(tokens) } }
                 vocabulary = builder.build(
                     minCount: options.minCount, maxSize: options.maxVocabulary, supplementedBy: supplement)
             }
@@ -265,7 +275,9 @@ public enum ModelTraining {
                     buckets: ngramBuckets)
             }
             if options.pretrainEpochs > 0 {
-                let documents = trainingIDs + unlabelledTokens.map { vocabulary.ids(for: $0) }
+                var documents = trainingIDs
+                documents.reserveCapacity(trainingIDs.count + unlabelledTexts.count)
+                forEachUnlabelledChunk { chunk in documents += chunk.map { vocabulary.ids(for: $0) } }
                 pretrainedTrainingTokens = trainingIDs.reduce(0) { $0 + $1.count }
                 let summary = try EmbeddingPretraining.pretrain(
                     classifier, documents: documents, epochs: options.pretrainEpochs, seed: seed,
@@ -290,7 +302,7 @@ public enum ModelTraining {
         var record = options.record
         record.trainingExamples = trainingExamples.count
         record.validationExamples = validationExamples.count
-        if !unlabelledTokens.isEmpty { record.unlabelledDocuments = unlabelledTokens.count }
+        if !unlabelledTexts.isEmpty { record.unlabelledDocuments = unlabelledTexts.count }
         record.options = (record.options ?? [:]).merging(
             recordedOptions(
                 options, trainingOptions, classifier: classifier, splitValidation: validation.isEmpty),
