@@ -55,22 +55,33 @@ public struct TextEncoding: Sendable, Equatable, CustomStringConvertible {
 /// 5. otherwise a guess: GB18030 when most of the text is non-ASCII and decodes as GB18030 without an
 ///    error; else, when most runs of non-ASCII bytes are whole words (two bytes or more, touching no
 ///    ASCII letter: text in a non-Latin alphabet, where Latin text has an accented letter here and there
-///    inside ASCII words), ucsdet's likeliest charset however unsure it is, when that is a Cyrillic,
-///    Greek, Hebrew or Arabic one and ahead of every other (not tied); else windows-1252 (a superset of
-///    Latin-1's printable characters).
+///    inside ASCII words), ucsdet's likeliest charset that could write such words, however unsure it
+///    is, when that is a Cyrillic, Greek, Hebrew or Arabic one and ahead of the next (not tied); else
+///    windows-1252 (a superset of Latin-1's printable characters).
 enum EncodingDetector {
     /// The least ucsdet confidence taken as a detection rather than noise (short samples of
     /// single-byte text get 10–30 for several charsets at once).
     static let confidentDetection = 50
 
     /// The single-byte charsets of non-Latin alphabets that ucsdet names (Cyrillic, Greek, Hebrew,
-    /// Arabic), taken at any confidence, when they lead ucsdet's list, for text whose non-ASCII bytes
-    /// form whole words (short Russian reviews get 25-30 % for the right one and at most 10 % for any
-    /// other; short Hebrew and Arabic ones get a Latin charset first, so they stay windows-1252).
+    /// Arabic), taken at any confidence for text whose non-ASCII bytes form whole words, when one leads
+    /// the candidates that could write such words (short Russian reviews get 25-30 % for the right one
+    /// and at most 10 % for any other).
     static let nonLatinSingleByteCharsets: Set = [
         "windows-1251", "KOI8-R", "ISO-8859-5", "windows-1253", "ISO-8859-7", "windows-1255", "ISO-8859-8",
         "ISO-8859-8-I", "windows-1256", "ISO-8859-6",
     ]
+
+    /// Candidates that cannot have written words made wholly of non-ASCII bytes: the Unicode forms (the
+    /// UTF-8 check came first; ucsdet offers UTF-16 at 10 % for any 8-bit text), the Latin charsets
+    /// (their non-ASCII letters stand among ASCII ones; ucsdet ranks ISO-8859-2 first for a few lines of
+    /// Hebrew or Arabic) and EBCDIC (IBM420/424, whose ASCII bytes would not be ASCII).
+    static func cannotWriteWholeNonASCIIWords(_ name: String) -> Bool {
+        let latin: Set = [
+            "ISO-8859-1", "ISO-8859-2", "ISO-8859-9", "windows-1250", "windows-1252", "windows-1254",
+        ]
+        return name.uppercased().hasPrefix("UTF") || name.hasPrefix("IBM") || latin.contains(name)
+    }
 
     /// The encoding's byte order mark at the start of `sample` and its length, if any.
     static func byteOrderMark(_ sample: UnsafeRawBufferPointer) -> (name: String, length: Int)? {
@@ -106,10 +117,10 @@ enum EncodingDetector {
         {
             return TextEncoding(name: "GB18030", source: .guessed)
         }
-        let nonUnicode = candidates.filter { !$0.name.uppercased().hasPrefix("UTF") }
-        if survey.wholeWordRuns * 2 > survey.nonASCIIRuns, let best = nonUnicode.first,
+        let plausible = candidates.filter { !cannotWriteWholeNonASCIIWords($0.name) }
+        if survey.wholeWordRuns * 2 > survey.nonASCIIRuns, let best = plausible.first,
             nonLatinSingleByteCharsets.contains(best.name),
-            nonUnicode.dropFirst().allSatisfy({ $0.confidence < best.confidence })
+            plausible.dropFirst().allSatisfy({ $0.confidence < best.confidence })
         {
             return TextEncoding(name: best.name, source: .detected(confidence: best.confidence))
         }
