@@ -59,8 +59,9 @@ public struct TextEncoding: Sendable, Equatable, CustomStringConvertible {
 ///    is, when that is a Cyrillic, Greek, Hebrew or Arabic one and ahead of the next (not tied); else
 ///    windows-1252 (a superset of Latin-1's printable characters).
 enum EncodingDetector {
-    /// The least ucsdet confidence taken as a detection rather than noise (short samples of
-    /// single-byte text get 10–30 for several charsets at once).
+    /// The least ucsdet confidence taken on its own as a detection rather than noise (short samples of
+    /// single-byte text get 10–30 for several charsets at once; below it, only a non-Latin alphabet
+    /// that the bytes themselves show is taken, see `decide`).
     static let confidentDetection = 50
 
     /// The single-byte charsets of non-Latin alphabets that ucsdet names (Cyrillic, Greek, Hebrew,
@@ -77,11 +78,13 @@ enum EncodingDetector {
     /// (their non-ASCII letters stand among ASCII ones; ucsdet ranks ISO-8859-2 first for a few lines of
     /// Hebrew or Arabic) and EBCDIC (IBM420/424, whose ASCII bytes would not be ASCII).
     static func cannotWriteWholeNonASCIIWords(_ name: String) -> Bool {
-        let latin: Set = [
-            "ISO-8859-1", "ISO-8859-2", "ISO-8859-9", "windows-1250", "windows-1252", "windows-1254",
-        ]
-        return name.uppercased().hasPrefix("UTF") || name.hasPrefix("IBM") || latin.contains(name)
+        name.uppercased().hasPrefix("UTF") || name.hasPrefix("IBM") || latinSingleByteCharsets.contains(name)
     }
+
+    /// The Latin single-byte charsets that ucsdet names.
+    static let latinSingleByteCharsets: Set = [
+        "ISO-8859-1", "ISO-8859-2", "ISO-8859-9", "windows-1250", "windows-1252", "windows-1254",
+    ]
 
     /// The encoding's byte order mark at the start of `sample` and its length, if any.
     static func byteOrderMark(_ sample: UnsafeRawBufferPointer) -> (name: String, length: Int)? {
