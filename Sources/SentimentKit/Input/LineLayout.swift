@@ -72,7 +72,7 @@ public struct LineLayout: Sendable, Equatable {
                 message: "has no tab: --id-column \(idColumn) needs the id and, in other columns, the text")
         case (nil, let after?): return Fields(id: id, text: line[after...])
         case (let before?, nil): return Fields(id: id, text: line[..<before])
-        case (let before?, let after?):
+        case (let before?, _?):
             return Fields(id: id, text: (line[..<before] + line[id.endIndex...])[...])
         }
     }
