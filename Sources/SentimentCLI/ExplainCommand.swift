@@ -14,6 +14,8 @@ struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
         abstract: "Explain scores: how much each token pushed each input line's score.",
+        // The full list of options is too wide for an 80-column terminal; OPTIONS lists them.
+        usage: "sentiment explain [<options>] [<files> ...]",
         discussion: """
             Reads standard input when no file is given; every input line gives exactly one output line, \
             in order, as for `score`. Attributions are in logit units: positive pushes towards positive, \

@@ -15,7 +15,7 @@ import signal
 import subprocess
 import threading
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, Optional, Tuple
+from typing import Any, Callable, Iterable, Iterator, Tuple
 
 from pyspark import SparkContext, SparkFiles, TaskContext
 
@@ -61,15 +61,16 @@ class Shipment:
 
 
 def ship(context: SparkContext, binary: str, model: str) -> Shipment:
-    """Ships `binary` (a self-contained build, scripts/build_static.sh) and `model` to every executor.
+    """Ships `binary` (a self-contained build, scripts/build_static.sh) and `model` to every executor:
+    local paths or any URI `SparkContext.addFile` takes (hdfs://, s3a://, ...).
 
     Each task runs `sentiment` with `--threads` set to `spark.task.cpus` (1 unless configured): the
     binary's default, all cores, would oversubscribe an executor running several tasks at once.
     """
     for path in (binary, model):
-        if not os.path.isfile(path):
+        if "://" not in path and not os.path.isfile(path):
             raise FileNotFoundError(f"{path}: no such file to ship to the executors")
-    if not os.access(binary, os.X_OK):
+    if "://" not in binary and not os.access(binary, os.X_OK):
         raise PermissionError(f"{binary}: not executable")
     context.addFile(binary)
     context.addFile(model)
