@@ -1,0 +1,6 @@
+extension BehaviouralSuite {
+    /// The Chinese half of the built-in suite (see `builtinJSONLines`).
+    static let builtinChineseLines = #"""
+
+"""#
+}
