@@ -6,7 +6,10 @@ extension BehaviouralSuite {
     /// The built-in suite as JSON Lines: English and Chinese lexicons and tests of vocabulary, negation,
     /// contrast, intensity and invariance, each split into a test and an augment half. Compiled into the
     /// library (BuiltinSuiteEnglish.swift, BuiltinSuiteChinese.swift), so a copied binary has it.
-    public static var builtinJSONLines: String { builtinEnglishLines + builtinChineseLines }
+    public static var builtinJSONLines: String {
+        // A multi-line literal ends without its last line's newline.
+        builtinEnglishLines + "\n" + builtinChineseLines + "\n"
+    }
 
     /// The built-in suite, read from `builtinJSONLines`.
     public static func builtin() throws -> BehaviouralSuite {
