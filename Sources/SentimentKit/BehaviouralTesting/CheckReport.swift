@@ -17,6 +17,11 @@ public struct CheckReport: Sendable, Encodable {
     public struct SkippedLanguage: Sendable, Encodable, Equatable {
         public var language: String
         public var reason: String
+
+        public init(language: String, reason: String) {
+            self.language = language
+            self.reason = reason
+        }
     }
 
     public var failureRate: Double { Self.rate(failures, of: cases) }
