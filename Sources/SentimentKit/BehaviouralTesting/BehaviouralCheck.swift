@@ -52,7 +52,8 @@ public struct BehaviouralCheck: Sendable {
     }
 
     /// Checks a model. Without `languages`, the languages whose tokens the model's vocabulary mostly
-    /// knows (`minimumCoverage`) are checked and the others reported as skipped.
+    /// knows (`minimumCoverage`) are checked and the others reported as skipped (a `CheckError` when
+    /// that leaves none).
     public func run(scorer: TextScorer, system: String, languages: [String]? = nil) throws -> CheckReport {
         var tests = try generatedTests(languages: languages)
         var skipped: [CheckReport.SkippedLanguage] = []
@@ -64,6 +65,13 @@ public struct BehaviouralCheck: Sendable {
                         language: language,
                         reason: "the model knows \(Int((coverage * 100).rounded())) % of its tokens"))
                 tests.removeAll { $0.test.language == language }
+            }
+            // A check of nothing must not pass for a check.
+            if tests.isEmpty && !skipped.isEmpty {
+                throw CheckError(
+                    "the model knows too few of the tokens of every language of the suite ("
+                        + skipped.map { "\($0.language): \($0.reason)" }.joined(separator: "; ")
+                        + "); name a language to check it anyway")
             }
         }
         return try report(on: tests, system: system, threshold: scorer.threshold, skipped: skipped) { texts in
