@@ -114,6 +114,28 @@ import Testing
         #expect(report.tests(failingMoreThan: 0.4).isEmpty)
     }
 
+    @Test func higherAndLowerAskForTheirMargin() throws {
+        let pairs = [("0.25", "0.5"), ("0.25", "0.49"), ("0.9", "0.2"), ("0.5", "0.25")]
+        let check = try check(
+            #"{"test": "up", "capability": "negation", "language": "en", "expect": "higher", "pairs": [["{pair.b}", "{pair.v}"]], "margin": 0.25}"#
+                + "\n"
+                + #"{"test": "down", "capability": "negation", "language": "en", "expect": "lower", "pairs": [["{pair.b} ", "{pair.v}"]]}"#,
+            probabilities: ["0.5"], pairs: pairs)
+        var calls: [[String]] = []
+        let report = try report(check, calls: &calls)
+        // Higher: a rise of exactly the margin passes; a smaller rise, or a fall, fails (the fall is worse).
+        let up = try test(report, "up")
+        #expect(up.failures == 3 && up.margin == 0.25 && up.tolerance == nil)
+        #expect(up.examples.map(\.text) == ["0.9", "0.5"])
+        // Lower, with the default margin: only the falls of at least 0.1 pass.
+        let down = try test(report, "down")
+        #expect(SuiteTest.defaultMargin == 0.1)
+        #expect(down.margin == SuiteTest.defaultMargin)
+        #expect(down.failures == 2)
+        #expect(down.examples.map(\.text) == ["0.25 ", "0.25 "])
+        #expect(down.examples.map(\.variant) == ["0.5 ", "0.49 "])
+    }
+
     @Test func defaultToleranceApplies() throws {
         let check = try check(
             #"{"test": "up", "capability": "intensity", "language": "en", "expect": "not_lower", "pairs": [["{pair.b}", "{pair.v}"]]}"#,

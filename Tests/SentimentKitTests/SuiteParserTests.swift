@@ -95,7 +95,7 @@ import Testing
         #expect(
             error(head + #""expect": "postive", "templates": ["{pos}"]}"#)
                 == "s.jsonl:5: unknown expectation \"postive\" (one of positive, negative, not_negative, not_positive, "
-                + "same_label, not_lower, not_higher)")
+                + "same_label, not_lower, not_higher, higher, lower)")
         #expect(
             error(head + #""expect": "same_label", "templates": ["{pos}"]}"#)
                 == "s.jsonl:5: \"same_label\" compares a base with a variant: give \"pairs\" [[base, variant], …], not \"templates\"")
@@ -114,6 +114,12 @@ import Testing
         #expect(
             error(head + #""expect": "not_lower", "pairs": [["{pos}", "a {pos}"]], "tolerance": 1.5}"#)
                 == "s.jsonl:5: \"tolerance\" must be a number in [0, 1)")
+        #expect(
+            error(head + #""expect": "not_lower", "pairs": [["{pos}", "a {pos}"]], "margin": 0.2}"#)
+                == "s.jsonl:5: \"margin\" is for higher and lower tests only")
+        #expect(
+            error(head + #""expect": "higher", "pairs": [["{pos}", "a {pos}"]], "tolerance": 0.2}"#)
+                == "s.jsonl:5: \"tolerance\" is for not_lower and not_higher tests only")
         #expect(
             error(head + #""expect": "positive", "templates": ["{pos}"], "max_cases": 0}"#)
                 == "s.jsonl:5: \"max_cases\" must be a whole number from 1 to 100000")

@@ -161,9 +161,14 @@ public struct BehaviouralCheck: Sendable {
             let severity: Float
             if let variantText = generatedCase.variant {
                 let variant = prediction(variantText)
-                passed = base.meets(expectation, variant: variant, tolerance: test.effectiveTolerance)
+                passed = base.meets(
+                    expectation, variant: variant, tolerance: test.effectiveTolerance, margin: test.effectiveMargin)
                 let change = variant.probability - base.probability
-                severity = expectation == .notHigher ? change : expectation == .notLower ? -change : abs(change)
+                switch expectation {
+                case .notHigher, .lower: severity = change
+                case .notLower, .higher: severity = -change
+                default: severity = abs(change)
+                }
                 if expectation == .sameLabel { shifts.append(Double(abs(change))) }
                 example.variant = variantText
                 example.variantProbability = variant.probability
@@ -182,7 +187,8 @@ public struct BehaviouralCheck: Sendable {
         return TestResult(
             name: test.name, capability: test.capability, language: test.language, expectation: expectation,
             definedAt: test.location.description, cases: generated.cases.count, failures: failed.count,
-            tolerance: expectation.kind == .directional ? test.effectiveTolerance : nil,
+            tolerance: [.notLower, .notHigher].contains(expectation) ? test.effectiveTolerance : nil,
+            margin: [.higher, .lower].contains(expectation) ? test.effectiveMargin : nil,
             shift: expectation.kind == .invariance
                 ? TestResult.ProbabilityShift(
                     mean: shifts.isEmpty ? 0 : shifts.reduce(0, +) / Double(shifts.count), max: shifts.max() ?? 0)

@@ -41,17 +41,22 @@ public struct CheckPrediction: Sendable, Equatable {
         case .negative: return label == .negative
         case .notNegative: return label != .negative || isNeutral
         case .notPositive: return label != .positive || isNeutral
-        case .sameLabel, .notLower, .notHigher: return false
+        case .sameLabel, .notLower, .notHigher, .higher, .lower: return false
         }
     }
 
     /// Whether a variant's prediction meets an invariance or directional expectation against this
-    /// prediction of its base (false for the expectations about single texts).
-    public func meets(_ expectation: SuiteExpectation, variant: CheckPrediction, tolerance: Float) -> Bool {
+    /// prediction of its base, with the `tolerance` of `not_lower` and `not_higher` and the `margin` of
+    /// `higher` and `lower` (false for the expectations about single texts).
+    public func meets(
+        _ expectation: SuiteExpectation, variant: CheckPrediction, tolerance: Float, margin: Float
+    ) -> Bool {
         switch expectation {
         case .sameLabel: return variant.label == label
         case .notLower: return variant.probability >= probability - tolerance
         case .notHigher: return variant.probability <= probability + tolerance
+        case .higher: return variant.probability >= probability + margin
+        case .lower: return variant.probability <= probability - margin
         case .positive, .negative, .notNegative, .notPositive: return false
         }
     }

@@ -93,8 +93,10 @@ public struct TestResult: Sendable, Encodable {
     public var definedAt: String
     public var cases: Int
     public var failures: Int
-    /// Directional tests: how far the variant may go the wrong way.
+    /// `not_lower` and `not_higher` tests: how far the variant may go the wrong way.
     public var tolerance: Float?
+    /// `higher` and `lower` tests: how far the variant must go the right way.
+    public var margin: Float?
     /// Invariance tests: how far the variants' probabilities moved from their bases'.
     public var shift: ProbabilityShift?
     /// The worst failures, worst first.
@@ -110,7 +112,7 @@ public struct TestResult: Sendable, Encodable {
 
     private enum CodingKeys: String, CodingKey {
         case name, capability, language, expectation = "expect", kind, definedAt = "defined_at", cases, failures,
-            failureRate = "failure_rate", tolerance, shift, examples
+            failureRate = "failure_rate", tolerance, margin, shift, examples
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -125,6 +127,7 @@ public struct TestResult: Sendable, Encodable {
         try container.encode(failures, forKey: .failures)
         try container.encode(failureRate, forKey: .failureRate)
         try container.encodeIfPresent(tolerance, forKey: .tolerance)
+        try container.encodeIfPresent(margin, forKey: .margin)
         try container.encodeIfPresent(shift, forKey: .shift)
         try container.encode(examples, forKey: .examples)
     }

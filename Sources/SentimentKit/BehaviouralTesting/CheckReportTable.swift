@@ -3,7 +3,7 @@ import Foundation
 extension CheckReport {
     /// The report as `sentiment check` prints it: a line per capability (language, capability, cases,
     /// failure rate), under it a line per test (name, expectation, cases, failure rate; the probability
-    /// shift of invariance tests, the tolerance of directional ones), and under each test its worst
+    /// shift of invariance tests, the tolerance or margin of directional ones), and under each test its worst
     /// failures with their probabilities and labels.
     public func table() -> String {
         let allTests = capabilities.flatMap(\.tests)
@@ -42,6 +42,7 @@ extension CheckReport {
                     line += "   shift mean \(Self.number(Float(shift.mean))), max \(Self.number(Float(shift.max)))"
                 }
                 if let tolerance = test.tolerance { line += "   tolerance \(Self.number(tolerance))" }
+                if let margin = test.margin { line += "   margin \(Self.number(margin))" }
                 lines.append(line)
                 for example in test.examples { lines.append("      " + Self.describe(example)) }
             }

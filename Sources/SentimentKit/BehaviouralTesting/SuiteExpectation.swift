@@ -17,6 +17,10 @@ public enum SuiteExpectation: String, Sendable, Equatable, CaseIterable, Codable
     case notLower = "not_lower"
     /// Directional: the variant's probability is not above the base's by more than the tolerance.
     case notHigher = "not_higher"
+    /// Directional: the variant's probability is above the base's by at least the margin.
+    case higher
+    /// Directional: the variant's probability is below the base's by at least the margin.
+    case lower
 
     /// The three kinds of test of CheckList (Ribeiro et al. 2020).
     public enum Kind: String, Sendable, Equatable, Codable {
@@ -33,7 +37,7 @@ public enum SuiteExpectation: String, Sendable, Equatable, CaseIterable, Codable
         switch self {
         case .positive, .negative, .notNegative, .notPositive: return .minimumFunctionality
         case .sameLabel: return .invariance
-        case .notLower, .notHigher: return .directional
+        case .notLower, .notHigher, .higher, .lower: return .directional
         }
     }
 

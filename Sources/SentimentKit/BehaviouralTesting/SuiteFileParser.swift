@@ -14,6 +14,7 @@ struct SuiteFileParser {
     static let lexiconKeys = ["lexicon", "language", "split", "words"]
     static let testKeys = [
         "test", "capability", "language", "split", "expect", "templates", "pairs", "max_cases", "seed", "tolerance",
+        "margin",
     ]
 
     func parse(_ text: String) throws -> [SuiteLine] {
@@ -117,22 +118,31 @@ struct SuiteFileParser {
             }
             frames = try pairs(object)
         }
-        var tolerance: Float?
-        if let value = object["tolerance"] {
-            guard expectation.kind == .directional else {
-                throw bad(object.location, "\"tolerance\" is for not_lower and not_higher tests only")
-            }
-            guard case .number(let text) = value, let number = Float(text), number >= 0, number < 1 else {
-                throw bad(object.location, "\"tolerance\" must be a number in [0, 1)")
-            }
-            tolerance = number
-        }
+        let tolerance = try probabilityDifference(
+            "tolerance", of: object, for: [.notLower, .notHigher], expectation: expectation)
+        let margin = try probabilityDifference("margin", of: object, for: [.higher, .lower], expectation: expectation)
         return SuiteTest(
             name: name, capability: try object.string("capability"), language: try object.string("language"),
             split: try split(object), expectation: expectation, frames: frames,
             maxCases: try object.integer("max_cases", in: 1...100_000) ?? SuiteTest.defaultMaxCases,
             seed: UInt64(try object.integer("seed", in: 0...Int.max) ?? 1), tolerance: tolerance,
-            location: object.location)
+            margin: margin, location: object.location)
+    }
+
+    /// The optional `"tolerance"` or `"margin"` of a directional test, a number in [0, 1).
+    private func probabilityDifference(
+        _ key: String, of object: Members, for expectations: [SuiteExpectation], expectation: SuiteExpectation
+    ) throws -> Float? {
+        guard let value = object[key] else { return nil }
+        guard expectations.contains(expectation) else {
+            throw bad(
+                object.location,
+                "\"\(key)\" is for \(expectations.map(\.rawValue).joined(separator: " and ")) tests only")
+        }
+        guard case .number(let text) = value, let number = Float(text), number >= 0, number < 1 else {
+            throw bad(object.location, "\"\(key)\" must be a number in [0, 1)")
+        }
+        return number
     }
 
     private func templates(_ object: Members) throws -> [SuiteTemplate] {

@@ -39,6 +39,10 @@ public struct SuiteTest: Sendable, Equatable {
     /// lower where the sigmoid is flat; a drop of more than this is a real reversal. (CheckList used
     /// 0.1; half of it still absorbs saturation and catches "very good" falling from 0.95 to 0.87.)
     public static let defaultTolerance: Float = 0.05
+    /// How far a `higher` or `lower` test's variant must move the right way, in probability, unless its
+    /// line says otherwise (`"margin"`): CheckList's directional tolerance turned round, so the two
+    /// texts must differ by more than a directional test lets a model get wrong.
+    public static let defaultMargin: Float = 0.1
 
     public var name: String
     /// What it tests ("negation", "vocabulary", …); the report groups tests by language and capability.
@@ -51,15 +55,17 @@ public struct SuiteTest: Sendable, Equatable {
     public var maxCases: Int
     /// Seeds the sample of cases when the templates allow more than `maxCases`.
     public var seed: UInt64
-    /// Directional tests only.
+    /// `not_lower` and `not_higher` tests only.
     public var tolerance: Float?
+    /// `higher` and `lower` tests only.
+    public var margin: Float?
     /// The line that defined it.
     public var location: SuiteLocation
 
     public init(
         name: String, capability: String, language: String, split: SuiteSplit, expectation: SuiteExpectation,
         frames: [Frame], maxCases: Int = SuiteTest.defaultMaxCases, seed: UInt64 = 1, tolerance: Float? = nil,
-        location: SuiteLocation
+        margin: Float? = nil, location: SuiteLocation
     ) {
         self.name = name
         self.capability = capability
@@ -70,9 +76,12 @@ public struct SuiteTest: Sendable, Equatable {
         self.maxCases = maxCases
         self.seed = seed
         self.tolerance = tolerance
+        self.margin = margin
         self.location = location
     }
 
-    /// The tolerance a directional test applies.
+    /// The tolerance a `not_lower` or `not_higher` test applies.
     public var effectiveTolerance: Float { tolerance ?? Self.defaultTolerance }
+    /// The margin a `higher` or `lower` test asks for.
+    public var effectiveMargin: Float { margin ?? Self.defaultMargin }
 }
