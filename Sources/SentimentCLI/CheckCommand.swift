@@ -42,13 +42,17 @@ struct CheckCommand: ParsableCommand {
         name: .shortAndLong, help: "Model file (default: $SENTIMENT_MODEL, else ./sentiment.safetensors).")
     var model: String?
 
-    @Option(name: .customLong("suite"), help: "A suite file (JSON Lines) to add to the built-in suite; repeatable.")
+    @Option(
+        name: .customLong("suite"),
+        help: "A suite file (JSON Lines) to add to the built-in suite; repeatable.")
     var suiteFiles: [String] = []
 
     @Flag(help: "Leave the built-in suite out: run the --suite files alone.")
     var noBuiltin = false
 
-    @Option(name: .customLong("language"), help: "Check this language's tests (repeatable; default: those the model knows).")
+    @Option(
+        name: .customLong("language"),
+        help: "Check this language's tests (repeatable; default: those the model knows).")
     var languages: [String] = []
 
     @Option(help: "Output format: table or json.")
@@ -67,7 +71,8 @@ struct CheckCommand: ParsableCommand {
         help: "Probability at or above which a text is labelled positive (default: the model's).")
     var threshold: Float?
 
-    @Option(help: "Check another system's predictions of the --list-cases texts (JSON Lines) instead of a model.")
+    @Option(
+        help: "Check another system's predictions of the --list-cases texts (JSON Lines) instead of a model.")
     var predictions: String?
 
     @Flag(help: "Write the generated cases as JSON Lines instead of checking.")
@@ -86,9 +91,12 @@ struct CheckCommand: ParsableCommand {
             throw ValidationError("--threshold must be in [0, 1]")
         }
         if examples < 0 { throw ValidationError("--examples must be at least 0") }
-        if noBuiltin && suiteFiles.isEmpty { throw ValidationError("--no-builtin needs at least one --suite file") }
+        if noBuiltin && suiteFiles.isEmpty {
+            throw ValidationError("--no-builtin needs at least one --suite file")
+        }
         if predictions != nil && (model != nil || threshold != nil) {
-            throw ValidationError("--predictions checks an external system: leave out --model and --threshold")
+            throw ValidationError(
+                "--predictions checks an external system: leave out --model and --threshold")
         }
     }
 
@@ -96,12 +104,14 @@ struct CheckCommand: ParsableCommand {
         if printBuiltin {
             return try FileWriting.writeToStandardOutput(Array(BehaviouralSuite.builtinJSONLines.utf8))
         }
-        let check = try BehaviouralCheck(builtin: !noBuiltin, suiteFiles: suiteFiles, examplesPerTest: examples)
+        let check = try BehaviouralCheck(
+            builtin: !noBuiltin, suiteFiles: suiteFiles, examplesPerTest: examples)
         let languages = self.languages.isEmpty ? nil : self.languages
         if listCases { return try FileWriting.writeToStandardOutput(check.caseList(languages: languages)) }
         let report: CheckReport
         if let predictions {
-            report = try check.run(predictions: ExternalPredictions(contentsOf: predictions), languages: languages)
+            report = try check.run(
+                predictions: ExternalPredictions(contentsOf: predictions), languages: languages)
         } else {
             let modelPath = try ModelLocation.resolve(model)
             let scorer = try TextScorer(
@@ -111,7 +121,8 @@ struct CheckCommand: ParsableCommand {
         }
         for skipped in report.skippedLanguages {
             FileWriting.printError(
-                "check: \(skipped.language) not checked: \(skipped.reason) (--language \(skipped.language) checks it)")
+                "check: \(skipped.language) not checked: \(skipped.reason) (--language \(skipped.language) checks it)"
+            )
         }
         switch format {
         case .table:
@@ -127,7 +138,9 @@ struct CheckCommand: ParsableCommand {
                 throw CommandFailure(
                     "check: \(failing.count) of \(report.capabilities.flatMap(\.tests).count) tests fail on more "
                         + "than \(maxFailureRate) of their cases: "
-                        + failing.map { "\($0.language) \"\($0.name)\" \(String(format: "%.3f", $0.failureRate))" }
+                        + failing.map {
+                            "\($0.language) \"\($0.name)\" \(String(format: "%.3f", $0.failureRate))"
+                        }
                         .joined(separator: ", "))
             }
         }

@@ -52,9 +52,15 @@ private func tests(_ report: [String: Any]) -> [[String: Any]] {
         #expect(lines.contains { $0.hasPrefix("en negation ") && $0.hasSuffix("%") })
         #expect(lines.contains { $0.hasPrefix("  negated positive adjectives ") })
         #expect(lines.contains { $0.hasPrefix("  a neutral URL added ") && $0.contains("shift mean ") })
-        #expect(lines.contains { $0.hasPrefix("  very good is not below good ") && $0.contains("tolerance 0.0500") })
+        #expect(
+            lines.contains {
+                $0.hasPrefix("  very good is not below good ") && $0.contains("tolerance 0.0500")
+            })
         // Examples are indented under their test: a probability and a label, then the text.
-        #expect(lines.contains { $0.hasPrefix("      0.") && ($0.contains(" positive  ") || $0.contains(" negative  ")) })
+        #expect(
+            lines.contains {
+                $0.hasPrefix("      0.") && ($0.contains(" positive  ") || $0.contains(" negative  "))
+            })
     }
 
     @Test func maxFailureRateDecidesTheExitStatus() throws {
@@ -80,14 +86,19 @@ private func tests(_ report: [String: Any]) -> [[String: Any]] {
                 {"test": "gadgets", "capability": "domain", "language": "en", "expect": "positive", "templates": ["The {gadget} works {pos_adj}."]}
                 """.utf8
             ).write(to: mine)
-            let extended = try SentimentBinary.run(["check", "-m", model.path, "--suite", mine.path, "--format", "json"])
+            let extended = try SentimentBinary.run([
+                "check", "-m", model.path, "--suite", mine.path, "--format", "json",
+            ])
             #expect(extended.status == 0, "\(extended.standardError)")
             let names = tests(try jsonObject(extended.standardOutput)).compactMap { $0["name"] as? String }
             #expect(names.contains("gadgets") && names.contains("negated positive adjectives"))
             // Alone, without the built-in lexicons, the file's placeholder {pos_adj} names nothing.
-            let alone = try SentimentBinary.run(["check", "-m", model.path, "--suite", mine.path, "--no-builtin"])
+            let alone = try SentimentBinary.run([
+                "check", "-m", model.path, "--suite", mine.path, "--no-builtin",
+            ])
             #expect(alone.status != 0)
-            #expect(alone.standardError.contains("\(mine.path):2: unknown placeholder {pos_adj}: no en lexicon"))
+            #expect(
+                alone.standardError.contains("\(mine.path):2: unknown placeholder {pos_adj}: no en lexicon"))
             let standalone = directory.appendingPathComponent("alone.jsonl")
             try Data(
                 """
@@ -96,13 +107,18 @@ private func tests(_ report: [String: Any]) -> [[String: Any]] {
                 """.utf8
             ).write(to: standalone)
             let own = try SentimentBinary.run(
-                ["check", "-m", model.path, "--suite", standalone.path, "--no-builtin", "--language", "en", "--format", "json"])
+                [
+                    "check", "-m", model.path, "--suite", standalone.path, "--no-builtin", "--language", "en",
+                    "--format", "json",
+                ])
             #expect(own.status == 0, "\(own.standardError)")
             let report = try jsonObject(own.standardOutput)
             #expect(tests(report).compactMap { $0["name"] as? String } == ["gadgets"])
             #expect(report["cases"] as? Int == 2)
             let noFiles = try SentimentBinary.run(["check", "-m", model.path, "--no-builtin"])
-            #expect(noFiles.status != 0 && noFiles.standardError.contains("--no-builtin needs at least one --suite file"))
+            #expect(
+                noFiles.status != 0
+                    && noFiles.standardError.contains("--no-builtin needs at least one --suite file"))
         }
     }
 
@@ -110,19 +126,30 @@ private func tests(_ report: [String: Any]) -> [[String: Any]] {
         try withTemporaryDirectory { directory in
             let model = try trainedModel()
             let cases: [(String, String)] = [
-                ("{\"lexicon\": \"x\", \"language\": \"en\", \"words\": [\"a\"]}\n{oops}", "bad.jsonl:2: not valid JSON: expected a string key (byte 2 of the line)"),
-                (#"{"test": "t", "capability": "c", "language": "en", "expect": "great", "templates": ["{thing}"]}"#, "bad.jsonl:1: unknown expectation \"great\""),
-                (#"{"test": "t", "capability": "c", "language": "en", "expect": "positive", "templates": ["{things}"]}"#, "bad.jsonl:1: unknown placeholder {things}"),
+                (
+                    "{\"lexicon\": \"x\", \"language\": \"en\", \"words\": [\"a\"]}\n{oops}",
+                    "bad.jsonl:2: not valid JSON: expected a string key (byte 2 of the line)"
+                ),
+                (
+                    #"{"test": "t", "capability": "c", "language": "en", "expect": "great", "templates": ["{thing}"]}"#,
+                    "bad.jsonl:1: unknown expectation \"great\""
+                ),
+                (
+                    #"{"test": "t", "capability": "c", "language": "en", "expect": "positive", "templates": ["{things}"]}"#,
+                    "bad.jsonl:1: unknown placeholder {things}"
+                ),
             ]
             for (text, message) in cases {
                 let file = directory.appendingPathComponent("bad.jsonl")
                 try Data(text.utf8).write(to: file)
-                let result = try SentimentBinary.run(["check", "-m", model.path, "--suite", "bad.jsonl"], in: directory)
+                let result = try SentimentBinary.run(
+                    ["check", "-m", model.path, "--suite", "bad.jsonl"], in: directory)
                 #expect(result.status == 1)
                 #expect(result.standardError.contains(message), "\(result.standardError)")
                 #expect(result.standardOutput.isEmpty)
             }
-            let missing = try SentimentBinary.run(["check", "-m", model.path, "--suite", "nowhere.jsonl"], in: directory)
+            let missing = try SentimentBinary.run(
+                ["check", "-m", model.path, "--suite", "nowhere.jsonl"], in: directory)
             #expect(missing.status == 1 && missing.standardError.contains("nowhere.jsonl: cannot open"))
         }
     }
@@ -136,8 +163,11 @@ private func tests(_ report: [String: Any]) -> [[String: Any]] {
                 let object = try jsonObject(String(line))
                 for key in ["text", "variant"] {
                     guard let text = object[key] as? String else { continue }
-                    let encoded = String(decoding: try JSONSerialization.data(withJSONObject: [text], options: [.fragmentsAllowed]), as: UTF8.self)
-                    predictions += "{\"text\": \(encoded.dropFirst().dropLast()), \"probability\": 0.9, \"label\": \"positive\"}\n"
+                    let encoded = String(
+                        decoding: try JSONSerialization.data(
+                            withJSONObject: [text], options: [.fragmentsAllowed]), as: UTF8.self)
+                    predictions +=
+                        "{\"text\": \(encoded.dropFirst().dropLast()), \"probability\": 0.9, \"label\": \"positive\"}\n"
                 }
             }
             let file = directory.appendingPathComponent("always-positive.jsonl")
@@ -153,7 +183,8 @@ private func tests(_ report: [String: Any]) -> [[String: Any]] {
                 let failures = try #require(test["failures"] as? Int)
                 let cases = try #require(test["cases"] as? Int)
                 switch expectation {
-                case "positive", "not_negative", "same_label", "not_lower", "not_higher": #expect(failures == 0)
+                case "positive", "not_negative", "same_label", "not_lower", "not_higher":
+                    #expect(failures == 0)
                 default: #expect(failures == cases, "\(expectation)")
                 }
             }
@@ -170,7 +201,8 @@ private func tests(_ report: [String: Any]) -> [[String: Any]] {
             // A model that knows two words: no language is checked unless one is named.
             let constant = directory.appendingPathComponent("constant.safetensors")
             try TestModelFiles.writeConstantModel(logit: 2, to: constant)
-            let unknown = try SentimentBinary.run(["check"], in: directory, environment: ["SENTIMENT_MODEL": constant.path])
+            let unknown = try SentimentBinary.run(
+                ["check"], in: directory, environment: ["SENTIMENT_MODEL": constant.path])
             #expect(unknown.status == 1)
             #expect(unknown.standardError.contains("the model knows too few of the tokens of every language"))
             let named = try SentimentBinary.run(
@@ -187,7 +219,9 @@ private func tests(_ report: [String: Any]) -> [[String: Any]] {
                 #expect(test["failures"] as? Int == 0)
             }
             let french = try SentimentBinary.run(["check", "--language", "fr", "-m", constant.path])
-            #expect(french.status == 1 && french.standardError.contains("no tests in language \"fr\" (the suite has en, zh)"))
+            #expect(
+                french.status == 1
+                    && french.standardError.contains("no tests in language \"fr\" (the suite has en, zh)"))
         }
     }
 

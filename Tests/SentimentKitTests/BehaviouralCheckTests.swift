@@ -6,7 +6,9 @@ import Testing
 @Suite struct BehaviouralCheckTests {
     /// A suite whose texts are probabilities: lexicon `p` of single texts, lexicon `pair` of base–variant
     /// records.
-    private func check(_ tests: String, probabilities: [String], pairs: [(String, String)] = []) throws -> BehaviouralCheck {
+    private func check(_ tests: String, probabilities: [String], pairs: [(String, String)] = []) throws
+        -> BehaviouralCheck
+    {
         var suite = BehaviouralSuite()
         let words = probabilities.map { "\"\($0)\"" }.joined(separator: ", ")
         var lines = #"{"lexicon": "p", "language": "en", "words": [\#(words)]}"# + "\n"
@@ -19,12 +21,16 @@ import Testing
     }
 
     /// The fake system: a text's probability is the number it spells; `calls` counts the texts asked for.
-    private func report(_ check: BehaviouralCheck, threshold: Float = 0.5, calls: inout [[String]]) throws -> CheckReport {
+    private func report(_ check: BehaviouralCheck, threshold: Float = 0.5, calls: inout [[String]]) throws
+        -> CheckReport
+    {
         var asked: [[String]] = []
-        let report = try check.report(on: check.generatedTests(), system: "fake", threshold: threshold) { texts in
+        let report = try check.report(on: check.generatedTests(), system: "fake", threshold: threshold) {
+            texts in
             asked.append(texts)
             return texts.map {
-                CheckPrediction(probability: Float($0.trimmingCharacters(in: .whitespaces))!, threshold: threshold)
+                CheckPrediction(
+                    probability: Float($0.trimmingCharacters(in: .whitespaces))!, threshold: threshold)
             }
         }
         calls = asked
@@ -191,16 +197,25 @@ import Testing
                 """, file: "s.jsonl")
         let check = BehaviouralCheck(suite: suite)
         let english = try ExternalPredictions(
-            jsonLines: #"{"text": "good", "probability": 1}"# + "\n" + #"{"text": "fine", "probability": 0.2}"#,
+            jsonLines: #"{"text": "good", "probability": 1}"# + "\n"
+                + #"{"text": "fine", "probability": 0.2}"#,
             file: "p.jsonl")
         let report = try check.run(predictions: english)
         #expect(report.languages == ["en"])
-        #expect(report.skippedLanguages == [.init(language: "zh", reason: "p.jsonl has no predictions for its texts")])
+        #expect(
+            report.skippedLanguages == [
+                .init(language: "zh", reason: "p.jsonl has no predictions for its texts")
+            ])
         #expect(report.cases == 2 && report.failures == 1)
         // Named, a language without predictions is an error; so is one with some missing.
-        let error = #expect(throws: CheckError.self) { try check.run(predictions: english, languages: ["zh"]) }
-        #expect(error?.description.hasPrefix("p.jsonl: no prediction for \"好\" (zh test \"t\"; 1 of 1 zh texts") == true)
-        let partial = try ExternalPredictions(jsonLines: #"{"text": "good", "probability": 1}"#, file: "q.jsonl")
+        let error = #expect(throws: CheckError.self) {
+            try check.run(predictions: english, languages: ["zh"])
+        }
+        #expect(
+            error?.description.hasPrefix("p.jsonl: no prediction for \"好\" (zh test \"t\"; 1 of 1 zh texts")
+                == true)
+        let partial = try ExternalPredictions(
+            jsonLines: #"{"text": "good", "probability": 1}"#, file: "q.jsonl")
         #expect(throws: CheckError.self) { try check.run(predictions: partial) }
         #expect(throws: CheckError.self) { try check.run(predictions: english, languages: ["fr"]) }
     }
@@ -212,10 +227,14 @@ import Testing
                 return nil
             } catch { return "\(error)" }
         }
-        #expect(error(#"{"text": "a", "probability": 0.5}"# + "\n{\"text\"") == "p.jsonl:2: not valid JSON: expected ':' after an object key (byte 8 of the line)")
+        #expect(
+            error(#"{"text": "a", "probability": 0.5}"# + "\n{\"text\"")
+                == "p.jsonl:2: not valid JSON: expected ':' after an object key (byte 8 of the line)")
         #expect(error(#"{"probability": 0.5}"#) == "p.jsonl:1: no \"text\"")
         #expect(error(#"{"text": "a"}"#) == "p.jsonl:1: no \"probability\"")
-        #expect(error(#"{"text": "a", "probability": 1.5}"#) == "p.jsonl:1: \"probability\" must lie in [0, 1], found 1.5")
+        #expect(
+            error(#"{"text": "a", "probability": 1.5}"#)
+                == "p.jsonl:1: \"probability\" must lie in [0, 1], found 1.5")
         #expect(error(#"{"text": "a", "probability": "high"}"#) == "p.jsonl:1: \"probability\" is a string")
         #expect(
             error(#"{"text": "a", "probability": 0.5, "label": "mixed"}"#)
@@ -223,7 +242,9 @@ import Testing
         #expect(
             error(#"{"text": "a", "probability": 0.5}"# + "\n" + #"{"text": "a", "probability": 0.6}"#)
                 == "p.jsonl:2: \"a\" was given another prediction on an earlier line")
-        #expect(error(#"{"text": "a", "probability": 0.5}"# + "\n" + #"{"text": "a", "probability": 0.5}"#) == nil)
+        #expect(
+            error(#"{"text": "a", "probability": 0.5}"# + "\n" + #"{"text": "a", "probability": 0.5}"#) == nil
+        )
     }
 
     @Test func theJSONReportHasItsDocumentedShape() throws {
@@ -244,12 +265,16 @@ import Testing
             ])
         let capabilities = try #require(object["capabilities"] as? [[String: Any]])
         #expect(capabilities.count == 2)
-        #expect(Set(capabilities[0].keys) == ["language", "capability", "cases", "failures", "failure_rate", "tests"])
+        #expect(
+            Set(capabilities[0].keys) == [
+                "language", "capability", "cases", "failures", "failure_rate", "tests",
+            ])
         let tests = try capabilities.flatMap { try #require($0["tests"] as? [[String: Any]]) }
         try #require(tests.count == 2)
         #expect(
             Set(tests[0].keys) == [
-                "name", "capability", "language", "expect", "kind", "defined_at", "cases", "failures", "failure_rate",
+                "name", "capability", "language", "expect", "kind", "defined_at", "cases", "failures",
+                "failure_rate",
                 "examples",
             ])
         #expect(tests[0]["kind"] as? String == "minimum_functionality")
@@ -257,7 +282,9 @@ import Testing
         #expect(Set((tests[1]["shift"] as? [String: Any])?.keys ?? [:].keys) == ["mean", "max"])
         let example = try #require((tests[1]["examples"] as? [[String: Any]])?.first)
         #expect(
-            Set(example.keys) == ["text", "probability", "label", "variant", "variant_probability", "variant_label"])
+            Set(example.keys) == [
+                "text", "probability", "label", "variant", "variant_probability", "variant_label",
+            ])
         // The table shows the same numbers.
         let table = report.table()
         #expect(table.contains("en c "))

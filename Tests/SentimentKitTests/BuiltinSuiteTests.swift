@@ -8,15 +8,19 @@ import Testing
 
     /// Every case text (bases and variants) of the tests of `split`, at their own caps.
     private func texts(_ split: SuiteSplit, language: String? = nil) -> [String] {
-        suite.tests(in: split).filter { language == nil || $0.language == language }.flatMap { suite.cases(of: $0) }
-            .flatMap { [$0.text] + ($0.variant.map { [$0] } ?? []) }
+        suite.tests(in: split).filter { language == nil || $0.language == language }.flatMap {
+            suite.cases(of: $0)
+        }
+        .flatMap(\.texts)
     }
 
     @Test func everyCapabilityOfIssue22HasHundredsOfCasesInBothLanguages() {
         for language in ["en", "zh"] {
             for capability in ["vocabulary", "negation", "contrast", "intensity", "invariance"] {
-                let count = suite.tests(in: .test).filter { $0.language == language && $0.capability == capability }
-                    .reduce(0) { $0 + suite.cases(of: $1).count }
+                let count = suite.tests(in: .test).filter {
+                    $0.language == language && $0.capability == capability
+                }
+                .reduce(0) { $0 + suite.cases(of: $1).count }
                 #expect(count >= 200, "\(language) \(capability): \(count) cases")
             }
         }
@@ -32,7 +36,8 @@ import Testing
     @Test func theIssuesExamplesAreAmongTheTestCases() {
         let english = texts(.test, language: "en")
         for pattern in [
-            " was not good.", " was never great.", "No one liked the ", " was not bad at all.", " was never boring.",
+            " was not good.", " was never great.", "No one liked the ", " was not bad at all.",
+            " was never boring.",
             "No complaints about the ", "I don't think the ", " but ", "Although ", " was very good.",
             " was a bit bad.",
         ] {
@@ -59,7 +64,7 @@ import Testing
     /// The literal text of a half's templates (placeholders removed).
     private func literalText(_ split: SuiteSplit, _ language: String) -> [String] {
         suite.tests(in: split).filter { $0.language == language }.flatMap(\.frames)
-            .flatMap { [$0.base] + ($0.variant.map { [$0] } ?? []) }
+            .flatMap(\.templates)
             .map { template in
                 template.parts.map { part -> String in
                     if case .text(let text) = part { return text }
@@ -70,14 +75,17 @@ import Testing
 
     /// The strings of a half's lexicons.
     private func lexiconStrings(_ split: SuiteSplit, _ language: String) -> Set<String> {
-        Set(suite.lexicons.values.filter { $0.key.split == split && $0.key.language == language }
-            .flatMap(\.words).flatMap(\.strings))
+        Set(
+            suite.lexicons.values.filter { $0.key.split == split && $0.key.language == language }
+                .flatMap(\.words).flatMap(\.strings))
     }
 
     /// Function words that both halves may share.
     private static let functionWords: Set<String> = [
-        "i", "it", "a", "an", "the", "of", "to", "in", "on", "at", "for", "with", "from", "and", "or", "my", "me", "we",
-        "our", "us", "is", "was", "be", "am", "are", "this", "that", "if", "would", "could", "all", "any", "what",
+        "i", "it", "a", "an", "the", "of", "to", "in", "on", "at", "for", "with", "from", "and", "or", "my",
+        "me", "we",
+        "our", "us", "is", "was", "be", "am", "are", "this", "that", "if", "would", "could", "all", "any",
+        "what",
         "one", "after", "had", "out", "will",
     ]
 
@@ -90,7 +98,8 @@ import Testing
         for (split, other) in [(SuiteSplit.test, SuiteSplit.augment), (.augment, .test)] {
             let englishLexicon = Set(lexiconStrings(split, "en").flatMap(englishWords))
             let englishLiterals = Set(literalText(other, "en").flatMap(englishWords))
-            #expect(englishLexicon.intersection(englishLiterals).isEmpty, "\(split) words in \(other) templates")
+            #expect(
+                englishLexicon.intersection(englishLiterals).isEmpty, "\(split) words in \(other) templates")
             // Chinese has no spaces: no lexicon string of one half may occur anywhere in the other's templates.
             let literals = literalText(other, "zh")
             for word in lexiconStrings(split, "zh") {
@@ -119,7 +128,11 @@ import Testing
         // Caps, languages and seeds as asked.
         let few = suite.augmentationSentences(languages: ["zh"], maxPerTest: 5)
         #expect(Set(few.map(\.language)) == ["zh"])
-        #expect(few.count == 5 * suite.tests(in: .augment).filter { $0.language == "zh" && $0.expectation.kind == .minimumFunctionality }.count)
+        #expect(
+            few.count == 5
+                * suite.tests(in: .augment).filter {
+                    $0.language == "zh" && $0.expectation.kind == .minimumFunctionality
+                }.count)
         #expect(suite.augmentationSentences(languages: ["zh"], maxPerTest: 5, seed: 2) != few)
         #expect(suite.augmentationSentences(languages: ["zh"], maxPerTest: 5) == few)
     }

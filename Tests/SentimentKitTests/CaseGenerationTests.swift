@@ -4,10 +4,13 @@ import Testing
 /// Filling templates: every combination under the cap, a seeded sample over it, shared between templates.
 @Suite struct CaseGenerationTests {
     /// A suite with the lexicons a (4 words), b (3 words) and r (records), and one test of `templates`.
-    private func suite(_ templates: [String], maxCases: Int? = nil, seed: Int? = nil) throws -> (BehaviouralSuite, SuiteTest) {
+    private func suite(_ templates: [String], maxCases: Int? = nil, seed: Int? = nil) throws -> (
+        BehaviouralSuite, SuiteTest
+    ) {
         var suite = BehaviouralSuite()
         let list = templates.map { "\"\($0)\"" }.joined(separator: ", ")
-        let options = (maxCases.map { ", \"max_cases\": \($0)" } ?? "") + (seed.map { ", \"seed\": \($0)" } ?? "")
+        let options =
+            (maxCases.map { ", \"max_cases\": \($0)" } ?? "") + (seed.map { ", \"seed\": \($0)" } ?? "")
         try suite.read(
             jsonLines: """
                 {"lexicon": "a", "language": "en", "words": ["a1", "a2", "a3", "a4"]}
@@ -22,7 +25,9 @@ import Testing
         let (suite, test) = try suite(["{a} {b}"])
         let texts = suite.cases(of: test).map(\.text)
         #expect(texts.count == 12)
-        #expect(Set(texts) == Set(["a1", "a2", "a3", "a4"].flatMap { a in ["b1", "b2", "b3"].map { "\(a) \($0)" } }))
+        #expect(
+            Set(texts)
+                == Set(["a1", "a2", "a3", "a4"].flatMap { a in ["b1", "b2", "b3"].map { "\(a) \($0)" } }))
         #expect(texts.first == "a1 b1")
     }
 
@@ -62,7 +67,8 @@ import Testing
 
     @Test func theCapIsSharedBetweenTemplatesAndSmallTemplatesGiveTheirRest() throws {
         // Template 1 has 2 fillings, template 2 has 4 · 3 · 3 · 2 = 72, template 3 has 12.
-        let (suite, test) = try suite(["{r.x} one", "{a} {b} {a:2} {b:2} two", "{a} {b} three"], maxCases: 30)
+        let (suite, test) = try suite(
+            ["{r.x} one", "{a} {b} {a:2} {b:2} two", "{a} {b} three"], maxCases: 30)
         let texts = suite.cases(of: test).map(\.text)
         #expect(texts.count == 30)
         #expect(texts.filter { $0.hasSuffix("one") }.count == 2)

@@ -45,7 +45,10 @@ import Testing
         #expect(directional.tolerance == 0.1 && directional.maxCases == 7 && directional.seed == 9)
         let pos = try #require(suite.lexicons[SuiteLexicon.Key(name: "pos", language: "en", split: .test)])
         #expect(pos.words == [.plain("good"), .plain("great")])
-        #expect(suite.lexicons[SuiteLexicon.Key(name: "pos", language: "en", split: .augment)]?.words == [.plain("fine")])
+        #expect(
+            suite.lexicons[SuiteLexicon.Key(name: "pos", language: "en", split: .augment)]?.words == [
+                .plain("fine")
+            ])
         #expect(suite.languages() == ["en"])
     }
 
@@ -54,7 +57,8 @@ import Testing
         let key = SuiteLexicon.Key(name: "thing", language: "en", split: .test)
         let before = try #require(suite.lexicons[key]).words
         try suite.read(
-            jsonLines: #"{"lexicon": "thing", "language": "en", "words": ["espresso machine", "\#(before[0].strings[0])"]}"#,
+            jsonLines:
+                #"{"lexicon": "thing", "language": "en", "words": ["espresso machine", "\#(before[0].strings[0])"]}"#,
             file: "mine.jsonl")
         // The new word is added once; a word the lexicon has already is not repeated.
         #expect(suite.lexicons[key]?.words == before + [.plain("espresso machine")])
@@ -66,10 +70,15 @@ import Testing
     }
 
     @Test func malformedJSONAndWrongShapesNameTheLine() {
-        #expect(error("{\"test\": ") == "s.jsonl:5: not valid JSON: unexpected end of the JSON text (byte 10 of the line)")
+        #expect(
+            error("{\"test\": ")
+                == "s.jsonl:5: not valid JSON: unexpected end of the JSON text (byte 10 of the line)")
         #expect(error("[1, 2]") == "s.jsonl:5: expected a JSON object, found an array")
-        #expect(error("{\"name\": \"x\"}") == "s.jsonl:5: neither a lexicon line (with \"lexicon\") nor a test line (with \"test\")")
-        #expect(error(#"{"lexicon": "x", "test": "y"}"#) == "s.jsonl:5: a line is a lexicon or a test, not both")
+        #expect(
+            error("{\"name\": \"x\"}")
+                == "s.jsonl:5: neither a lexicon line (with \"lexicon\") nor a test line (with \"test\")")
+        #expect(
+            error(#"{"lexicon": "x", "test": "y"}"#) == "s.jsonl:5: a line is a lexicon or a test, not both")
         #expect(
             error(#"{"lexicon": "x", "language": "en", "words": ["a"], "split": "train"}"#)
                 == "s.jsonl:5: unknown split \"train\" (test or augment)")
@@ -81,10 +90,12 @@ import Testing
                 == "s.jsonl:5: the words of a lexicon are all strings or all objects")
         #expect(
             error(#"{"lexicon": "x", "language": "en", "words": [{"a": "1"}, {"b": "2"}]}"#)
-                == "s.jsonl:5: word 2 has the fields \"b\", the first word \"a\": every word of a lexicon has the same fields")
+                == "s.jsonl:5: word 2 has the fields \"b\", the first word \"a\": every word of a lexicon has the same fields"
+        )
         #expect(
             error(#"{"lexicon": "pos", "language": "en", "words": [{"a": "1"}]}"#)
-                == "s.jsonl:5: lexicon \"pos\" (en, test) has words that are plain strings; these words must be too")
+                == "s.jsonl:5: lexicon \"pos\" (en, test) has words that are plain strings; these words must be too"
+        )
     }
 
     @Test func testLinesWithUnknownKeysExpectationsOrMisplacedFieldsAreRefused() {
@@ -98,7 +109,8 @@ import Testing
                 + "same_label, not_lower, not_higher, higher, lower)")
         #expect(
             error(head + #""expect": "same_label", "templates": ["{pos}"]}"#)
-                == "s.jsonl:5: \"same_label\" compares a base with a variant: give \"pairs\" [[base, variant], …], not \"templates\"")
+                == "s.jsonl:5: \"same_label\" compares a base with a variant: give \"pairs\" [[base, variant], …], not \"templates\""
+        )
         #expect(
             error(head + #""expect": "positive", "pairs": [["{pos}", "a {pos}"]]}"#)
                 == "s.jsonl:5: \"positive\" judges single texts: give \"templates\", not \"pairs\"")
@@ -130,10 +142,13 @@ import Testing
             error(#"{"test": "t", "capability": "c", "expect": "positive", "templates": ["{pos}"]}"#)
                 == "s.jsonl:5: no \"language\"")
         #expect(
-            error(#"{"test": "t", "capability": 3, "language": "en", "expect": "positive", "templates": ["{pos}"]}"#)
+            error(
+                #"{"test": "t", "capability": 3, "language": "en", "expect": "positive", "templates": ["{pos}"]}"#
+            )
                 == "s.jsonl:5: \"capability\" must be a non-empty string, found a number")
         let twice = head + #""expect": "positive", "templates": ["{pos}"]}"#
-        #expect(error(twice + "\n" + twice) == "s.jsonl:6: test \"t\" (en, test) is already defined at s.jsonl:5")
+        #expect(
+            error(twice + "\n" + twice) == "s.jsonl:6: test \"t\" (en, test) is already defined at s.jsonl:5")
     }
 
     @Test func placeholdersMustNameALexiconOfTheTestsLanguageAndHalf() {
@@ -143,11 +158,15 @@ import Testing
                 == "s.jsonl:5: unknown placeholder {nice}: no en lexicon \"nice\" in the test half (the lexicons there: "
                 + "attr, pos, thing)")
         #expect(
-            error(#"{"test": "t", "capability": "c", "language": "en", "split": "augment", "expect": "positive", "templates": ["{thing}"]}"#)
+            error(
+                #"{"test": "t", "capability": "c", "language": "en", "split": "augment", "expect": "positive", "templates": ["{thing}"]}"#
+            )
                 == "s.jsonl:5: unknown placeholder {thing}: no en lexicon \"thing\" in the augment half (it is in the "
                 + "test half, and a test draws from its own half only)")
         #expect(
-            error(#"{"test": "t", "capability": "c", "language": "fr", "expect": "positive", "templates": ["{pos}"]}"#)
+            error(
+                #"{"test": "t", "capability": "c", "language": "fr", "expect": "positive", "templates": ["{pos}"]}"#
+            )
                 == "s.jsonl:5: unknown placeholder {pos}: no fr lexicon \"pos\" in the test half (no lexicon of that "
                 + "language and half is defined)")
         #expect(
@@ -159,24 +178,31 @@ import Testing
                 + "({attr.FIELD}, FIELD one of \"adj\", \"thing\")")
         #expect(
             error(head + #"["{attr.colour}"]}"#)
-                == "s.jsonl:5: placeholder {attr.colour}: lexicon \"attr\" has no field \"colour\" (it has \"adj\", \"thing\")")
+                == "s.jsonl:5: placeholder {attr.colour}: lexicon \"attr\" has no field \"colour\" (it has \"adj\", \"thing\")"
+        )
         #expect(
             error(head + #"["{pos} and {pos:2} and {pos:3}"]}"#)
-                == "s.jsonl:5: a template draws 3 different words from lexicon \"pos\", which has 2 in the test half")
+                == "s.jsonl:5: a template draws 3 different words from lexicon \"pos\", which has 2 in the test half"
+        )
     }
 
     @Test func templateSyntaxErrorsNameTheTemplate() {
         let head = #"{"test": "t", "capability": "c", "language": "en", "expect": "positive", "templates": "#
         #expect(
             error(head + #"["The {thing was good."]}"#)
-                == "s.jsonl:5: template \"The {thing was good.\": a \"{\" without its \"}\" (write \"{{\" for a literal brace)")
+                == "s.jsonl:5: template \"The {thing was good.\": a \"{\" without its \"}\" (write \"{{\" for a literal brace)"
+        )
         #expect(
             error(head + #"["good}"]}"#)
-                == "s.jsonl:5: template \"good}\": a \"}\" without its \"{\" (write \"}}\" for a literal brace)")
+                == "s.jsonl:5: template \"good}\": a \"}\" without its \"{\" (write \"}}\" for a literal brace)"
+        )
         #expect(
             error(head + #"["{pos:0}"]}"#)
-                == "s.jsonl:5: template \"{pos:0}\": {pos:0}: the draw after \":\" must be a number from 1 to 9")
-        #expect(error(head + #"["{p o s}"]}"#)?.hasPrefix("s.jsonl:5: template \"{p o s}\": {p o s}: a placeholder is") == true)
+                == "s.jsonl:5: template \"{pos:0}\": {pos:0}: the draw after \":\" must be a number from 1 to 9"
+        )
+        #expect(
+            error(head + #"["{p o s}"]}"#)?.hasPrefix(
+                "s.jsonl:5: template \"{p o s}\": {p o s}: a placeholder is") == true)
     }
 
     @Test func theHalvesShareNoWordAndNoTemplate() {
@@ -186,15 +212,21 @@ import Testing
                 + "halves of a suite share no word (docs/check.md)")
         // A record's field values count as words.
         #expect(
-            error(#"{"lexicon": "x", "language": "en", "split": "augment", "words": [{"a": "soup"}]}"#)?.hasPrefix(
-                "s.jsonl:5: word \"soup\" is in the augment half here and in the test half at s.jsonl:3") == true)
+            error(#"{"lexicon": "x", "language": "en", "split": "augment", "words": [{"a": "soup"}]}"#)?
+                .hasPrefix(
+                    "s.jsonl:5: word \"soup\" is in the augment half here and in the test half at s.jsonl:3")
+                == true)
         // The same word in another language is another word.
-        #expect(error(#"{"lexicon": "pos", "language": "de", "split": "augment", "words": ["great"]}"#) == nil)
-        let template = #""capability": "c", "language": "en", "expect": "positive", "templates": ["A {pos} one."]}"#
         #expect(
-            error(#"{"test": "t", "#
-                + template + "\n" + #"{"lexicon": "pos2", "language": "en", "split": "augment", "words": ["x"]}"#
-                + "\n" + #"{"test": "u", "split": "augment", "# + template)
+            error(#"{"lexicon": "pos", "language": "de", "split": "augment", "words": ["great"]}"#) == nil)
+        let template =
+            #""capability": "c", "language": "en", "expect": "positive", "templates": ["A {pos} one."]}"#
+        #expect(
+            error(
+                #"{"test": "t", "#
+                    + template + "\n"
+                    + #"{"lexicon": "pos2", "language": "en", "split": "augment", "words": ["x"]}"#
+                    + "\n" + #"{"test": "u", "split": "augment", "# + template)
                 == "s.jsonl:7: template \"A {pos} one.\" is in the augment half here and in the test half at "
                 + "s.jsonl:5: the two halves of a suite share no template (docs/check.md)")
     }
@@ -205,7 +237,8 @@ import Testing
         let before = suite.lexicons
         #expect(throws: InputError.self) {
             try suite.read(
-                jsonLines: #"{"lexicon": "pos", "language": "en", "words": ["superb"]}"# + "\n{", file: "b.jsonl")
+                jsonLines: #"{"lexicon": "pos", "language": "en", "words": ["superb"]}"# + "\n{",
+                file: "b.jsonl")
         }
         #expect(suite.lexicons == before)
     }

@@ -32,7 +32,9 @@ public struct BehaviouralCheck: Sendable {
 
     /// The built-in suite (unless `builtin` is false) extended by the suite files at `files`, read in
     /// order.
-    public init(builtin: Bool = true, suiteFiles files: [String], examplesPerTest: Int = defaultExamplesPerTest) throws {
+    public init(
+        builtin: Bool = true, suiteFiles files: [String], examplesPerTest: Int = defaultExamplesPerTest
+    ) throws {
         var suite = builtin ? try BehaviouralSuite.builtin() : BehaviouralSuite()
         for file in files { try suite.read(contentsOf: file) }
         self.init(suite: suite, examplesPerTest: examplesPerTest)
@@ -44,7 +46,8 @@ public struct BehaviouralCheck: Sendable {
         let available = suite.languages(in: .test)
         if let unknown = languages?.first(where: { !available.contains($0) }) {
             throw CheckError(
-                "no tests in language \"\(unknown)\" (the suite has \(available.isEmpty ? "none" : available.joined(separator: ", ")))")
+                "no tests in language \"\(unknown)\" (the suite has \(available.isEmpty ? "none" : available.joined(separator: ", ")))"
+            )
         }
         return suite.tests(in: .test).filter { languages?.contains($0.language) ?? true }.map {
             GeneratedTest(test: $0, cases: suite.cases(of: $0))
@@ -76,7 +79,8 @@ public struct BehaviouralCheck: Sendable {
         }
         return try report(on: tests, system: system, threshold: scorer.threshold, skipped: skipped) { texts in
             try scorer.logits(for: texts).map {
-                CheckPrediction(probability: BiGRUClassifier.probability(logit: $0), threshold: scorer.threshold)
+                CheckPrediction(
+                    probability: BiGRUClassifier.probability(logit: $0), threshold: scorer.threshold)
             }
         }
     }
@@ -89,11 +93,12 @@ public struct BehaviouralCheck: Sendable {
         var skipped: [CheckReport.SkippedLanguage] = []
         for language in Set(tests.map(\.test.language)).sorted() {
             let texts = tests.filter { $0.test.language == language }.flatMap { generated in
-                generated.cases.flatMap { [$0.text] + ($0.variant.map { [$0] } ?? []) }.map { (generated.test, $0) }
+                generated.cases.flatMap(\.texts).map { (generated.test, $0) }
             }
             let missing = texts.filter { predictions.byText[$0.1] == nil }
             if languages == nil && missing.count == texts.count {
-                skipped.append(.init(language: language, reason: "\(predictions.file) has no predictions for its texts"))
+                skipped.append(
+                    .init(language: language, reason: "\(predictions.file) has no predictions for its texts"))
                 tests.removeAll { $0.test.language == language }
             } else if let (test, text) = missing.first {
                 throw CheckError(
@@ -110,15 +115,15 @@ public struct BehaviouralCheck: Sendable {
     /// The report on `tests`, scoring their distinct texts with one call of `predict` (which returns one
     /// prediction per text, in order).
     public func report(
-        on tests: [GeneratedTest], system: String, threshold: Float?, skipped: [CheckReport.SkippedLanguage] = [],
+        on tests: [GeneratedTest], system: String, threshold: Float?,
+        skipped: [CheckReport.SkippedLanguage] = [],
         predict: ([String]) throws -> [CheckPrediction]
     ) rethrows -> CheckReport {
         var index: [String: Int] = [:]
         var texts: [String] = []
         for generated in tests {
             for generatedCase in generated.cases {
-                for text in [generatedCase.text] + (generatedCase.variant.map { [$0] } ?? [])
-                where index[text] == nil {
+                for text in generatedCase.texts where index[text] == nil {
                     index[text] = texts.count
                     texts.append(text)
                 }
@@ -156,13 +161,15 @@ public struct BehaviouralCheck: Sendable {
         var shifts: [Double] = []
         for generatedCase in generated.cases {
             let base = prediction(generatedCase.text)
-            var example = FailingExample(text: generatedCase.text, probability: base.probability, label: base.label)
+            var example = FailingExample(
+                text: generatedCase.text, probability: base.probability, label: base.label)
             let passed: Bool
             let severity: Float
             if let variantText = generatedCase.variant {
                 let variant = prediction(variantText)
                 passed = base.meets(
-                    expectation, variant: variant, tolerance: test.effectiveTolerance, margin: test.effectiveMargin)
+                    expectation, variant: variant, tolerance: test.effectiveTolerance,
+                    margin: test.effectiveMargin)
                 let change = variant.probability - base.probability
                 switch expectation {
                 case .notHigher, .lower: severity = change
@@ -191,14 +198,17 @@ public struct BehaviouralCheck: Sendable {
             margin: [.higher, .lower].contains(expectation) ? test.effectiveMargin : nil,
             shift: expectation.kind == .invariance
                 ? TestResult.ProbabilityShift(
-                    mean: shifts.isEmpty ? 0 : shifts.reduce(0, +) / Double(shifts.count), max: shifts.max() ?? 0)
+                    mean: shifts.isEmpty ? 0 : shifts.reduce(0, +) / Double(shifts.count),
+                    max: shifts.max() ?? 0)
                 : nil,
             examples: Array(examples))
     }
 
     /// Per language of `tests`, the share of the tokens of its texts (a sample: up to 20 cases a test)
     /// that the scorer's model has in its vocabulary.
-    public static func vocabularyCoverage(of scorer: TextScorer, on tests: [GeneratedTest]) -> [(String, Double)] {
+    public static func vocabularyCoverage(of scorer: TextScorer, on tests: [GeneratedTest]) -> [(
+        String, Double
+    )] {
         var byLanguage: [String: [String]] = [:]
         for generated in tests {
             byLanguage[generated.test.language, default: []] += generated.cases.prefix(20).map(\.text)

@@ -67,8 +67,13 @@ public struct BehaviouralSuite: Sendable {
     ) throws {
         var lexicon = lexicons[key] ?? SuiteLexicon(key: key, fields: fields)
         guard lexicon.fields == fields else {
-            let have = lexicon.fields.map { "records with the fields \(SuiteFileParser.list($0))" } ?? "plain strings"
-            throw bad(location, "lexicon \"\(key.name)\" (\(key.language), \(key.split.rawValue)) has words that are \(have); these words must be too")
+            let have =
+                lexicon.fields.map { "records with the fields \(SuiteFileParser.list($0))" }
+                ?? "plain strings"
+            throw bad(
+                location,
+                "lexicon \"\(key.name)\" (\(key.language), \(key.split.rawValue)) has words that are \(have); these words must be too"
+            )
         }
         for word in words {
             for string in word.strings {
@@ -85,11 +90,14 @@ public struct BehaviouralSuite: Sendable {
         }) {
             throw bad(
                 test.location,
-                "test \"\(test.name)\" (\(test.language), \(test.split.rawValue)) is already defined at \(other.location)")
+                "test \"\(test.name)\" (\(test.language), \(test.split.rawValue)) is already defined at \(other.location)"
+            )
         }
         for frame in test.frames {
-            for template in [frame.base] + (frame.variant.map { [$0] } ?? []) {
-                try claim(template.source, what: "template", language: test.language, split: test.split, at: test.location)
+            for template in frame.templates {
+                try claim(
+                    template.source, what: "template", language: test.language, split: test.split,
+                    at: test.location)
             }
             try check(frame, of: test)
         }
@@ -105,7 +113,8 @@ public struct BehaviouralSuite: Sendable {
                 throw bad(
                     location,
                     "\(what) \"\(string)\" is in the \(split.rawValue) half here and in the \(origin.split.rawValue) "
-                        + "half at \(origin.location): the two halves of a suite share no \(what) (docs/check.md)")
+                        + "half at \(origin.location): the two halves of a suite share no \(what) (docs/check.md)"
+                )
             }
             return
         }
@@ -139,7 +148,10 @@ public struct BehaviouralSuite: Sendable {
             switch (lexicon.fields, placeholder.field) {
             case (nil, nil): break
             case (nil, let field?):
-                throw bad(location, "placeholder \(written): lexicon \"\(placeholder.lexicon)\" has plain words, no field \"\(field)\"")
+                throw bad(
+                    location,
+                    "placeholder \(written): lexicon \"\(placeholder.lexicon)\" has plain words, no field \"\(field)\""
+                )
             case (let fields?, nil):
                 throw bad(
                     location,

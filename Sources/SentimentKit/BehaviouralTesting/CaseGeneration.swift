@@ -10,6 +10,9 @@ public struct GeneratedCase: Sendable, Hashable {
         self.text = text
         self.variant = variant
     }
+
+    /// The text, and the variant when there is one.
+    public var texts: [String] { [text] + (variant.map { [$0] } ?? []) }
 }
 
 extension BehaviouralSuite {
@@ -74,7 +77,8 @@ private struct FrameExpansion {
         for slot in slots {
             // Ordered choices of distinct words: n · (n − 1) · … for the slot's draws.
             for taken in slot.draws.indices {
-                let (product, overflow) = capacity.multipliedReportingOverflow(by: max(0, slot.words.count - taken))
+                let (product, overflow) = capacity.multipliedReportingOverflow(
+                    by: max(0, slot.words.count - taken))
                 capacity = overflow ? Int.max : product
             }
         }
@@ -141,7 +145,8 @@ private struct FrameExpansion {
         }
         let fill = { (placeholder: SuiteTemplate.Placeholder) -> String in
             // The suite checked every placeholder's lexicon and field when it read the test.
-            words["\(placeholder.lexicon):\(placeholder.draw)"]?.value(field: placeholder.field) ?? placeholder.written
+            words["\(placeholder.lexicon):\(placeholder.draw)"]?.value(field: placeholder.field)
+                ?? placeholder.written
         }
         return GeneratedCase(text: frame.base.render(fill), variant: frame.variant?.render(fill))
     }

@@ -36,7 +36,8 @@ public struct CheckReport: Sendable, Encodable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case system, threshold, neutralBand = "neutral_band", languages, skippedLanguages = "skipped_languages",
+        case system, threshold, neutralBand = "neutral_band", languages, skippedLanguages =
+            "skipped_languages",
             cases, failures, failureRate = "failure_rate", capabilities
     }
 
@@ -111,7 +112,8 @@ public struct TestResult: Sendable, Encodable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case name, capability, language, expectation = "expect", kind, definedAt = "defined_at", cases, failures,
+        case name, capability, language, expectation = "expect", kind, definedAt = "defined_at", cases,
+            failures,
             failureRate = "failure_rate", tolerance, margin, shift, examples
     }
 

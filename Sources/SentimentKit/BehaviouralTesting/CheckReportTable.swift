@@ -7,9 +7,10 @@ extension CheckReport {
     /// failures with their probabilities and labels.
     public func table() -> String {
         let allTests = capabilities.flatMap(\.tests)
-        let nameWidth = max(
-            capabilities.map { $0.language.count + $0.capability.count + 1 }.max() ?? 0,
-            (allTests.map { $0.name.count + 2 }.max() ?? 0)) + 2
+        let nameWidth =
+            max(
+                capabilities.map { $0.language.count + $0.capability.count + 1 }.max() ?? 0,
+                (allTests.map { $0.name.count + 2 }.max() ?? 0)) + 2
         let expectWidth = SuiteExpectation.allCases.map(\.rawValue.count).max()! + 2
         func padded(_ text: String, _ width: Int) -> String {
             text + String(repeating: " ", count: max(1, width - text.count))
@@ -39,7 +40,8 @@ extension CheckReport {
                     padded("  " + test.name, nameWidth) + padded(test.expectation.rawValue, expectWidth)
                     + counts(test.cases, test.failureRate)
                 if let shift = test.shift {
-                    line += "   shift mean \(Self.number(Float(shift.mean))), max \(Self.number(Float(shift.max)))"
+                    line +=
+                        "   shift mean \(Self.number(Float(shift.mean))), max \(Self.number(Float(shift.max)))"
                 }
                 if let tolerance = test.tolerance { line += "   tolerance \(Self.number(tolerance))" }
                 if let margin = test.margin { line += "   margin \(Self.number(margin))" }

@@ -42,7 +42,8 @@ public struct ExternalPredictions: Sendable {
         try self.init(jsonLines: text, file: path)
     }
 
-    private static func parse(_ line: String, at location: SuiteLocation) throws -> (String, CheckPrediction) {
+    private static func parse(_ line: String, at location: SuiteLocation) throws -> (String, CheckPrediction)
+    {
         let value: HeaderJSON
         do {
             value = try HeaderJSONParser.parse(Array(line.utf8))

@@ -13,7 +13,8 @@ struct SuiteFileParser {
 
     static let lexiconKeys = ["lexicon", "language", "split", "words"]
     static let testKeys = [
-        "test", "capability", "language", "split", "expect", "templates", "pairs", "max_cases", "seed", "tolerance",
+        "test", "capability", "language", "split", "expect", "templates", "pairs", "max_cases", "seed",
+        "tolerance",
         "margin",
     ]
 
@@ -56,7 +57,8 @@ struct SuiteFileParser {
         guard SuiteTemplate.isName(name) else {
             throw bad(object.location, "lexicon name \"\(name)\": use letters, digits, \"_\" and \"-\"")
         }
-        let key = SuiteLexicon.Key(name: name, language: try object.string("language"), split: try split(object))
+        let key = SuiteLexicon.Key(
+            name: name, language: try object.string("language"), split: try split(object))
         guard case .array(let elements)? = object["words"], !elements.isEmpty else {
             throw bad(object.location, "\"words\" must be a non-empty array of strings or of objects")
         }
@@ -71,10 +73,14 @@ struct SuiteFileParser {
                 var record: [String: String] = [:]
                 for (field, value) in members {
                     guard SuiteTemplate.isName(field) else {
-                        throw bad(object.location, "word \(index + 1): field \"\(field)\": use letters, digits, \"_\" and \"-\"")
+                        throw bad(
+                            object.location,
+                            "word \(index + 1): field \"\(field)\": use letters, digits, \"_\" and \"-\"")
                     }
                     guard case .string(let text) = value, !text.isEmpty else {
-                        throw bad(object.location, "word \(index + 1): field \"\(field)\" must be a non-empty string")
+                        throw bad(
+                            object.location,
+                            "word \(index + 1): field \"\(field)\" must be a non-empty string")
                     }
                     record[field] = text
                 }
@@ -89,7 +95,8 @@ struct SuiteFileParser {
                 words.append(.record(record))
             default:
                 throw bad(
-                    object.location, "word \(index + 1) is \(element.kindName): words are non-empty strings or objects")
+                    object.location,
+                    "word \(index + 1) is \(element.kindName): words are non-empty strings or objects")
             }
         }
         return .lexicon(key, fields: fields, words: words, location: object.location)
@@ -102,25 +109,30 @@ struct SuiteFileParser {
         guard let expectation = SuiteExpectation(rawValue: expectText) else {
             throw bad(
                 object.location,
-                "unknown expectation \"\(expectText)\" (one of \(SuiteExpectation.allCases.map(\.rawValue).joined(separator: ", ")))")
+                "unknown expectation \"\(expectText)\" (one of \(SuiteExpectation.allCases.map(\.rawValue).joined(separator: ", ")))"
+            )
         }
         let frames: [SuiteTest.Frame]
         if expectation.kind == .minimumFunctionality {
             guard !object.has("pairs") else {
-                throw bad(object.location, "\"\(expectText)\" judges single texts: give \"templates\", not \"pairs\"")
+                throw bad(
+                    object.location,
+                    "\"\(expectText)\" judges single texts: give \"templates\", not \"pairs\"")
             }
             frames = try templates(object).map { SuiteTest.Frame(base: $0) }
         } else {
             guard !object.has("templates") else {
                 throw bad(
                     object.location,
-                    "\"\(expectText)\" compares a base with a variant: give \"pairs\" [[base, variant], …], not \"templates\"")
+                    "\"\(expectText)\" compares a base with a variant: give \"pairs\" [[base, variant], …], not \"templates\""
+                )
             }
             frames = try pairs(object)
         }
         let tolerance = try probabilityDifference(
             "tolerance", of: object, for: [.notLower, .notHigher], expectation: expectation)
-        let margin = try probabilityDifference("margin", of: object, for: [.higher, .lower], expectation: expectation)
+        let margin = try probabilityDifference(
+            "margin", of: object, for: [.higher, .lower], expectation: expectation)
         return SuiteTest(
             name: name, capability: try object.string("capability"), language: try object.string("language"),
             split: try split(object), expectation: expectation, frames: frames,
@@ -169,7 +181,8 @@ struct SuiteFileParser {
             guard base != variant else {
                 throw bad(object.location, "the pair [\"\(base)\", …] has the same base and variant")
             }
-            return SuiteTest.Frame(base: try template(base, object.location), variant: try template(variant, object.location))
+            return SuiteTest.Frame(
+                base: try template(base, object.location), variant: try template(variant, object.location))
         }
     }
 
@@ -217,7 +230,8 @@ private struct Members {
         if let unknown = members.first(where: { !allowed.contains($0.key) }) {
             throw bad(
                 location,
-                "unknown key \"\(unknown.key)\" (\(lineKind) has \(allowed.map { "\"\($0)\"" }.joined(separator: ", ")))")
+                "unknown key \"\(unknown.key)\" (\(lineKind) has \(allowed.map { "\"\($0)\"" }.joined(separator: ", ")))"
+            )
         }
     }
 

@@ -76,7 +76,9 @@ public struct SuiteTemplate: Sendable, Equatable {
     public var placeholders: [Placeholder] {
         var seen = Set<Placeholder>()
         return parts.compactMap {
-            guard case .placeholder(let placeholder) = $0, seen.insert(placeholder).inserted else { return nil }
+            guard case .placeholder(let placeholder) = $0, seen.insert(placeholder).inserted else {
+                return nil
+            }
             return placeholder
         }
     }
@@ -115,14 +117,19 @@ public struct SuiteTemplate: Sendable, Equatable {
                     + "names made of letters, digits, \"_\" and \"-\"")
         }
         if let field, !isName(field) {
-            throw SyntaxError("{\(inside)}: the field after \".\" must be made of letters, digits, \"_\" and \"-\"")
+            throw SyntaxError(
+                "{\(inside)}: the field after \".\" must be made of letters, digits, \"_\" and \"-\"")
         }
         return Placeholder(lexicon: name, draw: draw, field: field)
     }
 
     /// Whether `text` is a lexicon or field name.
     static func isName(_ text: String) -> Bool {
-        !text.isEmpty && text.unicodeScalars.allSatisfy { ($0.isASCII && $0.properties.isAlphabetic) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" }
+        !text.isEmpty
+            && text.unicodeScalars.allSatisfy {
+                ($0.isASCII && $0.properties.isAlphabetic) || ("0"..."9").contains($0) || $0 == "_"
+                    || $0 == "-"
+            }
     }
 
     /// Why a template cannot be read.

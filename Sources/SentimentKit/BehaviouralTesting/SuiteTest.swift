@@ -24,10 +24,13 @@ public struct SuiteTest: Sendable, Equatable {
             self.variant = variant
         }
 
+        /// The base, and the variant when there is one.
+        public var templates: [SuiteTemplate] { [base] + (variant.map { [$0] } ?? []) }
+
         /// The placeholders of the base and the variant, each once.
         public var placeholders: [SuiteTemplate.Placeholder] {
             var seen = Set<SuiteTemplate.Placeholder>()
-            return (base.placeholders + (variant?.placeholders ?? [])).filter { seen.insert($0).inserted }
+            return templates.flatMap(\.placeholders).filter { seen.insert($0).inserted }
         }
     }
 
