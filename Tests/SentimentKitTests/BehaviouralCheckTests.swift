@@ -142,6 +142,16 @@ import Testing
         #expect(down.examples.map(\.variant) == ["0.5 ", "0.49 "])
     }
 
+    @Test func aSystemThatReturnsTooFewPredictionsIsAnError() throws {
+        let check = try check(mft("pos", "positive"), probabilities: ["0.9", "0.1"])
+        let error = #expect(throws: CheckError.self) {
+            try check.report(on: check.generatedTests(), system: "short", threshold: 0.5) { _ in
+                [CheckPrediction(probability: 1, threshold: 0.5)]
+            }
+        }
+        #expect(error?.description == "short: 1 predictions for 2 texts")
+    }
+
     @Test func defaultToleranceApplies() throws {
         let check = try check(
             #"{"test": "up", "capability": "intensity", "language": "en", "expect": "not_lower", "pairs": [["{pair.b}", "{pair.v}"]]}"#,

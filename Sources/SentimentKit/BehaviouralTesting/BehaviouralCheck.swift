@@ -107,18 +107,18 @@ public struct BehaviouralCheck: Sendable {
                         + "`sentiment check --list-cases` writes needs one")
             }
         }
-        return report(on: tests, system: predictions.file, threshold: nil, skipped: skipped) { texts in
+        return try report(on: tests, system: predictions.file, threshold: nil, skipped: skipped) { texts in
             texts.map { predictions.byText[$0]! }
         }
     }
 
-    /// The report on `tests`, scoring their distinct texts with one call of `predict` (which returns one
-    /// prediction per text, in order).
+    /// The report on `tests`, scoring their distinct texts with one call of `predict`, which must return
+    /// one prediction per text, in order (a `CheckError` otherwise).
     public func report(
         on tests: [GeneratedTest], system: String, threshold: Float?,
         skipped: [CheckReport.SkippedLanguage] = [],
         predict: ([String]) throws -> [CheckPrediction]
-    ) rethrows -> CheckReport {
+    ) throws -> CheckReport {
         var index: [String: Int] = [:]
         var texts: [String] = []
         for generated in tests {
@@ -130,7 +130,9 @@ public struct BehaviouralCheck: Sendable {
             }
         }
         let predictions = try predict(texts)
-        precondition(predictions.count == texts.count, "one prediction per text")
+        guard predictions.count == texts.count else {
+            throw CheckError("\(system): \(predictions.count) predictions for \(texts.count) texts")
+        }
         let results = tests.map { result(of: $0) { predictions[index[$0]!] } }
         var capabilities: [CapabilityResult] = []
         for result in results {
