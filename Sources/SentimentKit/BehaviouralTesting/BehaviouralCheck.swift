@@ -61,12 +61,13 @@ public struct BehaviouralCheck: Sendable {
         var tests = try generatedTests(languages: languages)
         var skipped: [CheckReport.SkippedLanguage] = []
         if languages == nil {
-            for (language, coverage) in Self.vocabularyCoverage(of: scorer, on: tests)
-            where coverage < Self.minimumCoverage {
+            let coverage = Self.vocabularyCoverage(of: scorer, on: tests)
+            for language in coverage.keys.sorted() where coverage[language]! < Self.minimumCoverage {
                 skipped.append(
                     .init(
                         language: language,
-                        reason: "the model knows \(Int((coverage * 100).rounded())) % of its tokens"))
+                        reason:
+                            "the model knows \(Int((coverage[language]! * 100).rounded())) % of its tokens"))
                 tests.removeAll { $0.test.language == language }
             }
             // A check of nothing must not pass for a check.
@@ -205,54 +206,4 @@ public struct BehaviouralCheck: Sendable {
                 : nil,
             examples: Array(examples))
     }
-
-    /// Per language of `tests`, the share of the tokens of its texts (a sample: up to 20 cases a test)
-    /// that the scorer's model has in its vocabulary.
-    public static func vocabularyCoverage(of scorer: TextScorer, on tests: [GeneratedTest]) -> [(
-        String, Double
-    )] {
-        var byLanguage: [String: [String]] = [:]
-        for generated in tests {
-            byLanguage[generated.test.language, default: []] += generated.cases.prefix(20).map(\.text)
-        }
-        return byLanguage.keys.sorted().map { language in
-            let ids = scorer.tokenIDs(for: byLanguage[language]!).joined()
-            let known = ids.filter { $0 != Vocabulary.unknownID }.count
-            return (language, ids.isEmpty ? 0 : Double(known) / Double(ids.count))
-        }
-    }
-
-    /// The cases of the test half in `languages` (every language when nil) as JSON Lines, one object a
-    /// case: `language`, `capability`, `test`, `expect`, `text` and, for pairs, `variant`. What an
-    /// external system scores to be checked with `run(predictions:)`.
-    public func caseList(languages: [String]? = nil) throws -> [UInt8] {
-        var writer = HeaderJSONWriter()
-        for generated in try generatedTests(languages: languages) {
-            let test = generated.test
-            for generatedCase in generated.cases {
-                writer.append(raw: "{\"language\":")
-                writer.append(string: test.language)
-                writer.append(raw: ",\"capability\":")
-                writer.append(string: test.capability)
-                writer.append(raw: ",\"test\":")
-                writer.append(string: test.name)
-                writer.append(raw: ",\"expect\":")
-                writer.append(string: test.expectation.rawValue)
-                writer.append(raw: ",\"text\":")
-                writer.append(string: generatedCase.text)
-                if let variant = generatedCase.variant {
-                    writer.append(raw: ",\"variant\":")
-                    writer.append(string: variant)
-                }
-                writer.append(raw: "}\n")
-            }
-        }
-        return writer.bytes
-    }
-}
-
-/// Why a check cannot run, worded for the command line.
-public struct CheckError: Error, Equatable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
 }
