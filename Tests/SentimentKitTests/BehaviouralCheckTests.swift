@@ -224,6 +224,11 @@ import Testing
         #expect(
             error?.description.hasPrefix("p.jsonl: no prediction for \"好\" (zh test \"t\"; 1 of 1 zh texts")
                 == true)
+        let unrelated = try ExternalPredictions(
+            jsonLines: #"{"text": "meh", "probability": 1}"#, file: "u.jsonl")
+        let nothing = #expect(throws: CheckError.self) { try check.run(predictions: unrelated) }
+        #expect(
+            nothing?.description.hasPrefix("u.jsonl: no predictions for the texts of any language") == true)
         let partial = try ExternalPredictions(
             jsonLines: #"{"text": "good", "probability": 1}"#, file: "q.jsonl")
         #expect(throws: CheckError.self) { try check.run(predictions: partial) }

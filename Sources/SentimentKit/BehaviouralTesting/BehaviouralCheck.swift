@@ -88,7 +88,7 @@ public struct BehaviouralCheck: Sendable {
 
     /// Checks an external system by its predictions of the cases' texts. Without `languages`, the
     /// languages whose texts all have predictions are checked; a language with some but not all is an
-    /// error, one with none is reported as skipped.
+    /// error, one with none is reported as skipped (a `CheckError` when that leaves none).
     public func run(predictions: ExternalPredictions, languages: [String]? = nil) throws -> CheckReport {
         var tests = try generatedTests(languages: languages)
         var skipped: [CheckReport.SkippedLanguage] = []
@@ -107,6 +107,11 @@ public struct BehaviouralCheck: Sendable {
                         + "\(missing.count) of \(texts.count) \(language) texts are missing): every text "
                         + "`sentiment check --list-cases` writes needs one")
             }
+        }
+        if tests.isEmpty && !skipped.isEmpty {
+            throw CheckError(
+                "\(predictions.file): no predictions for the texts of any language of the suite; "
+                    + "score the texts `sentiment check --list-cases` writes")
         }
         return try report(on: tests, system: predictions.file, threshold: nil, skipped: skipped) { texts in
             texts.map { predictions.byText[$0]! }
