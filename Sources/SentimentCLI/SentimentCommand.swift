@@ -20,7 +20,7 @@ struct SentimentCommand: ParsableCommand {
         version: version,
         subcommands: [
             TrainCommand.self, ScoreCommand.self, ExplainCommand.self, EvalCommand.self, InfoCommand.self,
-            TokenizeCommand.self,
+            ConvertCommand.self, TokenizeCommand.self,
             VocabCommand.self,
         ]
     )
