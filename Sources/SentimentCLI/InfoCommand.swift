@@ -101,7 +101,8 @@ extension InfoCommand {
         } else if ngramBuckets > 0 {
             wide = ", wide channel dense"
         }
-        return "\(precision) (\(storage.weightDTypes.joined(separator: ", ")))\(wide), format \(storage.formatVersion)"
+        return
+            "\(precision) (\(storage.weightDTypes.joined(separator: ", ")))\(wide), format \(storage.formatVersion)"
     }
 
     /// How longer documents are cut, e.g. " (longer documents: first 100 + last 300)".

@@ -29,20 +29,25 @@ private let lines = "a wonderful film\nterrible and boring\n\nthe plot is thin b
 struct ModelStorageCommandTests {
     @Test func convertWritesFloat16AndBackAndInfoSaysHowTheFileStoresTheModel() throws {
         let trained = try TestModelFiles.trained.get()
-        let stored = try #require(try SafeTensorsFile(contentsOf: trained).integerTensor(named: "wide.indices"))
+        let stored = try #require(
+            try SafeTensorsFile(contentsOf: trained).integerTensor(named: "wide.indices"))
         let buckets = String(stored.values.count)
         let sparse = try #require(try storageLine(trained))
         #expect(sparse.hasPrefix("float32 (F32), wide channel sparse ("), "\(sparse)")
         #expect(
-            sparse.replacingOccurrences(of: ",", with: "").contains("(\(buckets) of 1048576 buckets stored) format 2"),
+            sparse.replacingOccurrences(of: ",", with: "").contains(
+                "(\(buckets) of 1048576 buckets stored) format 2"),
             "\(sparse)")
         try withTemporaryDirectory { directory in
             let half = directory.appendingPathComponent("half.safetensors")
-            let convert = try SentimentBinary.run(["convert", trained.path, "-o", half.path, "--precision", "f16"])
+            let convert = try SentimentBinary.run([
+                "convert", trained.path, "-o", half.path, "--precision", "f16",
+            ])
             #expect(convert.status == 0, "\(convert.standardError)")
             #expect(convert.standardOutput == "")
             #expect(
-                convert.standardError.hasPrefix("converted \(trained.path) (float32 (F32), wide channel sparse"),
+                convert.standardError.hasPrefix(
+                    "converted \(trained.path) (float32 (F32), wide channel sparse"),
                 "\(convert.standardError)")
             #expect(convert.standardError.contains(") to \(half.path) (float16 (F16), wide channel sparse"))
             #expect(try storageLine(half)?.hasPrefix("float16 (F16), wide channel sparse") == true)
@@ -61,7 +66,9 @@ struct ModelStorageCommandTests {
             #expect(try SentimentBinary.run(["convert", half.path, "-o", again.path]).status == 0)
             #expect(try Data(contentsOf: again) == Data(contentsOf: half))
             let single = directory.appendingPathComponent("single.safetensors")
-            #expect(try SentimentBinary.run(["convert", half.path, "-o", single.path, "--precision", "f32"]).status == 0)
+            #expect(
+                try SentimentBinary.run(["convert", half.path, "-o", single.path, "--precision", "f32"])
+                    .status == 0)
             #expect(try storageLine(single)?.hasPrefix("float32 (F32), wide channel sparse") == true)
             #expect(try scores(lines, model: single) == scores(lines, model: half))
             let json = try SentimentBinary.run(["info", "--format", "json", "-m", half.path])
@@ -92,8 +99,10 @@ struct ModelStorageCommandTests {
         try withTemporaryDirectory { directory in
             let model = directory.appendingPathComponent("half.safetensors")
             let train = try SentimentBinary.run(
-                ["train", TestModelFiles.englishCorpus.path, "--model", model.path, "--precision", "f16",
-                 "--epochs", "1", "--pretrain-epochs", "0"] + TestModelFiles.tinyNetwork)
+                [
+                    "train", TestModelFiles.englishCorpus.path, "--model", model.path, "--precision", "f16",
+                    "--epochs", "1", "--pretrain-epochs", "0",
+                ] + TestModelFiles.tinyNetwork)
             #expect(train.status == 0, "\(train.standardError)")
             #expect(try storageLine(model)?.hasPrefix("float16 (F16), wide channel sparse") == true)
             let file = try SafeTensorsFile(contentsOf: model)
@@ -110,7 +119,9 @@ struct ModelStorageCommandTests {
             // Within the model's ±1e6, beyond float16's ±65504.
             let large = directory.appendingPathComponent("large.safetensors")
             try TestModelFiles.writeConstantModel(logit: 70000, to: large)
-            let refused = try SentimentBinary.run(["convert", large.path, "-o", output.path, "--precision", "f16"])
+            let refused = try SentimentBinary.run([
+                "convert", large.path, "-o", output.path, "--precision", "f16",
+            ])
             #expect(refused.status == 1)
             #expect(
                 refused.standardError
@@ -120,10 +131,15 @@ struct ModelStorageCommandTests {
             let noDirectory = directory.appendingPathComponent("missing/out.safetensors")
             let unwritable = try SentimentBinary.run(["convert", large.path, "-o", noDirectory.path])
             #expect(unwritable.status == 1)
-            #expect(unwritable.standardError.contains("\(noDirectory.path): cannot write the model"), "\(unwritable.standardError)")
-            let badPrecision = try SentimentBinary.run(["convert", large.path, "-o", output.path, "--precision", "f8"])
+            #expect(
+                unwritable.standardError.contains("\(noDirectory.path): cannot write the model"),
+                "\(unwritable.standardError)")
+            let badPrecision = try SentimentBinary.run([
+                "convert", large.path, "-o", output.path, "--precision", "f8",
+            ])
             #expect(badPrecision.status == 64)
-            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["large.safetensors"])
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["large.safetensors"])
         }
     }
 }

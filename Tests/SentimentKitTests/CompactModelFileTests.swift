@@ -49,7 +49,9 @@ struct CompactModelFileTests {
         #expect(file["wide.weight"] == nil && file["wide.scale"] == nil)
         #expect(file.integerTensor(named: "wide.indices")?.values == [3, 10, 20, 40, 50, 63])
         #expect(file.dtype(of: "wide.indices") == .i32)
-        #expect(file["wide.weight_values"]?.values.map(\.bitPattern) == [Float(0.25), -0.5, 0, 0.125, -0.0, 0].map(\.bitPattern))
+        #expect(
+            file["wide.weight_values"]?.values.map(\.bitPattern)
+                == [Float(0.25), -0.5, 0, 0.125, -0.0, 0].map(\.bitPattern))
         #expect(file["wide.scale_values"]?.values == [0.7, -0.05, 1.2, -0.05, -0.05, -2])
         #expect(file["wide.scale_fill"]?.values == [-0.05])
         #expect(file["wide.scale_fill"]?.shape == [1])
@@ -57,7 +59,9 @@ struct CompactModelFileTests {
         let loaded = try SentimentModel(contentsOf: url, threadCount: 1)
         #expect(parameterBits(loaded) == parameterBits(model))
         #expect(try probabilities(loaded) == probabilities(model))
-        #expect(loaded.fileStorage == ModelFileStorage(weightDTypes: ["F32"], storedWideBuckets: 6, formatVersion: 2))
+        #expect(
+            loaded.fileStorage
+                == ModelFileStorage(weightDTypes: ["F32"], storedWideBuckets: 6, formatVersion: 2))
         #expect(loaded.precision == .f32)
     }
 
@@ -81,14 +85,17 @@ struct CompactModelFileTests {
         let url = scratch.url.appendingPathComponent("m.safetensors")
         let configuration = ClassifierConfiguration(vocabularySize: 3, embeddingDim: 2, hidden: 2)
         let model = try SentimentModel(
-            tokenizerSettings: TokenizerSettings(), vocabulary: try Vocabulary(tokens: ["<pad>", "<unk>", "a"]),
+            tokenizerSettings: TokenizerSettings(),
+            vocabulary: try Vocabulary(tokens: ["<pad>", "<unk>", "a"]),
             classifier: try BiGRUClassifier(configuration: configuration, seed: 1))
         try model.write(to: url)
         let file = try SafeTensorsFile(contentsOf: url)
         #expect(file.metadata["format_version"] == "1")
         #expect(file.integerTensors.isEmpty && !file.tensors.contains { $0.name.hasPrefix("wide.") })
         let loaded = try SentimentModel(contentsOf: url)
-        #expect(loaded.fileStorage == ModelFileStorage(weightDTypes: ["F32"], storedWideBuckets: nil, formatVersion: 1))
+        #expect(
+            loaded.fileStorage
+                == ModelFileStorage(weightDTypes: ["F32"], storedWideBuckets: nil, formatVersion: 1))
     }
 
     /// Fixtures/reference_model.safetensors was written by the version before the sparse form (dense
@@ -98,14 +105,17 @@ struct CompactModelFileTests {
         let raw = try SafeTensorsFile(contentsOf: fixture)
         #expect(raw["wide.weight"]?.count == 64 && raw.metadata["format_version"] == nil)
         let dense = try SentimentModel(contentsOf: fixture, threadCount: 1)
-        #expect(dense.fileStorage == ModelFileStorage(weightDTypes: ["F32"], storedWideBuckets: nil, formatVersion: 1))
+        #expect(
+            dense.fileStorage
+                == ModelFileStorage(weightDTypes: ["F32"], storedWideBuckets: nil, formatVersion: 1))
         // Every parameter is the file's tensor bit for bit, and the network scores as one built from them.
         for (name, tensor) in dense.classifier.namedParameters() {
             #expect(tensor.values.map(\.bitPattern) == raw[name]?.values.map(\.bitPattern), "\(name)")
         }
         let direct = try BiGRUClassifier(
             configuration: dense.classifier.configuration,
-            parameters: Dictionary(uniqueKeysWithValues: raw.tensors.map { ($0.name, $0.tensor) }), threadCount: 1)
+            parameters: Dictionary(uniqueKeysWithValues: raw.tensors.map { ($0.name, $0.tensor) }),
+            threadCount: 1)
         let tokenizer = try Tokenizer(settings: dense.tokenizerSettings)
         let encoded = texts.map { dense.encodeDocument(tokenizer.tokens(in: $0)) }
         #expect(
@@ -115,7 +125,8 @@ struct CompactModelFileTests {
         let scratch = try ScratchDirectory()
         let converted = scratch.url.appendingPathComponent("sparse.safetensors")
         let storage = try dense.convert(to: converted)
-        #expect(storage.formatVersion == 2 && storage.storedWideBuckets != nil && storage.weightDTypes == ["F32"])
+        #expect(
+            storage.formatVersion == 2 && storage.storedWideBuckets != nil && storage.weightDTypes == ["F32"])
         let sparse = try SentimentModel(contentsOf: converted, threadCount: 1)
         #expect(parameterBits(sparse) == parameterBits(dense))
         #expect(try probabilities(sparse) == probabilities(dense))
@@ -135,10 +146,14 @@ struct CompactModelFileTests {
         #expect(file.dtype(of: "wide.indices") == .i32)
         let loaded = try SentimentModel(contentsOf: f16, threadCount: 1)
         #expect(loaded.precision == .f16)
-        #expect(loaded.fileStorage == ModelFileStorage(weightDTypes: ["F16"], storedWideBuckets: 6, formatVersion: 2))
+        #expect(
+            loaded.fileStorage
+                == ModelFileStorage(weightDTypes: ["F16"], storedWideBuckets: 6, formatVersion: 2))
         // Each weight is the original rounded to the nearest float16.
         let rounded = parameterBits(model).mapValues { bits in
-            bits.map { HalfPrecision.float(fromBits: HalfPrecision.bits(from: Float(bitPattern: $0))).bitPattern }
+            bits.map {
+                HalfPrecision.float(fromBits: HalfPrecision.bits(from: Float(bitPattern: $0))).bitPattern
+            }
         }
         #expect(parameterBits(loaded) == rounded)
         #expect(parameterBits(loaded) != parameterBits(model), "float16 rounded nothing")

@@ -65,7 +65,8 @@ extension CraftedModelFile {
         file.config =
             #"{"embedding_dim": 2, "hidden": 1, "layers": 1, "cell": "reset_after", "ngram_buckets": 8}"#
         file.entries += [
-            Entry(name: "wide.indices", dtype: "I32", shape: [3], bytes: littleEndianBytes([Int32(1), 3, 6])),
+            Entry(
+                name: "wide.indices", dtype: "I32", shape: [3], bytes: littleEndianBytes([Int32(1), 3, 6])),
             Entry(name: "wide.weight_values", shape: [3], bytes: float32Bytes([0.5, -0.25, 0.125])),
             Entry(name: "wide.scale_values", shape: [3], bytes: float32Bytes([1, 2, -1])),
             Entry(name: "wide.scale_fill", shape: [1], bytes: float32Bytes([0.1])),
@@ -206,7 +207,8 @@ struct CraftedModelFileTests {
         // Integers are read, but only a sparse wide channel's bucket numbers may be integers.
         let integer = try refusal { file in file.entries[file.index(of: "out.bias")].dtype = "I32" }
         #expect(
-            integer == "tensor 'out.bias' holds integers (I32), but only 'wide.indices' may: weights are floating-point",
+            integer
+                == "tensor 'out.bias' holds integers (I32), but only 'wide.indices' may: weights are floating-point",
             "\(integer)")
     }
 
@@ -254,7 +256,8 @@ struct CraftedModelFileTests {
                 + " file is damaged")
         #expect(
             try indicesRefusal([3, 1, 6])
-                == "tensor 'wide.indices' is not in ascending order (element 1, 1, follows 3): the file is damaged")
+                == "tensor 'wide.indices' is not in ascending order (element 1, 1, follows 3): the file is damaged"
+        )
         #expect(
             try indicesRefusal([1, 3, 3])
                 == "tensor 'wide.indices' holds bucket 3 twice (elements 1 and 2): the file is damaged")
@@ -268,9 +271,12 @@ struct CraftedModelFileTests {
             file.entries[indices].bytes = float32Bytes([1, 3, 6])
         }
         #expect(
-            floatIndices == "tensor 'wide.indices' holds F32, but bucket numbers must be integers (I32 or I64)",
+            floatIndices
+                == "tensor 'wide.indices' holds F32, but bucket numbers must be integers (I32 or I64)",
             "\(floatIndices)")
-        let missing = try refusal(of: sparse) { file in file.entries.remove(at: file.index(of: "wide.scale_fill")) }
+        let missing = try refusal(of: sparse) { file in
+            file.entries.remove(at: file.index(of: "wide.scale_fill"))
+        }
         #expect(
             missing
                 == "the sparse wide channel lacks 'wide.scale_fill' (it needs 'wide.indices', 'wide.weight_values',"
@@ -281,31 +287,39 @@ struct CraftedModelFileTests {
         }
         #expect(onlyValues.hasPrefix("the sparse wide channel lacks 'wide.indices', 'wide.scale_values'"))
         let both = try refusal(of: sparse) { file in
-            file.entries.append(.init(name: "wide.weight", shape: [8], bytes: float32Bytes(.init(repeating: 0, count: 8))))
+            file.entries.append(
+                .init(name: "wide.weight", shape: [8], bytes: float32Bytes(.init(repeating: 0, count: 8))))
         }
         #expect(
             both
                 == "the file holds both the dense 'wide.weight' and the sparse 'wide.indices': the wide channel must"
                 + " be stored in one form")
         let noBuckets = try refusal(of: sparse) { file in file.config = CraftedModelFile().config }
-        #expect(noBuckets == "tensor 'wide.indices' belongs to the wide channel, but the config has no ngram_buckets")
+        #expect(
+            noBuckets
+                == "tensor 'wide.indices' belongs to the wide channel, but the config has no ngram_buckets")
         let shortValues = try refusal(of: sparse) { file in
             let values = file.index(of: "wide.scale_values")
             file.entries[values].shape = [2]
             file.entries[values].bytes = float32Bytes([1, 2])
         }
         #expect(
-            shortValues == "tensor 'wide.scale_values' has shape [2], but 'wide.indices' has 3 buckets: [3] expected")
+            shortValues
+                == "tensor 'wide.scale_values' has shape [2], but 'wide.indices' has 3 buckets: [3] expected")
         let wideFill = try refusal(of: sparse) { file in
             let fill = file.index(of: "wide.scale_fill")
             file.entries[fill].shape = [2]
             file.entries[fill].bytes = float32Bytes([1, 2])
         }
         #expect(wideFill == "tensor 'wide.scale_fill' has shape [2], not [1]")
-        let matrix = try refusal(of: sparse) { file in file.entries[file.index(of: "wide.indices")].shape = [3, 1] }
-        #expect(matrix.hasPrefix("tensor 'wide.indices' has shape [3, 1], but the sparse wide channel needs [K]"))
+        let matrix = try refusal(of: sparse) { file in
+            file.entries[file.index(of: "wide.indices")].shape = [3, 1]
+        }
+        #expect(
+            matrix.hasPrefix("tensor 'wide.indices' has shape [3, 1], but the sparse wide channel needs [K]"))
         let moreThanBuckets = try refusal(of: sparse) { file in
-            file.config = file.config.replacingOccurrences(of: #""ngram_buckets": 8"#, with: #""ngram_buckets": 2"#)
+            file.config = file.config.replacingOccurrences(
+                of: #""ngram_buckets": 8"#, with: #""ngram_buckets": 2"#)
         }
         #expect(moreThanBuckets.contains("K at most ngram_buckets = 2"), "\(moreThanBuckets)")
     }
@@ -315,7 +329,8 @@ struct CraftedModelFileTests {
         let nan = try refusal(of: sparse) { file in
             file.entries[file.index(of: "wide.weight_values")].bytes = float32Bytes([0.5, .nan, 1])
         }
-        #expect(nan.hasPrefix("tensor 'wide.weight_values' holds 1 non-finite value (the first, at element 1"))
+        #expect(
+            nan.hasPrefix("tensor 'wide.weight_values' holds 1 non-finite value (the first, at element 1"))
         let huge = try refusal(of: sparse) { file in
             file.entries[file.index(of: "wide.scale_fill")].bytes = float32Bytes([-3e6])
         }
@@ -325,7 +340,8 @@ struct CraftedModelFileTests {
             file.entries[values].dtype = "F16"
             file.entries[values].bytes = littleEndianBytes([UInt16(0x3C00), 0xFC00, 0x3C00])
         }
-        #expect(halfInfinity.hasPrefix("tensor 'wide.scale_values' holds 1 non-finite value"), "\(halfInfinity)")
+        #expect(
+            halfInfinity.hasPrefix("tensor 'wide.scale_values' holds 1 non-finite value"), "\(halfInfinity)")
     }
 
     @Test func overlappingOffsetsAreRefused() throws {

@@ -41,7 +41,8 @@ struct SafeTensorsDTypeTests {
                 if expected.isNaN {
                     #expect(widened.isNaN, "\(pattern)")
                 } else {
-                    #expect(widened.bitPattern == expected.bitPattern, "\(pattern): \(widened) vs \(expected)")
+                    #expect(
+                        widened.bitPattern == expected.bitPattern, "\(pattern): \(widened) vs \(expected)")
                     // Every float16 survives the way back.
                     #expect(HalfPrecision.bits(from: widened) == pattern, "\(pattern)")
                 }
@@ -64,7 +65,9 @@ struct SafeTensorsDTypeTests {
                 let expected = Float16(value).bitPattern
                 #expect(HalfPrecision.bits(from: value) == expected, "\(value)")
             }
-            #expect(HalfPrecision.bits(from: .nan) & 0x7C00 == 0x7C00 && HalfPrecision.bits(from: .nan) & 0x3FF != 0)
+            #expect(
+                HalfPrecision.bits(from: .nan) & 0x7C00 == 0x7C00
+                    && HalfPrecision.bits(from: .nan) & 0x3FF != 0)
         }
     #endif
 
@@ -120,19 +123,24 @@ struct SafeTensorsDTypeTests {
     @Test func valuesADtypeCannotHoldAreRefusedNamingTheTensor() {
         let beyond = writingError(
             SafeTensorsFile(
-                tensors: [("w", Tensor(shape: [4], values: [1, 70000, -65504.5, 65504]))], dtypes: ["w": .f16]))
+                tensors: [("w", Tensor(shape: [4], values: [1, 70000, -65504.5, 65504]))], dtypes: ["w": .f16]
+            ))
         #expect(
-            beyond == "tensor 'w' holds 2 values beyond float16's range of ±65504 (the first, at element 1, is 70000.0)",
+            beyond
+                == "tensor 'w' holds 2 values beyond float16's range of ±65504 (the first, at element 1, is 70000.0)",
             "\(beyond ?? "")")
         let wideInteger = writingError(
-            SafeTensorsFile(tensors: [], integerTensors: [("i", IntegerTensor(shape: [2], values: [1, 1 << 31]))]))
+            SafeTensorsFile(
+                tensors: [], integerTensors: [("i", IntegerTensor(shape: [2], values: [1, 1 << 31]))]))
         #expect(wideInteger?.contains("tensor 'i' holds 2147483648 (element 1), beyond I32's range") == true)
         let floatsAsIntegers = writingError(
             SafeTensorsFile(tensors: [("f", Tensor(shape: [1], values: [1]))], dtypes: ["f": .i32]))
-        #expect(floatsAsIntegers == "tensor 'f' cannot be written as I32 (F32 or F16 for floating-point values)")
+        #expect(
+            floatsAsIntegers == "tensor 'f' cannot be written as I32 (F32 or F16 for floating-point values)")
         let integersAsFloats = writingError(
             SafeTensorsFile(
-                tensors: [], integerTensors: [("i", IntegerTensor(shape: [1], values: [1]))], dtypes: ["i": .f16]))
+                tensors: [], integerTensors: [("i", IntegerTensor(shape: [1], values: [1]))],
+                dtypes: ["i": .f16]))
         #expect(integersAsFloats == "tensor 'i' cannot be written as F16 (I32 or I64 for integers)")
         let bfloat = writingError(
             SafeTensorsFile(tensors: [("f", Tensor(shape: [1], values: [1]))], dtypes: ["f": .bf16]))
@@ -145,7 +153,8 @@ struct SafeTensorsDTypeTests {
         // Non-finite values are stored as they are (the model file refuses them before).
         #expect(
             writingError(
-                SafeTensorsFile(tensors: [("w", Tensor(shape: [2], values: [.infinity, .nan]))], dtypes: ["w": .f16]))
+                SafeTensorsFile(
+                    tensors: [("w", Tensor(shape: [2], values: [.infinity, .nan]))], dtypes: ["w": .f16]))
                 == nil)
     }
 }

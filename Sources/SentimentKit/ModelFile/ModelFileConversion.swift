@@ -11,7 +11,8 @@ extension SentimentModel {
     /// - Throws: `ModelFileError` for a weight float16 cannot hold (naming the tensor; nothing is
     ///   written), `ModelTrainingError.cannotWriteModel` or `.destinationLocked` when the destination
     ///   cannot be written or a training run is writing it.
-    public func convert(to destination: URL, precision: ModelFilePrecision? = nil) throws -> ModelFileStorage {
+    public func convert(to destination: URL, precision: ModelFilePrecision? = nil) throws -> ModelFileStorage
+    {
         let lockedDestination = try ModelDestination(destination)
         defer { lockedDestination.release() }
         do {

@@ -87,7 +87,8 @@ public struct SafeTensorsFile: Sendable, Equatable {
     static let metadataKey = "__metadata__"
 
     public init(
-        tensors: [(name: String, tensor: Tensor)], integerTensors: [(name: String, tensor: IntegerTensor)] = [],
+        tensors: [(name: String, tensor: Tensor)],
+        integerTensors: [(name: String, tensor: IntegerTensor)] = [],
         metadata: [String: String] = [:], dtypes: [String: SafeTensorsDType] = [:]
     ) {
         self.tensors = tensors
@@ -149,10 +150,12 @@ public struct SafeTensorsFile: Sendable, Equatable {
     public static func == (lhs: SafeTensorsFile, rhs: SafeTensorsFile) -> Bool {
         lhs.metadata == rhs.metadata
             && lhs.tensors.elementsEqual(rhs.tensors) {
-                $0.name == $1.name && $0.tensor == $1.tensor && lhs.dtype(of: $0.name) == rhs.dtype(of: $1.name)
+                $0.name == $1.name && $0.tensor == $1.tensor
+                    && lhs.dtype(of: $0.name) == rhs.dtype(of: $1.name)
             }
             && lhs.integerTensors.elementsEqual(rhs.integerTensors) {
-                $0.name == $1.name && $0.tensor == $1.tensor && lhs.dtype(of: $0.name) == rhs.dtype(of: $1.name)
+                $0.name == $1.name && $0.tensor == $1.tensor
+                    && lhs.dtype(of: $0.name) == rhs.dtype(of: $1.name)
             }
     }
 
@@ -195,4 +198,3 @@ public func writeSafeTensors(
 public func readSafeTensors(from url: URL) throws -> SafeTensorsFile {
     try SafeTensorsFile(contentsOf: url)
 }
-

@@ -69,7 +69,8 @@ struct SafeTensorsLayout {
                     .invalidTensorForWriting,
                     "tensor '\(name)' holds \(tensor.values[index]) (element \(index)), beyond I32's range")
             }
-            slots.append(Slot(name: name, dtype: dtype, shape: tensor.shape, values: .integers(tensor.values)))
+            slots.append(
+                Slot(name: name, dtype: dtype, shape: tensor.shape, values: .integers(tensor.values)))
         }
         // Python's order: widest dtype first (so every tensor starts aligned to its element size, the
         // header being padded to 8 bytes), then by name as bytes.

@@ -257,7 +257,8 @@ enum SafeTensorsReader {
             for index in 0..<count {
                 buffer[index] =
                     dtype == .i32
-                    ? Int64(Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * index, as: Int32.self)))
+                    ? Int64(
+                        Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * index, as: Int32.self)))
                     : Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8 * index, as: Int64.self))
             }
             initialized = count

@@ -111,7 +111,8 @@ enum SparseWideChannel {
                     + " (it needs " + names.map { "'\($0)'" }.joined(separator: ", ") + ")")
         }
         let (weight, scale) = try dense(
-            Tensors(indices: indices, weightValues: weightValues, scaleValues: scaleValues, scaleFill: scaleFill),
+            Tensors(
+                indices: indices, weightValues: weightValues, scaleValues: scaleValues, scaleFill: scaleFill),
             buckets: buckets)
         for name in names { parameters[name] = nil }
         parameters[BiGRUClassifier.wideWeightName] = weight
@@ -130,7 +131,9 @@ enum SparseWideChannel {
                 "tensor '\(indicesName)' has shape \(sparse.indices.shape), but the sparse wide channel needs"
                     + " [K] with K at most ngram_buckets = \(buckets)")
         }
-        for (name, tensor) in [(weightValuesName, sparse.weightValues), (scaleValuesName, sparse.scaleValues)]
+        for (name, tensor) in [
+            (weightValuesName, sparse.weightValues), (scaleValuesName, sparse.scaleValues),
+        ]
         where tensor.shape != [count] {
             throw ModelFileError.invalid(
                 "tensor '\(name)' has shape \(tensor.shape), but '\(indicesName)' has \(count) buckets: [\(count)]"
