@@ -10,18 +10,13 @@ enum HalfPrecision {
     @inline(__always)
     static func float(fromBits half: UInt16) -> Float {
         let bits = UInt32(half)
-        let sign = (bits & 0x8000) << 16
-        // Exponent and mantissa moved to their Float positions, the exponent rebiased from 15 to 127.
+        // Exponent and mantissa moved to their Float positions read as a Float 2¹¹² times too small,
+        // subnormals included; the product with 2¹¹² is exact. Infinity and NaN get the all-ones
+        // exponent instead.
         let moved = (bits & 0x7FFF) << 13
-        let exponent = moved & 0x0F80_0000
-        var magnitude = moved &+ 0x3800_0000
-        // Infinity and NaN: the exponent field becomes all ones.
-        magnitude = exponent == 0x0F80_0000 ? magnitude &+ 0x3800_0000 : magnitude
-        // Zero and subnormals (mantissa × 2⁻²⁴): one more exponent step gives 2⁻¹⁴ + mantissa × 2⁻²⁴,
-        // from which 2⁻¹⁴ is subtracted exactly.
-        let subnormal = (Float(bitPattern: magnitude &+ 0x0080_0000) - 0x1p-14).bitPattern
-        magnitude = exponent == 0 ? subnormal : magnitude
-        return Float(bitPattern: magnitude | sign)
+        let scaled = (Float(bitPattern: moved) * 0x1p112).bitPattern
+        let magnitude = (bits & 0x7C00) == 0x7C00 ? moved | 0x7F80_0000 : scaled
+        return Float(bitPattern: magnitude | (bits & 0x8000) << 16)
     }
 
     /// The bit pattern of the float16 nearest `value` (ties to even): beyond ±65520 an infinity; NaN
