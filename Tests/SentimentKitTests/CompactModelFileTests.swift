@@ -59,6 +59,11 @@ struct CompactModelFileTests {
         let loaded = try SentimentModel(contentsOf: url, threadCount: 1)
         #expect(parameterBits(loaded) == parameterBits(model))
         #expect(try probabilities(loaded) == probabilities(model))
+        // The same bytes without a file, and back.
+        #expect(try model.serialized() == Data(contentsOf: url))
+        #expect(
+            parameterBits(try SentimentModel(data: model.serialized(precision: .f32))) == parameterBits(model)
+        )
         #expect(
             loaded.fileStorage
                 == ModelFileStorage(weightDTypes: ["F32"], storedWideBuckets: 6, formatVersion: 2))
@@ -188,6 +193,7 @@ struct CompactModelFileTests {
                     + " ±65504 (the first, at element 1, is -70000.0); store it in float32")
         }
         #expect(try scratch.contents() == [])
+        #expect(throws: ModelFileError.self) { try model.serialized(precision: .f16) }
         // float32 holds it.
         #expect(try model.convert(to: url, precision: .f32).weightDTypes == ["F32"])
         #expect(try SentimentModel(contentsOf: url).classifier.parameters.wide!.weights[10] == -70000)

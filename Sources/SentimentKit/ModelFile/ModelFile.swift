@@ -336,6 +336,22 @@ extension SentimentModel {
 
     /// `write(to:)` with the weights stored at `precision`.
     func write(to url: URL, precision: ModelFilePrecision) throws {
+        try storing(at: precision) { try $0.write(to: url) }
+    }
+
+    /// The bytes `write(to:)` would write, with the weights stored at `precision` (nil: `precision`):
+    /// a model to bundle or send without a file. `init(data:)` reads them.
+    /// - Throws: what `write(to:)` throws for a model it would not write.
+    public func serialized(precision: ModelFilePrecision? = nil) throws -> Data {
+        try storing(at: precision ?? self.precision) { try $0.serialized() }
+    }
+
+    /// Hands the file of the model at `precision` to `body`, which writes it out, after refusing a
+    /// parameter that is NaN, infinite or beyond ±`maximumParameterMagnitude`; a value the stored dtype
+    /// cannot hold is refused naming the tensor.
+    private func storing<Result>(
+        at precision: ModelFilePrecision, _ body: (SafeTensorsFile) throws -> Result
+    ) throws -> Result {
         for (name, tensor) in classifier.namedParameters() where !Self.isWithinMagnitudeLimit(tensor.values) {
             if let problem = Self.nonFiniteValues(tensor, named: name) {
                 throw ModelFileError.invalid(
@@ -347,9 +363,8 @@ extension SentimentModel {
                         + " learning rate may help)")
             }
         }
-        let file = try safeTensorsFile(precision: precision)
         do {
-            try file.write(to: url)
+            return try body(try safeTensorsFile(precision: precision))
         } catch let error as SafeTensorsError where error.kind == .invalidTensorForWriting {
             throw ModelFileError.invalid(
                 "no model is written: \(error.message)" + (precision == .f16 ? "; store it in float32" : ""))
@@ -357,7 +372,7 @@ extension SentimentModel {
     }
 
     /// The model as `write(to:)` writes it: metadata, and the tensors in the stored form at `precision`.
-    func safeTensorsFile(precision: ModelFilePrecision) throws -> SafeTensorsFile {
+    private func safeTensorsFile(precision: ModelFilePrecision) throws -> SafeTensorsFile {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var tensors = classifier.namedParameters()
