@@ -298,20 +298,20 @@ struct CraftedModelFileTests {
         #expect(
             noBuckets
                 == "tensor 'wide.indices' belongs to the wide channel, but the config has no ngram_buckets")
-        let shortValues = try refusal(of: sparse) { file in
-            let values = file.index(of: "wide.scale_values")
-            file.entries[values].shape = [2]
-            file.entries[values].bytes = float32Bytes([1, 2])
+        /// The refusal of the sparse model with tensor `name` holding `values`, shape `[values.count]`.
+        func refusalReplacing(_ name: String, with values: [Float]) throws -> String {
+            try refusal(of: sparse) { file in
+                let entry = file.index(of: name)
+                file.entries[entry].shape = [values.count]
+                file.entries[entry].bytes = float32Bytes(values)
+            }
         }
         #expect(
-            shortValues
+            try refusalReplacing("wide.scale_values", with: [1, 2])
                 == "tensor 'wide.scale_values' has shape [2], but 'wide.indices' has 3 buckets: [3] expected")
-        let wideFill = try refusal(of: sparse) { file in
-            let fill = file.index(of: "wide.scale_fill")
-            file.entries[fill].shape = [2]
-            file.entries[fill].bytes = float32Bytes([1, 2])
-        }
-        #expect(wideFill == "tensor 'wide.scale_fill' has shape [2], not [1]")
+        #expect(
+            try refusalReplacing("wide.scale_fill", with: [1, 2])
+                == "tensor 'wide.scale_fill' has shape [2], not [1]")
         let matrix = try refusal(of: sparse) { file in
             file.entries[file.index(of: "wide.indices")].shape = [3, 1]
         }
