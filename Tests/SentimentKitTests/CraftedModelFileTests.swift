@@ -22,6 +22,8 @@ private struct CraftedModelFile {
     var vocab = #"["<pad>", "<unk>", "good"]"#
     var config = #"{"embedding_dim": 2, "hidden": 1, "layers": 1, "cell": "reset_after"}"#
     var entries: [Entry]
+    /// The `format_version` metadata, when set.
+    var formatVersion: String?
     /// Replaces the whole header text when set.
     var header: String?
 
@@ -39,7 +41,10 @@ private struct CraftedModelFile {
         func quoted(_ text: String) -> String {
             String(decoding: try! JSONEncoder().encode(text), as: UTF8.self)
         }
-        var fields = [#""__metadata__": {"vocab": \#(quoted(vocab)), "config": \#(quoted(config))}"#]
+        let version = formatVersion.map { #", "format_version": \#(quoted($0))"# } ?? ""
+        var fields = [
+            #""__metadata__": {"vocab": \#(quoted(vocab)), "config": \#(quoted(config))\#(version)}"#
+        ]
         var data: [UInt8] = []
         for entry in entries {
             let (begin, end) = entry.offsets ?? (data.count, data.count + entry.bytes.count)
@@ -210,6 +215,23 @@ struct CraftedModelFileTests {
             integer
                 == "tensor 'out.bias' holds integers (I32), but only 'wide.indices' may: weights are floating-point",
             "\(integer)")
+    }
+
+    @Test func aTensorALaterFormatMayHoldIsReportedAsANewerFormat() throws {
+        let newer = try refusal { file in
+            file.formatVersion = "3"
+            file.entries[file.index(of: "out.bias")].dtype = "U8"
+        }
+        #expect(
+            newer
+                == "format_version 3 is newer than this version of sentiment reads (format_version 2 and older);"
+                + " use a newer sentiment for this model")
+        // In a file of a version this one reads, the tensor itself is named.
+        let current = try refusal { file in
+            file.formatVersion = "2"
+            file.entries[file.index(of: "out.bias")].dtype = "U8"
+        }
+        #expect(current.contains("tensor 'out.bias': dtype 'U8' is not supported"), "\(current)")
     }
 
     // MARK: The sparse wide channel

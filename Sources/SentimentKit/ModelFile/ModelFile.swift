@@ -211,13 +211,57 @@ extension SentimentModel {
     /// channel dense or sparse) and `vocab` / `config` metadata. Every offset and shape is checked;
     /// errors do not name the file (callers add it).
     public convenience init(contentsOf url: URL, threadCount: Int? = nil) throws {
-        try self.init(file: SafeTensorsFile(contentsOf: url), threadCount: threadCount)
+        let file = try Self.reading {
+            try SafeTensorsFile(contentsOf: url)
+        } bytes: {
+            try? Data(contentsOf: url, options: .alwaysMapped)
+        }
+        try self.init(file: file, threadCount: threadCount)
     }
 
     /// Loads a model from the bytes of a model file (see `init(contentsOf:threadCount:)`): a model
     /// bundled as a resource, say.
     public convenience init(data: Data, threadCount: Int? = nil) throws {
-        try self.init(file: SafeTensorsFile(data: data), threadCount: threadCount)
+        let file = try Self.reading {
+            try SafeTensorsFile(data: data)
+        } bytes: {
+            data
+        }
+        try self.init(file: file, threadCount: threadCount)
+    }
+
+    /// `read()`, except that a tensor entry it cannot read (a dtype it does not know, say) in a file
+    /// whose `format_version` is newer than this program reads is reported as that: what a later
+    /// format changes is likely to be the tensors.
+    private static func reading(_ read: () throws -> SafeTensorsFile, bytes: () -> Data?) throws
+        -> SafeTensorsFile
+    {
+        do {
+            return try read()
+        } catch let error as SafeTensorsError
+            where error.kind == .unsupportedDtype || error.kind == .invalidTensorEntry
+        {
+            if let metadata = bytes().flatMap(SafeTensorsFile.headerMetadata(of:)) {
+                _ = try formatVersion(of: metadata)
+            }
+            throw error
+        }
+    }
+
+    /// The `format_version` of a file with these metadata (1 when absent).
+    /// - Throws: `ModelFileError` for a version that is not a positive whole number or is newer than
+    ///   `formatVersion`.
+    private static func formatVersion(of metadata: [String: String]) throws -> Int {
+        guard let version = metadata[formatVersionKey] else { return 1 }
+        guard let number = Int(version), number >= 1 else {
+            throw ModelFileError.invalid("format_version \"\(version)\" is not a positive whole number")
+        }
+        guard number <= formatVersion else {
+            throw ModelFileError.invalid(
+                "format_version \(number) is newer than this version of sentiment reads (format_version "
+                    + "\(formatVersion) and older); use a newer sentiment for this model")
+        }
+        return number
     }
 
     private convenience init(file: SafeTensorsFile, threadCount: Int?) throws {
@@ -227,18 +271,7 @@ extension SentimentModel {
         guard let configurationJSON = file.metadata[Self.configurationKey] else {
             throw ModelFileError.invalid("no \"config\" metadata: not a sentiment model file")
         }
-        var formatVersion = 1
-        if let version = file.metadata[Self.formatVersionKey] {
-            guard let number = Int(version), number >= 1 else {
-                throw ModelFileError.invalid("format_version \"\(version)\" is not a positive whole number")
-            }
-            guard number <= Self.formatVersion else {
-                throw ModelFileError.invalid(
-                    "format_version \(number) is newer than this version of sentiment reads (format_version "
-                        + "\(Self.formatVersion) and older); use a newer sentiment for this model")
-            }
-            formatVersion = number
-        }
+        let formatVersion = try Self.formatVersion(of: file.metadata)
         // The header's own strict JSON parser: several times faster than JSONDecoder on a 30,000-token
         // array, which matters for the start-up time of `sentiment score`.
         guard case .array(let elements)? = try? HeaderJSONParser.parse(Array(vocabularyJSON.utf8)) else {

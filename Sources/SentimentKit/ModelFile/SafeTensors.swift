@@ -128,6 +128,12 @@ public struct SafeTensorsFile: Sendable, Equatable {
         self = try data.withUnsafeBytes { try SafeTensorsReader.read($0) }
     }
 
+    /// The `__metadata__` strings of the safetensors bytes `data` alone, without reading or checking
+    /// the tensors; nil when the header itself cannot be read.
+    public static func headerMetadata(of data: Data) -> [String: String]? {
+        data.withUnsafeBytes { SafeTensorsReader.metadata($0) }
+    }
+
     /// The first floating-point tensor called `name`.
     public subscript(name: String) -> Tensor? {
         tensors.first { $0.name == name }?.tensor

@@ -14,6 +14,43 @@ enum SafeTensorsReader {
     }
 
     static func read(_ file: UnsafeRawBufferPointer) throws -> SafeTensorsFile {
+        let (members, headerLength) = try parseHeader(file)
+        var metadata: [String: String] = [:]
+        var entries: [Entry] = []
+        for (key, value) in members {
+            if key == SafeTensorsFile.metadataKey {
+                metadata = try parseMetadata(value)
+            } else {
+                entries.append(try parseEntry(name: key, value))
+            }
+        }
+
+        let dataRegion = UnsafeRawBufferPointer(rebasing: file[(8 + headerLength)...])
+        let ordered = try checkCoverage(entries, dataSize: dataRegion.count)
+
+        var tensors: [(name: String, tensor: Tensor)] = []
+        var integerTensors: [(name: String, tensor: IntegerTensor)] = []
+        var dtypes: [String: SafeTensorsDType] = [:]
+        tensors.reserveCapacity(ordered.count)
+        for entry in ordered {
+            let bytes = UnsafeRawBufferPointer(rebasing: dataRegion[entry.begin..<entry.end])
+            dtypes[entry.name] = entry.dtype
+            if entry.dtype.isInteger {
+                let values = decodeIntegers(bytes, dtype: entry.dtype, count: entry.elementCount)
+                integerTensors.append((entry.name, IntegerTensor(shape: entry.shape, values: values)))
+            } else {
+                let values = decode(bytes, dtype: entry.dtype, count: entry.elementCount)
+                tensors.append((entry.name, Tensor(shape: entry.shape, values: values)))
+            }
+        }
+        return SafeTensorsFile(
+            tensors: tensors, integerTensors: integerTensors, metadata: metadata, dtypes: dtypes)
+    }
+
+    /// The header's members, after checking its length, encoding and JSON, and its length in bytes.
+    private static func parseHeader(_ file: UnsafeRawBufferPointer) throws -> (
+        members: [(key: String, value: HeaderJSON)], length: Int
+    ) {
         guard file.count >= 8 else {
             throw SafeTensorsError(
                 .fileTooShort,
@@ -48,37 +85,17 @@ enum SafeTensorsReader {
         guard case .object(let members) = json else {
             throw SafeTensorsError(.headerNotObject, "header is \(json.kindName), not a JSON object")
         }
+        return (members, headerLength)
+    }
 
-        var metadata: [String: String] = [:]
-        var entries: [Entry] = []
-        for (key, value) in members {
-            if key == SafeTensorsFile.metadataKey {
-                metadata = try parseMetadata(value)
-            } else {
-                entries.append(try parseEntry(name: key, value))
-            }
+    /// The `__metadata__` strings alone, without reading the tensors; nil when the header itself cannot
+    /// be read. For a message about a file whose tensors the reader refused.
+    static func metadata(_ file: UnsafeRawBufferPointer) -> [String: String]? {
+        guard let (members, _) = try? parseHeader(file) else { return nil }
+        guard let value = members.first(where: { $0.key == SafeTensorsFile.metadataKey })?.value else {
+            return [:]
         }
-
-        let dataRegion = UnsafeRawBufferPointer(rebasing: file[(8 + headerLength)...])
-        let ordered = try checkCoverage(entries, dataSize: dataRegion.count)
-
-        var tensors: [(name: String, tensor: Tensor)] = []
-        var integerTensors: [(name: String, tensor: IntegerTensor)] = []
-        var dtypes: [String: SafeTensorsDType] = [:]
-        tensors.reserveCapacity(ordered.count)
-        for entry in ordered {
-            let bytes = UnsafeRawBufferPointer(rebasing: dataRegion[entry.begin..<entry.end])
-            dtypes[entry.name] = entry.dtype
-            if entry.dtype.isInteger {
-                let values = decodeIntegers(bytes, dtype: entry.dtype, count: entry.elementCount)
-                integerTensors.append((entry.name, IntegerTensor(shape: entry.shape, values: values)))
-            } else {
-                let values = decode(bytes, dtype: entry.dtype, count: entry.elementCount)
-                tensors.append((entry.name, Tensor(shape: entry.shape, values: values)))
-            }
-        }
-        return SafeTensorsFile(
-            tensors: tensors, integerTensors: integerTensors, metadata: metadata, dtypes: dtypes)
+        return try? parseMetadata(value)
     }
 
     private static func parseMetadata(_ value: HeaderJSON) throws -> [String: String] {
