@@ -21,8 +21,7 @@ struct SentimentCommand: ParsableCommand {
         version: version,
         subcommands: [
             TrainCommand.self, ScoreCommand.self, ExplainCommand.self, EvalCommand.self, CheckCommand.self,
-            InfoCommand.self,
-            TokenizeCommand.self,
+            InfoCommand.self, ConvertCommand.self, TokenizeCommand.self,
             VocabCommand.self,
         ]
     )
