@@ -21,23 +21,8 @@ enum ExplanationOutput {
         return fields.joined(separator: "\t") + "\n"
     }
 
-    /// `{"probability": p, "logit": l, "baseline_logit": b, "method": "…", "tokens": [{"token": "…",
-    /// "attribution": a}, …]}`.
-    static func jsonl(_ explanation: Explanation) -> String {
-        var output: [UInt8] = []
-        output.append(contentsOf: "{\"probability\": \(number(explanation.probability)), ".utf8)
-        output.append(contentsOf: "\"logit\": \(number(explanation.logit)), ".utf8)
-        output.append(contentsOf: "\"baseline_logit\": \(number(explanation.baselineLogit)), ".utf8)
-        output.append(contentsOf: "\"method\": \"\(explanation.method.name)\", \"tokens\": [".utf8)
-        for (index, (token, attribution)) in zip(explanation.tokens, explanation.attributions).enumerated() {
-            if index > 0 { output.append(contentsOf: ", ".utf8) }
-            output.append(contentsOf: "{\"token\": ".utf8)
-            JSONText.appendString(token, to: &output)
-            output.append(contentsOf: ", \"attribution\": \(number(attribution))}".utf8)
-        }
-        output.append(contentsOf: "]}\n".utf8)
-        return String(decoding: output, as: UTF8.self)
-    }
+    /// The explanation's JSON object on one line.
+    static func jsonl(_ explanation: Explanation) -> String { explanation.jsonObject + "\n" }
 
     /// The tokens coloured with 24-bit ANSI colours, then the probability and label.
     static func colored(_ explanation: Explanation, label: String) -> String {
@@ -60,9 +45,6 @@ enum ExplanationOutput {
     private static func cutMarker(_ explanation: Explanation) -> String {
         "\u{1B}[2m… \(explanation.cutTokenCount) tokens cut …\u{1B}[0m "
     }
-
-    /// A float as a JSON number (null when not finite).
-    static func number(_ value: Float) -> String { value.isFinite ? "\(value)" : "null" }
 
     /// What stderr says about a line whose attributions miss completeness.
     static func completenessWarning(_ explanation: Explanation) -> String {

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct SentimentCommand: ParsableCommand {
+struct SentimentCommand: AsyncParsableCommand {
     /// The program's version, recorded in the models it trains.
     static let version = "0.1.0"
 
@@ -16,12 +16,13 @@ struct SentimentCommand: ParsableCommand {
               sentiment eval test.tsv             # accuracy, F1, ROC-AUC, confusion matrix
               echo "great film" | sentiment explain # what each token contributed
               sentiment eval test.tsv --plots plots/ # and SVG pictures
+              sentiment serve --port 8080         # the same scores over HTTP
             """,
         version: version,
         subcommands: [
             TrainCommand.self, ScoreCommand.self, ExplainCommand.self, EvalCommand.self, InfoCommand.self,
             TokenizeCommand.self,
-            VocabCommand.self,
+            VocabCommand.self, ServeCommand.self,
         ]
     )
 }
