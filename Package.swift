@@ -115,6 +115,7 @@ let package = Package(
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ]),
         .testTarget(
             name: "SentimentCLITests", dependencies: ["SentimentCLI", "SentimentKit", "Tokenizer", "GRUClassifier"]),
