@@ -94,6 +94,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         // The README's "Using the library" program: compiled with every build, run by SentimentKitTests.
@@ -118,6 +119,10 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]),
         .testTarget(
-            name: "SentimentCLITests", dependencies: ["SentimentCLI", "SentimentKit", "Tokenizer", "GRUClassifier"]),
+            name: "SentimentCLITests",
+            dependencies: [
+                "SentimentCLI", "SentimentKit", "Tokenizer", "GRUClassifier",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
     ]
 )

@@ -10,8 +10,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// Most texts scored together in one batch (texts of several requests, or part of one).
     public var maxBatch = 64
-    /// Longest time the first text of a batch waits for more before the batch is scored anyway.
-    public var maxDelay = Duration.milliseconds(2)
+    /// Longest time the first text of a batch waits for more before the batch is scored anyway. Zero:
+    /// an idle worker takes what is queued at once, and batches grow only while the workers are busy
+    /// (a wait would leave a free worker idle, which a closed-loop client pays for in throughput).
+    public var maxDelay = Duration.zero
     /// Most texts waiting to be scored or explained; a request that would pass it gets 503 with
     /// Retry-After (load shedding rather than unbounded memory).
     public var maxQueue = 4096
