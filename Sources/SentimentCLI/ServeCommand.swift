@@ -71,7 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds before a silent connection is closed (default \(defaults.idleTimeout / .seconds(1))).")
     var idleTimeout: Double?
 
-    @Option(help: "Log level: trace, debug (one line per request), info, notice, warning, error.")
+    @Option(help: "Log level on standard error (debug: one line per request).")
     var logLevel: Logger.Level = .info
 
     func validate() throws {

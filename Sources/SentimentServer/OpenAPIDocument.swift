@@ -142,7 +142,8 @@ paths:
           content:
             application/yaml:
               schema:
-                type: string
+                type: object
+                description: The OpenAPI document (a YAML mapping).
         "413": { $ref: "#/components/responses/TooLarge" }
 components:
   schemas:

@@ -60,7 +60,9 @@ struct TextsRequest: Equatable {
     static func describe(_ error: DecodingError, body: [UInt8]) -> APIError {
         switch error {
         case .dataCorrupted(let context) where context.codingPath.isEmpty:
-            return .badRequest("malformed_json", "the request body is not valid JSON: \(syntaxError(in: body))")
+            return .badRequest(
+                "malformed_json",
+                "the request body is not valid JSON: \(syntaxError(in: body) ?? context.debugDescription)")
         case .dataCorrupted(let context):
             return .badRequest("wrong_type", "\(path(context.codingPath)): \(context.debugDescription)")
         case .typeMismatch(_, let context) where context.codingPath.isEmpty:
@@ -76,14 +78,15 @@ struct TextsRequest: Equatable {
     }
 
     /// What is wrong with JSON that does not parse, and where. `JSONDecoder` only says that it does not;
-    /// `JSONSerialization`, asked again on this (failing, so rare) path, names the character.
-    static func syntaxError(in body: [UInt8]) -> String {
+    /// `JSONSerialization`, asked again on this (failing, so rare) path, names the character. nil when
+    /// it parses the body.
+    static func syntaxError(in body: [UInt8]) -> String? {
         do {
             _ = try JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])
+            return nil
         } catch {
-            if let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String { return detail }
+            return (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
         }
-        return "it does not parse"
     }
 
     /// `texts[3]` for the path texts → 3.
@@ -134,11 +137,19 @@ extension TextsRequest: Decodable {
         case (false, true):
             texts = [try container.decode(String.self, forKey: .text)]
         }
-        threshold = try container.decodeIfPresent(Float.self, forKey: .threshold)
-        if let threshold, !(threshold >= 0 && threshold <= 1) {
-            throw APIError.badRequest("invalid_threshold", "threshold must lie in [0, 1], got \(threshold)")
+        // Optional fields may be absent, not null. The threshold is read as a double: any JSON number then
+        // decodes (a Float refuses 1e-313), and only the range decides.
+        if container.contains(.threshold) {
+            let value = try container.decode(Double.self, forKey: .threshold)
+            guard value >= 0 && value <= 1 else {
+                throw APIError.badRequest("invalid_threshold", "threshold must lie in [0, 1], got \(value)")
+            }
+            threshold = Float(value)
+        } else {
+            threshold = nil
         }
-        if let name = try container.decodeIfPresent(String.self, forKey: .method) {
+        if container.contains(.method) {
+            let name = try container.decode(String.self, forKey: .method)
             guard let method = ExplainMethod(rawValue: name) else {
                 throw APIError.badRequest(
                     "invalid_method",

@@ -37,6 +37,8 @@ import Testing
         Case(#"["a"]"#, .badRequest, "wrong_type", "must be a JSON object"),
         Case(#"{"texts": ["a"], "threshold": "high"}"#, .badRequest, "wrong_type", "threshold"),
         Case(#"{"texts": ["a"], "threshold": 1.5}"#, .badRequest, "invalid_threshold", "[0, 1], got 1.5"),
+        Case(#"{"texts": ["a"], "threshold": null}"#, .badRequest, "wrong_type", "threshold"),
+        Case(#"{"text": "a", "method": null}"#, .badRequest, "wrong_type", "method", uri: "/v1/explain"),
         Case(#"{}"#, .badRequest, "missing_field", "texts"),
         Case(#"{"texts": ["a"], "text": "b"}"#, .badRequest, "conflicting_fields", "not both"),
         Case(#"{"texts": ["a"], "txt": 1}"#, .badRequest, "unknown_field", #""txt""#),

@@ -51,6 +51,11 @@ import Testing
                 #expect(results.probabilities == ["\(probability)"])
                 #expect(results.labels == [probability >= threshold ? "positive" : "negative"], "at \(threshold)")
             }
+            // Any JSON number in [0, 1] is a threshold, however far below a float's range.
+            let tiny = try await client.execute(
+                uri: "/v1/score", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"text": "great film", "threshold": 2.2250738585e-313}"#))
+            #expect(try JSONBody.results(tiny.body).labels == ["positive"])
             let empty = try await client.execute(
                 uri: "/v1/score", method: .post, headers: [.contentType: "application/json; charset=UTF-8"],
                 body: ByteBuffer(string: #"{"texts": []}"#))
