@@ -36,6 +36,7 @@ Environment:
                 single-text rate at 64 connections from the closed mode of this run)
   MAX_DELAYS    --max-delay values (ms) for the closed runs (default "0 1")
   PEER_PYTHON   Python with the peer's packages (default /work/venvs/serve-peer/bin/python)
+  BIN           folder with built sentiment and serve-load binaries (default: build them)
   OUT           results folder (default bench-serve-DATE)
   SMOKE=1       every run a few seconds long, to check the script itself (figures mean nothing)
 EOF
@@ -67,10 +68,12 @@ for tool in wrk taskset curl python3 awk; do
     command -v "$tool" >/dev/null || { echo "serve_bench: $tool is missing (wrk: apt-get install wrk)" >&2; exit 1; }
 done
 
-echo "building release binaries" >&2
-swift build -c release --product sentiment >&2
-swift build -c release --product serve-load >&2
-bin=$(swift build -c release --show-bin-path)
+if [[ -z ${BIN:-} ]]; then
+    echo "building release binaries" >&2
+    swift build -c release --product sentiment >&2
+    swift build -c release --product serve-load >&2
+fi
+bin=${BIN:-$(swift build -c release --show-bin-path)}
 sentiment=$bin/sentiment
 serve_load=$bin/serve-load
 
@@ -126,7 +129,7 @@ run_wrk() {
     grep -E "^requests|^latency|Non-2xx" "$file" | sed "s|^|  $(basename "$file" .txt): |"
 }
 
-wrk_rate() { awk '/^requests/ {print $5}' "$1" | tr -d '/s:'; }
+wrk_rate() { awk '/^requests/ {sub(/\/s;$/, "", $6); print $6}' "$1"; }
 
 run_open() {
     local url=$1 rate=$2 seconds=$3 per_request=$4 file=$5
@@ -232,6 +235,7 @@ PY
             ;;
         drain)
             start_server drain --drain-delay 2 --drain-timeout 10
+            # Printed when it ends, after the server's exit.
             run_open "http://127.0.0.1:$port/v1/score" "$(rate 0.5)" 8 1 "$out/drain.txt" &
             load=$!
             sleep 3
@@ -243,7 +247,6 @@ PY
             exited=$(date +%s.%N); server_pid=""
             awk -v st="$status" -v s="$signalled" -v e="$exited" 'BEGIN { printf "  exit status %d, %.2f s after SIGTERM\n", st, e - s }'
             wait "$load" || true
-            sed "s|^|  drain load: |" "$out/drain.txt"
             echo "  (requests due after the listener closed fail to connect: they were never admitted)"
             ;;
         reload)
@@ -253,7 +256,6 @@ PY
             load=$!
             for _ in $(seq 5); do sleep 1; kill -HUP "$server_pid"; done
             wait "$load" || true
-            sed "s|^|  reload load: |" "$out/reload.txt"
             echo "  reloads logged: $(grep -c 'model reloaded' "$out/server-reload.log")"
             stop_server
             ;;
