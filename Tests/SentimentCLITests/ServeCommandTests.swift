@@ -16,8 +16,16 @@ struct ServeCommandTests {
         init(_ arguments: [String], in directory: URL) throws {
             run = try SignalledRun(["serve", "--port", "0"] + arguments, in: directory)
             #expect(run.waitForLine(timeout: 30) { $0.contains("model loaded") }, "\(run.standardError)")
-            let match = run.standardError.firstMatch(of: /port=([0-9]+)/)
-            port = try #require(match.flatMap { Int($0.output.1) }, "no port in \(run.standardError)")
+            guard let port = run.standardError.firstMatch(of: /port=([0-9]+)/).flatMap({ Int($0.output.1) }) else {
+                kill(run.process.processIdentifier, SIGKILL)
+                throw NoPort(log: run.standardError)
+            }
+            self.port = port
+        }
+
+        /// Kills the server if a failed test left it running.
+        func killIfRunning() {
+            if run.process.isRunning { kill(run.process.processIdentifier, SIGKILL) }
         }
 
         /// The probabilities of a /v1/score answer, as written.
@@ -31,6 +39,11 @@ struct ServeCommandTests {
             let body = String(buffer: try await response.body.collect(upTo: 16 << 20))
             return body.matches(of: /"probability":([^,]+),/).map { String($0.output.1) }
         }
+    }
+
+    struct NoPort: Error, CustomStringConvertible {
+        var log: String
+        var description: String { "sentiment serve logged no port: \(log)" }
     }
 
     static func temporaryDirectory() throws -> URL {
@@ -52,6 +65,7 @@ struct ServeCommandTests {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let server = try Server(["--model", model, "--max-batch", "16"], in: directory)
+        defer { server.killIfRunning() }
         #expect(try await server.score(lines) == expected)
         let single = try await withThrowingTaskGroup(of: (Int, [String]).self) { group in
             for (index, line) in lines.enumerated() {
@@ -71,6 +85,7 @@ struct ServeCommandTests {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let server = try Server(["--model", try TestModelFiles.trained.get().path], in: directory)
+        defer { server.killIfRunning() }
         #expect(try await server.score(["great film"]).count == 1)
         kill(server.run.process.processIdentifier, signal)
         #expect(server.run.waitForExit(timeout: 15) == 0, "\(server.run.standardError)")
@@ -83,6 +98,7 @@ struct ServeCommandTests {
         let served = directory.appendingPathComponent("served.safetensors")
         try TestModelFiles.writeConstantModel(logit: -1, to: served)
         let server = try Server(["--model", served.path], in: directory)
+        defer { server.killIfRunning() }
         let before = try await server.score(["good"])
         // Written elsewhere and renamed over it, as `train` writes a model.
         let next = directory.appendingPathComponent("next.safetensors")
