@@ -31,12 +31,7 @@ struct InfoCommand: ParsableCommand {
         let network = configuration.network
         switch format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let report = InfoReport(
-                model: path, vocabularySize: sentimentModel.vocabulary.count, parameters: parameterCount,
-                storage: sentimentModel.fileStorage, config: configuration)
-            try FileWriting.writeToStandardOutput(Array(encoder.encode(report)) + [0x0A])
+            try FileWriting.writeToStandardOutput(ModelInfoReport(model: sentimentModel, path: path).json())
         case .text:
             var lines = [
                 "model          \(path)",
@@ -117,17 +112,4 @@ extension InfoCommand {
 /// `--format` values of `info`.
 enum InfoOutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
-}
-
-/// What `info --format json` prints.
-struct InfoReport: Encodable {
-    var model: String
-    var vocabularySize: Int
-    var parameters: Int
-    var storage: ModelFileStorage?
-    var config: ModelFileConfiguration
-
-    enum CodingKeys: String, CodingKey {
-        case model, vocabularySize = "vocabulary_size", parameters, storage, config
-    }
 }
