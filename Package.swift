@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "GRUClassifierTests", dependencies: ["GRUClassifier", "Embedding", "CKernels"]),
         .testTarget(
             name: "SentimentKitTests",
-            dependencies: ["SentimentKit", "Tokenizer", "GRUClassifier", "Embedding", "LibraryExample"],
+            dependencies: ["SentimentKit", "Tokenizer", "GRUClassifier", "Embedding", "WordVectors", "LibraryExample"],
             exclude: ["Fixtures"]),
         .testTarget(
             name: "SentimentCLITests", dependencies: ["SentimentCLI", "SentimentKit", "Tokenizer", "GRUClassifier"]),

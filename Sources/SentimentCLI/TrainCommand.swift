@@ -470,9 +470,8 @@ struct TrainCommand: ParsableCommand {
     static func vectorsLine(_ summary: WordVectorsSummary) -> String {
         let coverage = TrainingProgress.fixed(summary.coverage * 100, 1) + " %"
         guard summary.used else {
-            return "train: the bundled English vectors cover \(coverage) of the training tokens, under "
-                + "\(Int(ModelTrainingOptions.automaticVectorsMinimumCoverage * 100)) %: not used "
-                + "(--vectors FILE gives vectors for this language)"
+            return "train: the bundled English vectors are not used: \(summary.notUsedBecause ?? "")"
+                + " (--vectors FILE gives others, --vectors none silences this)"
         }
         return "train: vectors \(summary.source.name) (\(summary.dimension) dimensions) cover \(coverage) of "
             + "the training tokens; \(summary.matchedRows) vocabulary rows start from them, "

@@ -9,8 +9,12 @@ public enum BundledVectors {
     /// The name a model's training record gives them.
     public static let name = "bundled:glove.6B.50d.100k"
 
-    /// The bundled vectors, decoded (about 20 MB as Float32; decode once and keep them while needed).
-    public static func english() throws -> PretrainedVectors {
+    /// The bundled vectors, decoded on first use (about 20 MB as Float32) and kept for the process.
+    public static func english() throws -> PretrainedVectors { try decoded.get() }
+
+    private static let decoded = Result { try decode() }
+
+    private static func decode() throws -> PretrainedVectors {
         let bytes = UnsafeBufferPointer(
             start: sk_bundled_english_vectors(), count: sk_bundled_english_vectors_size())
         let digest = SHA256.hash(data: UnsafeRawBufferPointer(bytes)).map { byteHex($0) }.joined()

@@ -257,14 +257,22 @@ public enum ModelTraining {
             let vectorsStart = Date()
             if let vectors = try loadVectors(options, trainingCounts: builder) {
                 let plan = PretrainedEmbedding(vectors: vectors, trainingCounts: builder)
-                var used = true
+                var notUsedBecause: String?
                 if case .automatic = options.vectors {
-                    used = plan.coverage >= ModelTrainingOptions.automaticVectorsMinimumCoverage
+                    let minimum = ModelTrainingOptions.automaticVectorsMinimumCoverage
+                    if plan.coverage < minimum {
+                        notUsedBecause =
+                            "they cover \(Self.percent(plan.coverage)) of the training tokens, under \(Self.percent(minimum))"
+                    } else if let width = options.embeddingDim, width < vectors.dimension {
+                        notUsedBecause =
+                            "the embedding width asked for (\(width)) is under their \(vectors.dimension) dimensions"
+                    }
                 }
-                if used { pretrainedEmbedding = plan }
+                if notUsedBecause == nil { pretrainedEmbedding = plan }
                 vectorsSummary = WordVectorsSummary(
-                    source: vectors.source, dimension: vectors.dimension, coverage: plan.coverage, used: used,
-                    matchedRows: 0, addedWords: 0, seconds: 0)
+                    source: vectors.source, dimension: vectors.dimension, coverage: plan.coverage,
+                    used: notUsedBecause == nil, notUsedBecause: notUsedBecause, matchedRows: 0, addedWords: 0,
+                    seconds: 0)
             }
             // A token with a pre-trained vector is worth a row however rarely the training texts have it.
             let keepingRare = pretrainedEmbedding.map { plan in { (token: String) in plan.matching.rows(for: token) != nil } }
@@ -397,7 +405,12 @@ public enum ModelTraining {
         record.trainingExamples = trainingExamples.count
         record.validationExamples = validationExamples.count
         if !unlabelledTexts.isEmpty { record.unlabelledDocuments = unlabelledTexts.count }
-        record.vectors = vectorsSummary
+        // The record holds no clock readings but the finish time.
+        record.vectors = vectorsSummary.map { summary in
+            var recorded = summary
+            recorded.seconds = 0
+            return recorded
+        }
         record.options = (record.options ?? [:]).merging(
             recordedOptions(
                 options, trainingOptions, classifier: classifier, splitValidation: validation.isEmpty),
@@ -493,6 +506,9 @@ public enum ModelTraining {
             bestValidation: outcome.bestValidation, temperature: final.temperature,
             calibratedValidation: calibrated, epochs: epochs, seconds: Date().timeIntervalSince(start))
     }
+
+    /// "15.3 %".
+    static func percent(_ share: Double) -> String { String(format: "%.1f %%", share * 100) }
 
     /// The vectors `options.vectors` names, read for the tokens counted in `trainingCounts` and the
     /// vocabulary extension; nil for none.

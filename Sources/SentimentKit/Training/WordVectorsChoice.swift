@@ -23,17 +23,22 @@ public struct WordVectorsSummary: Sendable, Equatable, Codable {
     public var dimension: Int
     /// Share of the labelled training tokens (occurrences) whose token found a vector.
     public var coverage: Double
-    /// Whether they started the embedding (automatic vectors below the coverage they need do not).
+    /// Whether they started the embedding: automatic vectors below the coverage they need, or wider
+    /// than an embedding width given, do not.
     public var used: Bool
+    /// Why they were not used, in words ("they cover 15.3 % of the training tokens, under 60 %").
+    public var notUsedBecause: String?
     /// Vocabulary rows that got a pre-trained vector, and words of the vectors added to the vocabulary
     /// beyond the training texts' own.
     public var matchedRows: Int
     public var addedWords: Int
-    /// Time to read (or decode) the vectors and match them.
-    public var seconds: Double
+    /// Time to read (or decode) the vectors and match them (not stored in a model: a model's record
+    /// does not depend on the clock but for its finish time).
+    public var seconds: Double = 0
 
     private enum CodingKeys: String, CodingKey {
-        case source, dimension, coverage, used, seconds
+        case source, dimension, coverage, used
+        case notUsedBecause = "not_used_because"
         case matchedRows = "matched_rows"
         case addedWords = "added_words"
     }
