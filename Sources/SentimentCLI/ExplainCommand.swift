@@ -14,6 +14,8 @@ struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
         abstract: "Explain scores: how much each token pushed each input line's score.",
+        // The full list of options is too wide for an 80-column terminal; OPTIONS lists them.
+        usage: "sentiment explain [<options>] [<files> ...]",
         discussion: """
             Reads standard input when no file is given; every input line gives exactly one output line, \
             in order, as for `score`. Attributions are in logit units: positive pushes towards positive, \
@@ -35,6 +37,10 @@ struct ExplainCommand: ParsableCommand {
             {"probability": p, "logit": l, "baseline_logit": b, "method": "…", "tokens": [{"token": "…", \
             "attribution": a}, …]} objects. --html FILE also writes one self-contained page with every \
             line coloured and each token's value shown on hover.
+
+            --id-column N echoes the N-th tab-separated column of each line as its id (the first TSV \
+            column, an "id" string in JSON Lines, before the tokens in colour) and explains the rest of \
+            the line; a line without a tab beside its id column stops the run with its file and line.
 
             Examples:
               echo "a dull film with one great scene" | sentiment explain
@@ -67,6 +73,11 @@ struct ExplainCommand: ParsableCommand {
 
     @Option(
         parsing: .unconditional,
+        help: "Echo the N-th tab-separated column (1-based) of each line as its id; explain the rest.")
+    var idColumn: Int?
+
+    @Option(
+        parsing: .unconditional,
         help: "Probability at or above which a text is labelled positive (default: the model's).")
     var threshold: Float?
 
@@ -75,6 +86,11 @@ struct ExplainCommand: ParsableCommand {
     @OptionGroup(title: "Input") var encodingOptions: EncodingOptions
 
     func validate() throws {
+        do {
+            _ = try LineLayout(idColumn: idColumn)
+        } catch {
+            throw ValidationError("\(error)")
+        }
         if let steps {
             if steps < 1 { throw ValidationError("--steps must be at least 1") }
             if method == .occlusion { throw ValidationError("--steps applies to integrated gradients only") }
@@ -93,6 +109,7 @@ struct ExplainCommand: ParsableCommand {
         let explainer = try TextExplainer(
             model: sentimentModel, method: attribution, threads: threadOptions.count)
         let threshold = threshold ?? sentimentModel.threshold
+        let layout = try LineLayout(idColumn: idColumn)
         let format = format ?? (isatty(1) == 1 ? .color : .tsv)
         let inputs = try (files.isEmpty ? ["-"] : files).map {
             try InputFile(path: $0, encoding: encodingOptions.encoding)
@@ -119,11 +136,15 @@ struct ExplainCommand: ParsableCommand {
                 var invalidLines = 0
                 var incomplete = 0
                 while let line = try lines.next() {
-                    let (explanation, invalid) = try explainer.explain(utf8: line.bytes)
-                    if invalid { invalidLines += 1 }
+                    let fields = try layout.fields(of: line.bytes, file: input.name, number: line.number)
+                    let id = fields.decodedID()
+                    let (explanation, invalid) = try explainer.explain(utf8: fields.text)
+                    if invalid || id?.repaired == true { invalidLines += 1 }
                     let label = explanation.probability >= threshold ? "positive" : "negative"
                     try FileWriting.writeToStandardOutput(
-                        Array(ExplanationOutput.line(explanation, label: label, format: format).utf8))
+                        Array(
+                            ExplanationOutput.line(explanation, label: label, format: format, id: id?.text)
+                                .utf8))
                     number += 1
                     try page?.write(ExplanationPage.entry(explanation, number: number, label: label))
                     if explanation.missesCompleteness() {

@@ -3,29 +3,39 @@ import SentimentKit
 
 /// The output lines of `sentiment explain`.
 enum ExplanationOutput {
-    /// One explanation as one line (with its newline) in `format`.
-    static func line(_ explanation: Explanation, label: String, format: ExplainOutputFormat) -> String {
+    /// One explanation as one line (with its newline) in `format`, led by the line's `id` when it has
+    /// one (`--id-column`).
+    static func line(
+        _ explanation: Explanation, label: String, format: ExplainOutputFormat, id: String? = nil
+    )
+        -> String
+    {
         switch format {
-        case .tsv: tsv(explanation, label: label)
-        case .jsonl: jsonl(explanation)
-        case .color: colored(explanation, label: label)
+        case .tsv: tsv(explanation, label: label, id: id)
+        case .jsonl: jsonl(explanation, id: id)
+        case .color: (id.map { "\u{1B}[2m\($0)\u{1B}[0m\t" } ?? "") + colored(explanation, label: label)
         }
     }
 
-    /// `probability<TAB>label<TAB>token:attribution<TAB>…`.
-    static func tsv(_ explanation: Explanation, label: String) -> String {
-        var fields = ["\(explanation.probability)", label]
+    /// `[id<TAB>]probability<TAB>label<TAB>token:attribution<TAB>…`.
+    static func tsv(_ explanation: Explanation, label: String, id: String? = nil) -> String {
+        var fields = (id.map { [$0] } ?? []) + ["\(explanation.probability)", label]
         for (token, attribution) in zip(explanation.tokens, explanation.attributions) {
             fields.append("\(token):\(attribution)")
         }
         return fields.joined(separator: "\t") + "\n"
     }
 
-    /// `{"probability": p, "logit": l, "baseline_logit": b, "method": "…", "tokens": [{"token": "…",
-    /// "attribution": a}, …]}`.
-    static func jsonl(_ explanation: Explanation) -> String {
-        var output: [UInt8] = []
-        output.append(contentsOf: "{\"probability\": \(number(explanation.probability)), ".utf8)
+    /// `{["id": "…", ]"probability": p, "logit": l, "baseline_logit": b, "method": "…", "tokens":
+    /// [{"token": "…", "attribution": a}, …]}`.
+    static func jsonl(_ explanation: Explanation, id: String? = nil) -> String {
+        var output: [UInt8] = [0x7B]
+        if let id {
+            output.append(contentsOf: "\"id\": ".utf8)
+            JSONText.appendString(id, to: &output)
+            output.append(contentsOf: ", ".utf8)
+        }
+        output.append(contentsOf: "\"probability\": \(number(explanation.probability)), ".utf8)
         output.append(contentsOf: "\"logit\": \(number(explanation.logit)), ".utf8)
         output.append(contentsOf: "\"baseline_logit\": \(number(explanation.baselineLogit)), ".utf8)
         output.append(contentsOf: "\"method\": \"\(explanation.method.name)\", \"tokens\": [".utf8)

@@ -32,11 +32,22 @@ struct ScoreCommand: ParsableCommand {
             file whose first line is a TSV header naming a text column (label<TAB>text, say) has that \
             column scored, as stderr says; a header without one stops the run.
 
+            --no-header reads line 1 as data like every other line: no header is guessed, so a first \
+            line that looks like one (label<TAB>text, say) is scored. Use it wherever lines come from \
+            a program rather than a file with a header (Spark's RDD.pipe, Hadoop Streaming, xargs).
+
+            --id-column N echoes the N-th tab-separated column of each line as the line's id: the \
+            first TSV column of the output, or an "id" string in JSON Lines, so results can be joined \
+            back without trusting their order. The text is then the line without its id column (a \
+            text holding tabs comes through whole), or the --text-column if given. A line without \
+            the id column, or without a tab beside it, stops the run with its file and line.
+
             Examples:
               echo "great film" | sentiment score
               sentiment score a.txt b.txt -o scores.tsv
               sentiment score --format jsonl --with-text reviews.txt
               sentiment score --text-column 2 test.tsv
+              printf '17\\tgreat film\\n' | sentiment score --no-header --id-column 1
             """
     )
 
@@ -61,6 +72,14 @@ struct ScoreCommand: ParsableCommand {
 
     @Option(
         parsing: .unconditional,
+        help: "Echo the N-th tab-separated column (1-based) of each line as its id; the text is the rest.")
+    var idColumn: Int?
+
+    @Flag(help: "Read line 1 as data: never guess a header.")
+    var noHeader = false
+
+    @Option(
+        parsing: .unconditional,
         help: "Probability at or above which a text is labelled positive (default: the model's).")
     var threshold: Float?
 
@@ -72,7 +91,11 @@ struct ScoreCommand: ParsableCommand {
     static let maximumBatch = 1024
 
     func validate() throws {
-        if let textColumn, textColumn < 1 { throw ValidationError("--text-column must be at least 1") }
+        do {
+            _ = try LineLayout(textColumn: textColumn, idColumn: idColumn)
+        } catch {
+            throw ValidationError("\(error)")
+        }
         if let threshold, !(threshold >= 0 && threshold <= 1) {
             throw ValidationError("--threshold must be in [0, 1]")
         }
@@ -106,7 +129,7 @@ struct ScoreCommand: ParsableCommand {
                 let lines = LineReader(file: input)
                 let scorer = LineScorer(
                     scorer: textScorer, format: format, withText: withText,
-                    textColumn: try textColumn ?? Self.headerTextColumn(lines, file: input.name))
+                    layout: try layout(reading: lines, file: input.name), guessesHeader: !noHeader)
                 var batch: [LineReader.Line] = []
                 var invalidLines = 0
                 while let first = try lines.next() {
@@ -139,10 +162,21 @@ struct ScoreCommand: ParsableCommand {
 }
 
 extension ScoreCommand {
+    /// The layout of `file`'s lines: the columns given, or, without --text-column and --no-header, the
+    /// text column a header on line 1 names.
+    func layout(reading lines: LineReader, file: String) throws -> LineLayout {
+        let given = try LineLayout(textColumn: textColumn, idColumn: idColumn)
+        guard textColumn == nil, !noHeader,
+            let column = try Self.headerTextColumn(lines, file: file, idColumn: idColumn)
+        else { return given }
+        return try given.scoring(column: column)
+    }
+
     /// Without --text-column: the text column named by a header on line 1 (a labelled TSV file, whose
     /// label must not be scored as text), announced on standard error; nil when line 1 is no such
-    /// header. A first line that looks like `label<TAB>text` without a header gets a warning.
-    static func headerTextColumn(_ lines: LineReader, file: String) throws -> Int? {
+    /// header. A first line that looks like `label<TAB>text` (beside its id column, if any) without a
+    /// header gets a warning.
+    static func headerTextColumn(_ lines: LineReader, file: String, idColumn: Int? = nil) throws -> Int? {
         guard let first = try lines.peek(1).first, first.number == 1, first.bytes.contains(0x09) else {
             return nil
         }
@@ -153,6 +187,11 @@ extension ScoreCommand {
             fields.contains { ColumnNames.isTextName($0) || ColumnNames.isLabelName($0) }
             && !fields.contains { LabelParser.parse($0) != nil }
         if isHeader, let text = fields.firstIndex(where: { ColumnNames.isTextName($0) }) {
+            if text + 1 == idColumn {
+                throw CommandFailure(
+                    "\(file):1: a header naming column \(text + 1) (\"\(fields[text])\") as the text, but "
+                        + "--id-column \(text + 1) is the id; --text-column N names the column to score")
+            }
             FileWriting.printError(
                 "\(file):1: a header: scoring its column \(text + 1) (\"\(fields[text])\") on every line; "
                     + "--text-column N chooses another")
@@ -163,10 +202,13 @@ extension ScoreCommand {
                 "\(file):1: a header without a text column (\(fields.joined(separator: ", "))); "
                     + "--text-column N names the column to score")
         }
-        if fields.count == 2, let labelled = [0, 1].first(where: { LabelParser.parse(fields[$0]) != nil }) {
+        // The columns other than the id, by their 1-based numbers.
+        let columns = fields.indices.filter { $0 + 1 != idColumn }
+        if columns.count == 2, let labelled = columns.first(where: { LabelParser.parse(fields[$0]) != nil }) {
+            let text = columns.first { $0 != labelled }! + 1
             FileWriting.printError(
-                "\(file):1: looks like a labelled line; the whole line is scored, label included "
-                    + "(--text-column \(2 - labelled) scores the text alone)")
+                "\(file):1: looks like a labelled line; the whole \(idColumn == nil ? "line" : "text") is "
+                    + "scored, label included (--text-column \(text) scores the text alone)")
         }
         return nil
     }
@@ -182,41 +224,37 @@ struct LineScorer {
     let scorer: TextScorer
     let format: ScoreOutputFormat
     let withText: Bool
-    let textColumn: Int?
+    let layout: LineLayout
+    /// Whether line 1 is a header when its text column holds a column name (false with --no-header).
+    let guessesHeader: Bool
 
     /// Scores `lines` (consecutive lines of `file`) and returns their output lines and how many had
     /// invalid UTF-8.
     func score(_ lines: [LineReader.Line], file: String) throws -> (
         output: [UInt8], invalidLines: Int
     ) {
-        // The text of each line, as byte ranges into the line; header rows are marked.
-        var texts: [ArraySlice<UInt8>] = []
-        texts.reserveCapacity(lines.count)
+        // The text and id of each line; header rows are marked.
+        var fields: [LineLayout.Fields] = []
+        fields.reserveCapacity(lines.count)
         var isHeader = [Bool](repeating: false, count: lines.count)
         for (index, line) in lines.enumerated() {
-            // Without --text-column the whole line is the text; an empty line is empty text either way.
-            guard let textColumn, !line.bytes.isEmpty else {
-                texts.append(line.bytes[...])
-                continue
-            }
-            guard let field = Self.field(textColumn, of: line.bytes) else {
-                throw InputError.badLine(
-                    file: file, line: line.number,
-                    message:
-                        "has no column \(textColumn) (it has \(line.bytes.split(separator: 0x09, omittingEmptySubsequences: false).count))"
-                )
-            }
-            texts.append(field)
-            if line.number == 1, ColumnNames.isTextName(String(decoding: field, as: UTF8.self)) {
+            let lineFields = try layout.fields(of: line.bytes, file: file, number: line.number)
+            fields.append(lineFields)
+            if guessesHeader, line.number == 1, layout.textColumn != nil,
+                ColumnNames.isTextName(String(decoding: lineFields.text, as: UTF8.self))
+            {
                 isHeader[index] = true
             }
         }
-        let (probabilities, hadInvalidUTF8) = try scorer.probabilities(forUTF8: texts)
+        var (probabilities, hadInvalidUTF8) = try scorer.probabilities(forUTF8: fields.map(\.text))
+        let ids = fields.map { $0.decodedID() }
+        for (index, id) in ids.enumerated() where id?.repaired == true { hadInvalidUTF8[index] = true }
         var output: [UInt8] = []
         output.reserveCapacity(lines.count * (withText ? 96 : 24))
         for index in lines.indices {
             if isHeader[index] {
                 if format == .tsv {
+                    if let id = ids[index] { output.append(contentsOf: "\(id.text)\t".utf8) }
                     output.append(contentsOf: "probability\tlabel\(withText ? "\ttext" : "")\n".utf8)
                 }
                 continue
@@ -225,35 +263,29 @@ struct LineScorer {
             let label = scorer.isPositive(probability) ? "positive" : "negative"
             switch format {
             case .tsv:
+                if let id = ids[index] { output.append(contentsOf: "\(id.text)\t".utf8) }
                 output.append(contentsOf: "\(probability)\t\(label)".utf8)
                 if withText {
                     output.append(0x09)
-                    output.append(contentsOf: String(decoding: texts[index], as: UTF8.self).utf8)
+                    output.append(contentsOf: String(decoding: fields[index].text, as: UTF8.self).utf8)
                 }
             case .jsonl:
-                output.append(contentsOf: "{\"probability\":\(probability),\"label\":\"\(label)\"".utf8)
+                output.append(0x7B)
+                if let id = ids[index] {
+                    output.append(contentsOf: "\"id\":".utf8)
+                    JSONText.appendString(id.text, to: &output)
+                    output.append(0x2C)
+                }
+                output.append(contentsOf: "\"probability\":\(probability),\"label\":\"\(label)\"".utf8)
                 if withText {
                     output.append(contentsOf: ",\"text\":".utf8)
-                    JSONText.appendString(String(decoding: texts[index], as: UTF8.self), to: &output)
+                    JSONText.appendString(String(decoding: fields[index].text, as: UTF8.self), to: &output)
                 }
                 output.append(0x7D)
             }
             output.append(0x0A)
         }
         return (output, hadInvalidUTF8.reduce(0) { $0 + ($1 ? 1 : 0) })
-    }
-
-    /// The `column`-th (1-based) tab-separated field of `line`, or nil when it has fewer fields.
-    static func field(_ column: Int, of line: [UInt8]) -> ArraySlice<UInt8>? {
-        var start = line.startIndex
-        var current = 1
-        while current < column {
-            guard let tab = line[start...].firstIndex(of: 0x09) else { return nil }
-            start = tab + 1
-            current += 1
-        }
-        let end = line[start...].firstIndex(of: 0x09) ?? line.endIndex
-        return line[start..<end]
     }
 }
 
