@@ -225,9 +225,10 @@ struct TrainCommand: ParsableCommand {
         parsing: .unconditional,
         help: """
             Weight of the extra losses that train the BiGRU and the wide channel each to predict alone as \
-            well as together (0: the joint loss only).
+            well as together (0: the joint loss only; default: \(ModelTrainingOptions.vectorsBranchLossWeight) \
+            when pre-trained vectors start the embedding, else 0).
             """)
-    var branchLoss = ModelTrainingOptions().branchLossWeight
+    var branchLoss: Float?
 
     @Option(
         help:
@@ -321,7 +322,7 @@ struct TrainCommand: ParsableCommand {
         if !(adversarial >= 0 && adversarial.isFinite) {
             throw ValidationError("--adversarial must be 0 or a positive number")
         }
-        if !(branchLoss >= 0 && branchLoss.isFinite) {
+        if let branchLoss, !(branchLoss >= 0 && branchLoss.isFinite) {
             throw ValidationError("--branch-loss must be 0 or a positive number")
         }
         if !(wideLrScale >= 0 && wideLrScale.isFinite) {

@@ -48,7 +48,10 @@ import WordVectors
         #expect((reported?.seconds ?? 0) > 0)
         #expect(summary.used && summary.notUsedBecause == nil)
         #expect(summary.source.name == BundledVectors.name)
-        #expect(summary.dimension == 50 && model.classifier.configuration.embeddingDim == 50)
+        // The default width, 128: the vectors' 50 columns, then skip-gram (here random: no pre-training).
+        #expect(summary.dimension == 50 && model.classifier.configuration.embeddingDim == 128)
+        // With vectors, the BiGRU and the wide channel also learn alone by default.
+        #expect(model.trainingRecord?.options?["branch_loss"] == "\(ModelTrainingOptions.vectorsBranchLossWeight)")
         #expect(summary.coverage > 0.9 && summary.coverage <= 1)
         #expect(summary.addedWords == 100)
         // The added words are the vectors' most frequent ones the corpus lacks: "the" is in the corpus,
@@ -61,7 +64,7 @@ import WordVectors
         // Frozen, a matched row is its vector less the mean of the matched rows: differences of rows are
         // differences of vectors.
         let rows = embeddingRows(model)
-        func row(_ word: String) -> [Float] { rows[Int(model.vocabulary.id(of: word))] }
+        func row(_ word: String) -> [Float] { Array(rows[Int(model.vocabulary.id(of: word))].prefix(50)) }
         func vector(_ word: String) -> [Float] { Array(bundled.vector(row: bundled.row(of: word)!)) }
         for (a, b) in [("good", "bad"), ("film", "the"), ("great", "boring")] {
             let fromModel = zip(row(a), row(b)).map { $0 - $1 }
@@ -90,6 +93,7 @@ import WordVectors
         #expect(summary.coverage < ModelTrainingOptions.automaticVectorsMinimumCoverage)
         #expect(summary.notUsedBecause?.hasPrefix("they cover ") == true)
         #expect(automatic.classifier.configuration.embeddingDim == ModelTrainingOptions.defaultEmbeddingDim)
+        #expect(automatic.trainingRecord?.options?["branch_loss"] == "0.0")
         #expect(none.trainingRecord?.vectors == nil)
         #expect(parameterBits(automatic) == parameterBits(none))
         #expect(automatic.vocabulary == none.vocabulary)
@@ -109,6 +113,7 @@ import WordVectors
         let path = try vectorsFile(["good", "bad", "film", "zzzunseen"], in: scratch)
         var options = frozenOptions()
         options.vectors = .file(path)
+        options.embeddingDim = 3
         options.vectorVocabularyExtension = 10
         let model = try ModelTraining.train(training: try TrainingMaterial.english(), options: options).model
         let summary = try #require(model.trainingRecord?.vectors)

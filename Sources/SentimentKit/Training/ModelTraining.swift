@@ -20,9 +20,9 @@ struct VectorExperiment {
 /// How `ModelTraining` builds and trains a model. `nil` means "the default rule" (documented on each
 /// property), so the rule lives here once and the command line only passes what the user gave.
 public struct ModelTrainingOptions {
-    /// Network shape (ignored with `initialModel`, which keeps its own). nil `embeddingDim`: the
-    /// dimension of the pre-trained vectors when they are used, else `defaultEmbeddingDim`; a width
-    /// beyond the vectors' adds skip-gram columns after them.
+    /// Network shape (ignored with `initialModel`, which keeps its own). nil `embeddingDim`:
+    /// `defaultEmbeddingDim`, or the pre-trained vectors' dimension when that is larger; pre-trained
+    /// vectors fill the first columns and skip-gram vectors the rest.
     public var embeddingDim: Int?
     public var hidden = 128
     public var layers = 1
@@ -37,7 +37,8 @@ public struct ModelTrainingOptions {
     public var wideLearningRateScale: Float = 5
     /// Weight of the auxiliary losses that train the BiGRU and the wide channel each to predict alone as
     /// well as together (0: only the joint loss).
-    public var branchLossWeight: Float = 0
+    /// nil: `vectorsBranchLossWeight` when pre-trained vectors start the embedding, else 0.
+    public var branchLossWeight: Float?
     /// Tokens kept per document.
     public var maxLength = 400
     /// Of the `maxLength` tokens kept from a longer document, how many come from its start; nil: a
@@ -98,6 +99,10 @@ public struct ModelTrainingOptions {
     /// The embedding's learning-rate factor by default when pre-trained vectors start it: slow enough to
     /// keep their geometry, which the labels of a small set would otherwise pull apart.
     public static let vectorsEmbeddingLearningRateScale: Float = 0.1
+    /// The weight of the branch losses by default when pre-trained vectors start the embedding: the
+    /// BiGRU over good vectors is a strong classifier alone, and without its own loss the wide channel,
+    /// which fits the training set within an epoch, leaves it little to learn from.
+    public static let vectorsBranchLossWeight: Float = 1
     public static let defaultDropout: Float = 0.3
     public static let defaultLearningRates: [OptimizerKind: Float] = [.adam: 2e-3, .sgd: 0.1]
     /// With a few million labelled training tokens, fine-tuning the pre-trained vectors on the labels
@@ -328,8 +333,8 @@ public enum ModelTraining {
             classifier.dropoutSeed = seed
         } else {
             let embeddingDim =
-                options.embeddingDim ?? pretrainedEmbedding?.matching.vectors.dimension
-                ?? ModelTrainingOptions.defaultEmbeddingDim
+                options.embeddingDim
+                ?? max(ModelTrainingOptions.defaultEmbeddingDim, pretrainedEmbedding?.matching.vectors.dimension ?? 0)
             if let plan = pretrainedEmbedding, embeddingDim < plan.matching.vectors.dimension {
                 throw ModelTrainingError.invalidOptions(
                     "embeddingDim (\(embeddingDim)) must be at least the dimension of the vectors "
@@ -387,7 +392,8 @@ public enum ModelTraining {
         trainingOptions.learningRate =
             options.learningRate ?? ModelTrainingOptions.defaultLearningRates[trainingOptions.optimizer]!
         trainingOptions.wideLearningRateScale = options.wideLearningRateScale
-        trainingOptions.branchLossWeight = options.branchLossWeight
+        trainingOptions.branchLossWeight =
+            options.branchLossWeight ?? (pretrainedEmbedding != nil ? ModelTrainingOptions.vectorsBranchLossWeight : 0)
         if pretrainedEmbedding != nil {
             trainingOptions.embeddingLearningRateScale =
                 options.embeddingLearningRateScale ?? ModelTrainingOptions.vectorsEmbeddingLearningRateScale
@@ -585,7 +591,7 @@ public enum ModelTraining {
         }
         for (name, value) in [
             ("wideLearningRateScale", options.wideLearningRateScale),
-            ("branchLossWeight", options.branchLossWeight),
+            ("branchLossWeight", options.branchLossWeight ?? 0),
             ("embeddingLearningRateScale", options.embeddingLearningRateScale ?? 0),
         ] where !(value >= 0 && value.isFinite) {
             throw fail("\(name) must be 0 or a positive number")
