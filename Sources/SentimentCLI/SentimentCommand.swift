@@ -16,10 +16,12 @@ struct SentimentCommand: ParsableCommand {
               sentiment eval test.tsv             # accuracy, F1, ROC-AUC, confusion matrix
               echo "great film" | sentiment explain # what each token contributed
               sentiment eval test.tsv --plots plots/ # and SVG pictures
+              sentiment check                     # negation, contrast, … tests
             """,
         version: version,
         subcommands: [
-            TrainCommand.self, ScoreCommand.self, ExplainCommand.self, EvalCommand.self, InfoCommand.self,
+            TrainCommand.self, ScoreCommand.self, ExplainCommand.self, EvalCommand.self, CheckCommand.self,
+            InfoCommand.self,
             TokenizeCommand.self,
             VocabCommand.self,
         ]

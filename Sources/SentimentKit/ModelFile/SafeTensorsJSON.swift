@@ -36,7 +36,8 @@ struct HeaderJSONSyntaxError: Error {
     let offset: Int
 }
 
-/// Strict RFC 8259 parser over the header bytes (which the caller has already checked are UTF-8).
+/// Strict RFC 8259 parser over the header bytes (which the caller has already checked are UTF-8); the
+/// lines of a behavioural suite file are read with it too.
 struct HeaderJSONParser {
     /// Deeper nesting than a safetensors header ever needs is refused, so hostile input cannot exhaust the
     /// stack through recursion.
@@ -82,7 +83,7 @@ struct HeaderJSONParser {
         guard depth < Self.maximumDepth else {
             throw error("nesting deeper than \(Self.maximumDepth) levels")
         }
-        guard let byte = current else { throw error("unexpected end of the header") }
+        guard let byte = current else { throw error("unexpected end of the JSON text") }
         switch byte {
         case UInt8(ascii: "{"): return try parseObject(depth: depth)
         case UInt8(ascii: "["): return try parseArray(depth: depth)
