@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""Computes a sentiment model's probability for tokenized texts without any of the Swift code, following
-the README's "Reproducing a probability outside Swift": vocabulary lookup, the wide channel's hashed
-n-grams, the cut to max_len, the bidirectional GRU, the pooling (if any), the linear head, the temperature
-and the sigmoid, in float64 NumPy.
+"""Computes a sentiment model's probability for tokenized texts without any of the Swift code,
+following docs/model-file.md's "Reproducing a probability outside Swift": vocabulary lookup, the wide
+channel's hashed n-grams, the cut to max_len, the bidirectional GRU, the pooling (if any), the linear
+head, the temperature and the sigmoid, in float64 NumPy. It reads the wide channel dense (format 1) or
+sparse (format 2), and float32 or float16 weights.
 
 Its output for Tests/SentimentKitTests/Fixtures/reference_model.safetensors is checked in beside it
 (reference_probabilities.json; likewise reference_model_pooled.safetensors, a model with
-`pooling: final_max_mean`, and reference_probabilities_pooled.json) and the tests compare the Swift
-scorer with it, so the description and the code cannot drift apart.
+`pooling: final_max_mean`, and reference_probabilities_pooled.json; and for reference_model_sparse and
+reference_model_pooled_f16, those two models converted to the sparse form and to float16) and the tests
+compare the Swift scorer with it, so the description and the code cannot drift apart.
 
 usage: reference_probability.py MODEL.safetensors TOKENS.json > OUT.json
   TOKENS.json: {"texts": [{"text": "...", "tokens": ["...", ...]}, ...]}, tokens as `sentiment tokenize`
@@ -25,20 +27,36 @@ FNV_PRIME = 0x100000001B3
 MASK64 = (1 << 64) - 1
 
 
+# The safetensors dtypes a model file may hold: weights in float32 or float16, bucket numbers as integers.
+DTYPES = {"F32": "<f4", "F16": "<f2", "F64": "<f8", "I32": "<i4", "I64": "<i8"}
+
+
 def load(path):
     with open(path, "rb") as f:
         data = f.read()
     (header_length,) = struct.unpack("<Q", data[:8])
     header = json.loads(data[8 : 8 + header_length])
     metadata = header.pop("__metadata__")
+    config = json.loads(metadata["config"])
     base = 8 + header_length
     tensors = {}
     for name, entry in header.items():
-        assert entry["dtype"] == "F32", name
         start, end = entry["data_offsets"]
-        values = np.frombuffer(data[base + start : base + end], dtype="<f4").astype(np.float64)
+        values = np.frombuffer(data[base + start : base + end], dtype=DTYPES[entry["dtype"]])
+        if not entry["dtype"].startswith("I"):
+            values = values.astype(np.float64)  # float16 and float32 widen exactly
         tensors[name] = values.reshape(entry["shape"])
-    return tensors, json.loads(metadata["vocab"]), json.loads(metadata["config"])
+    if "wide.indices" in tensors:
+        # Format 2's sparse wide channel: the stored buckets, and one scale for all the others (weight 0).
+        indices = tensors.pop("wide.indices")
+        count = config["ngram_buckets"]
+        assert np.all(np.diff(indices) > 0) and (len(indices) == 0 or 0 <= indices[0] and indices[-1] < count)
+        weight = np.zeros(count)
+        weight[indices] = tensors.pop("wide.weight_values")
+        scale = np.full(count, tensors.pop("wide.scale_fill")[0])
+        scale[indices] = tensors.pop("wide.scale_values")
+        tensors["wide.weight"], tensors["wide.scale"] = weight, scale
+    return tensors, json.loads(metadata["vocab"]), config
 
 
 def ngram_hash(ids):

@@ -43,12 +43,18 @@ SK_INLINE_AVX2 void store_row(float *row, __m256 v0, __m256 v1, float alpha, flo
 }
 
 // The tile body for `rows` (a compile-time constant after inlining) valid rows: partial tiles at the
-// bottom edge do only the work they need instead of multiplying zero padding.
-SK_INLINE_AVX2 void tile(int rows, int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
-                         float alpha, float beta, int n) {
+// bottom edge do only the work they need instead of multiplying zero padding. Even k and odd k are summed
+// in two passes and added at the end, the order `narrow_tile` needs for its latency: every element of C is
+// then summed in the same order whatever the number of rows in its tile, so a row of C does not depend on
+// the rows beside it (a sequence's score does not depend on the other sequences of its batch). The two
+// passes touch disjoint lines of the packed B sliver (one line per k).
+SK_INLINE_AVX2 void tile_pass(int rows, int64_t first, int64_t kc, const float *a, const float *b,
+                              __m256 sums[2 * MR]) {
     __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
     __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-    for (int64_t k = 0; k < kc; k++) {
+    a += first * MR;
+    b += first * NR;
+    for (int64_t k = first; k < kc; k += 2) {
         const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
         __m256 ai;
 #define SK_ROW(r)                                   \
@@ -59,21 +65,28 @@ SK_INLINE_AVX2 void tile(int rows, int64_t kc, const float *a, const float *b, f
     }
         SK_ROW(0) SK_ROW(1) SK_ROW(2) SK_ROW(3) SK_ROW(4) SK_ROW(5)
 #undef SK_ROW
-        a += MR;
-        b += NR;
+        a += 2 * MR;
+        b += 2 * NR;
     }
-    store_row(c, c00, c01, alpha, beta, n);
-    if (rows > 1) store_row(c + ldc, c10, c11, alpha, beta, n);
-    if (rows > 2) store_row(c + 2 * ldc, c20, c21, alpha, beta, n);
-    if (rows > 3) store_row(c + 3 * ldc, c30, c31, alpha, beta, n);
-    if (rows > 4) store_row(c + 4 * ldc, c40, c41, alpha, beta, n);
-    if (rows > 5) store_row(c + 5 * ldc, c50, c51, alpha, beta, n);
+    sums[0] = c00, sums[1] = c01, sums[2] = c10, sums[3] = c11, sums[4] = c20, sums[5] = c21;
+    sums[6] = c30, sums[7] = c31, sums[8] = c40, sums[9] = c41, sums[10] = c50, sums[11] = c51;
+}
+
+SK_INLINE_AVX2 void tile(int rows, int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
+                         float alpha, float beta, int n) {
+    __m256 even[2 * MR], odd[2 * MR];
+    tile_pass(rows, 0, kc, a, b, even);
+    tile_pass(rows, 1, kc, a, b, odd);
+    for (int r = 0; r < rows; r++) {
+        store_row(c + r * ldc, _mm256_add_ps(even[2 * r], odd[2 * r]),
+                  _mm256_add_ps(even[2 * r + 1], odd[2 * r + 1]), alpha, beta, n);
+    }
 }
 
 // One or two rows give only two or four accumulators, fewer than the FMA latency (5 cycles on Zen 1)
 // needs to keep a pipe busy: even and odd k then go to separate accumulators, added at the end. Which
 // variant runs depends only on the tile's rows, which threaded and pre-packed products share with the
-// plain one, so results stay bitwise identical across entry points.
+// plain one, so results stay bitwise identical across entry points; and `tile` sums in this same order.
 SK_INLINE_AVX2 void narrow_tile(int rows, int64_t kc, const float *a, const float *b, float *c,
                                 int64_t ldc, float alpha, float beta, int n) {
     __m256 e00 = _mm256_setzero_ps(), e01 = e00, e10 = e00, e11 = e00;

@@ -136,6 +136,11 @@ public final class BiGRUClassifier {
         dropoutSeed = 0
     }
 
+    /// The wide channel's tensors in `namedParameters()`: the learned weight and the fixed scale of
+    /// each n-gram bucket.
+    public static let wideWeightName = ParameterLayout.wideWeightName
+    public static let wideScaleName = ParameterLayout.wideScaleName
+
     /// Names and shapes of every parameter of a model with `configuration`, in `namedParameters()` order.
     public static func parameterShapes(for configuration: ClassifierConfiguration) -> [(
         name: String, shape: [Int]

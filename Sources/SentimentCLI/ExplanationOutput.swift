@@ -26,27 +26,12 @@ enum ExplanationOutput {
         return fields.joined(separator: "\t") + "\n"
     }
 
-    /// `{["id": "…", ]"probability": p, "logit": l, "baseline_logit": b, "method": "…", "tokens":
-    /// [{"token": "…", "attribution": a}, …]}`.
+    /// The explanation's JSON object on one line, with an `"id"` first when one is given.
     static func jsonl(_ explanation: Explanation, id: String? = nil) -> String {
-        var output: [UInt8] = [0x7B]
-        if let id {
-            output.append(contentsOf: "\"id\": ".utf8)
-            JSONText.appendString(id, to: &output)
-            output.append(contentsOf: ", ".utf8)
-        }
-        output.append(contentsOf: "\"probability\": \(number(explanation.probability)), ".utf8)
-        output.append(contentsOf: "\"logit\": \(number(explanation.logit)), ".utf8)
-        output.append(contentsOf: "\"baseline_logit\": \(number(explanation.baselineLogit)), ".utf8)
-        output.append(contentsOf: "\"method\": \"\(explanation.method.name)\", \"tokens\": [".utf8)
-        for (index, (token, attribution)) in zip(explanation.tokens, explanation.attributions).enumerated() {
-            if index > 0 { output.append(contentsOf: ", ".utf8) }
-            output.append(contentsOf: "{\"token\": ".utf8)
-            JSONText.appendString(token, to: &output)
-            output.append(contentsOf: ", \"attribution\": \(number(attribution))}".utf8)
-        }
-        output.append(contentsOf: "]}\n".utf8)
-        return String(decoding: output, as: UTF8.self)
+        guard let id else { return explanation.jsonObject + "\n" }
+        var output = Array("{\"id\": ".utf8)
+        JSONText.appendString(id, to: &output)
+        return String(decoding: output, as: UTF8.self) + ", " + explanation.jsonObject.dropFirst() + "\n"
     }
 
     /// The tokens coloured with 24-bit ANSI colours, then the probability and label.
@@ -70,9 +55,6 @@ enum ExplanationOutput {
     private static func cutMarker(_ explanation: Explanation) -> String {
         "\u{1B}[2m… \(explanation.cutTokenCount) tokens cut …\u{1B}[0m "
     }
-
-    /// A float as a JSON number (null when not finite).
-    static func number(_ value: Float) -> String { value.isFinite ? "\(value)" : "null" }
 
     /// What stderr says about a line whose attributions miss completeness.
     static func completenessWarning(_ explanation: Explanation) -> String {

@@ -7,7 +7,8 @@ import SentimentKit
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
-        abstract: "Show a model's configuration, vocabulary size, parameter count and training record.",
+        abstract:
+            "Show a model's configuration, storage, vocabulary size, parameter count and training record.",
         discussion: """
             Examples:
               sentiment info
@@ -30,12 +31,7 @@ struct InfoCommand: ParsableCommand {
         let network = configuration.network
         switch format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let report = InfoReport(
-                model: path, vocabularySize: sentimentModel.vocabulary.count, parameters: parameterCount,
-                config: configuration)
-            try FileWriting.writeToStandardOutput(Array(encoder.encode(report)) + [0x0A])
+            try FileWriting.writeToStandardOutput(ModelInfoReport(model: sentimentModel, path: path).json())
         case .text:
             var lines = [
                 "model          \(path)",
@@ -43,6 +39,7 @@ struct InfoCommand: ParsableCommand {
                     + (network.pooling == .final ? "" : ", head reads final states, maximum and mean")
                     + (network.hasWideChannel
                         ? ", wide channel of \(network.ngramBuckets) n-gram buckets" : ""),
+                "storage        \(Self.storage(sentimentModel.fileStorage, ngramBuckets: network.ngramBuckets))",
                 "vocabulary     \(sentimentModel.vocabulary.count) tokens",
                 "parameters     \(parameterCount)",
                 "max length     \(configuration.maxLen) tokens" + Self.truncation(configuration),
@@ -98,6 +95,23 @@ extension InfoCommand {
         return what + ": \(summary.matchedRows) rows from them, \(summary.addedWords) words added"
     }
 
+    /// How a file stores its model: "float16 (F16), wide channel sparse (81,853 of 1,048,576 buckets
+    /// stored), format 2" for a model whose wide channel has `ngramBuckets` buckets (0: none).
+    static func storage(_ storage: ModelFileStorage?, ngramBuckets: Int) -> String {
+        guard let storage else { return "not loaded from a file" }
+        let precision = storage.precision == .f16 ? "float16" : "float32"
+        var wide = ""
+        if let stored = storage.storedWideBuckets {
+            wide =
+                ", wide channel sparse (\(TrainingProgress.grouped(Double(stored))) of "
+                + "\(TrainingProgress.grouped(Double(ngramBuckets))) buckets stored)"
+        } else if ngramBuckets > 0 {
+            wide = ", wide channel dense"
+        }
+        return
+            "\(precision) (\(storage.weightDTypes.joined(separator: ", ")))\(wide), format \(storage.formatVersion)"
+    }
+
     /// How longer documents are cut, e.g. " (longer documents: first 100 + last 300)".
     static func truncation(_ configuration: ModelFileConfiguration) -> String {
         guard let head = configuration.headLen, head < configuration.maxLen else {
@@ -110,16 +124,4 @@ extension InfoCommand {
 /// `--format` values of `info`.
 enum InfoOutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
-}
-
-/// What `info --format json` prints.
-struct InfoReport: Encodable {
-    var model: String
-    var vocabularySize: Int
-    var parameters: Int
-    var config: ModelFileConfiguration
-
-    enum CodingKeys: String, CodingKey {
-        case model, vocabularySize = "vocabulary_size", parameters, config
-    }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct SentimentCommand: ParsableCommand {
+struct SentimentCommand: AsyncParsableCommand {
     /// The program's version, recorded in the models it trains.
     static let version = "0.1.0"
 
@@ -17,13 +17,12 @@ struct SentimentCommand: ParsableCommand {
               echo "great film" | sentiment explain # what each token contributed
               sentiment eval test.tsv --plots plots/ # and SVG pictures
               sentiment check                     # negation, contrast, … tests
+              sentiment serve --port 8080         # the same scores over HTTP
             """,
         version: version,
         subcommands: [
             TrainCommand.self, ScoreCommand.self, ExplainCommand.self, EvalCommand.self, CheckCommand.self,
-            InfoCommand.self,
-            TokenizeCommand.self,
-            VocabCommand.self,
+            InfoCommand.self, ConvertCommand.self, TokenizeCommand.self, VocabCommand.self, ServeCommand.self,
         ]
     )
 }

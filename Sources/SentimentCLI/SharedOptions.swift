@@ -105,3 +105,6 @@ struct ThreadOptions: ParsableArguments {
 
 extension CorpusFormat: ExpressibleByArgument {}
 extension ColumnSelector: ExpressibleByArgument {}
+
+/// `--precision` of `train` and `convert`: f32 or f16.
+extension ModelFilePrecision: ExpressibleByArgument {}

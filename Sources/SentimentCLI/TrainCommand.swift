@@ -237,6 +237,13 @@ struct TrainCommand: ParsableCommand {
     var pooling = PoolingOption(ModelTrainingOptions().pooling)
 
     @Option(
+        help: """
+            How the model file stores the weights: f32, or f16 (half the size; training is float32 \
+            either way, and scoring converts back). See also sentiment convert.
+            """)
+    var precision = ModelTrainingOptions().precision
+
+    @Option(
         parsing: .unconditional,
         help: "Adversarial training: move the embedding rows by this much along their loss gradient (0: off)."
     )
@@ -505,6 +512,7 @@ struct TrainCommand: ParsableCommand {
         options.learningRate = lr
         options.embeddingLearningRateScale = embeddingLrScale
         options.ngramBuckets = ngramBuckets
+        options.precision = precision
         options.wideLearningRateScale = wideLrScale
         options.branchLossWeight = branchLoss
         options.dropout = dropout

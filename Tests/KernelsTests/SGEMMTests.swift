@@ -199,6 +199,36 @@ extension KernelTests {
             }
         }
 
+        /// A row of C is the same bits however many rows are computed with it: a sequence's score must
+        /// not depend on the other sequences of its batch (`sentiment serve` batches requests together
+        /// and promises `sentiment score`'s numbers). Every M up to 14 puts a row in tiles of 1 to 6 rows.
+        @Test(arguments: KernelPath.available)
+        func aRowOfCDoesNotDependOnTheRowsBesideIt(path: KernelPath) {
+            path.run {
+                for (transA, transB) in GEMMCase.layouts {
+                    for k in [1, 2, 7, 64, 301] {
+                        let tall = GEMMCase(m: 14, n: 37, k: k, transA: transA, transB: transB)
+                        let (a, b, blank) = tall.makeOperands(seed: UInt64(k))
+                        var whole = blank
+                        tall.callSGEMM(a, b, &whole)
+                        for m in 1...14 {
+                            // The first m rows alone (a prefix of A: rows, or columns when transposed).
+                            let prefix = GEMMCase(m: m, n: 37, k: k, transA: transA, transB: transB)
+                            var part = blank
+                            prefix.callSGEMM(a, b, &part)
+                            for i in 0..<m {
+                                for j in 0..<37 where part[i, j].bitPattern != whole[i, j].bitPattern {
+                                    Issue.record(
+                                        "\(prefix.testDescription): C[\(i), \(j)] = \(part[i, j]), with 14 rows \(whole[i, j])")
+                                    return
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
         @Test(arguments: KernelPath.available)
         func emptyOutputIsANoOp(path: KernelPath) {
             path.run {

@@ -54,13 +54,12 @@ struct FullDiskTests {
         #expect(try String(contentsOf: output, encoding: .utf8) == "old scores\n")
         #expect(try disk.contents() == ["out.tsv"])
 
-        // A model of about 1 MB (the default wide channel) does not fit either.
+        // A model of several hundred kilobytes (an embedding of 128 per token) does not fit either.
         let model = disk.url.appendingPathComponent("m.safetensors")
-        let train = try SentimentBinary.run(
-            [
-                "train", TestModelFiles.englishCorpus.path, "--model", model.path, "--epochs", "1",
-                "--pretrain-epochs", "0",
-            ] + TestModelFiles.tinyNetwork)
+        let train = try SentimentBinary.run([
+            "train", TestModelFiles.englishCorpus.path, "--model", model.path, "--epochs", "1",
+            "--pretrain-epochs", "0", "--embedding-dim", "128", "--hidden", "8",
+        ])
         #expect(train.status == 1, "\(train.standardError)")
         #expect(
             outputLines(train.standardError).last

@@ -6,7 +6,7 @@ import Testing
 @Suite struct HelpTextTests {
     static let width = 80
 
-    @Test(arguments: [[], ["train"], ["score"], ["explain"], ["eval"], ["check"], ["info"], ["tokenize"], ["vocab"]])
+    @Test(arguments: [[], ["train"], ["score"], ["explain"], ["eval"], ["check"], ["info"], ["tokenize"], ["vocab"], ["serve"]])
     func everyLineFitsAndExamplesWrapOnlyAsShellContinuations(command: [String]) throws {
         let result = try SentimentBinary.run(
             command + ["--help"], environment: environment(["COLUMNS": "\(Self.width)"]))

@@ -4,7 +4,7 @@ import Testing
 
 /// A `sentiment` process whose standard error is collected as it comes, so a test can wait for a line
 /// before it sends a signal. Every wait has a deadline, so a test fails rather than hangs.
-private final class SignalledRun: @unchecked Sendable {
+final class SignalledRun: @unchecked Sendable {
     let process = Process()
     let input = Pipe()
     private let errorPipe = Pipe()

@@ -22,6 +22,8 @@ private struct CraftedModelFile {
     var vocab = #"["<pad>", "<unk>", "good"]"#
     var config = #"{"embedding_dim": 2, "hidden": 1, "layers": 1, "cell": "reset_after"}"#
     var entries: [Entry]
+    /// The `format_version` metadata, when set.
+    var formatVersion: String?
     /// Replaces the whole header text when set.
     var header: String?
 
@@ -39,7 +41,10 @@ private struct CraftedModelFile {
         func quoted(_ text: String) -> String {
             String(decoding: try! JSONEncoder().encode(text), as: UTF8.self)
         }
-        var fields = [#""__metadata__": {"vocab": \#(quoted(vocab)), "config": \#(quoted(config))}"#]
+        let version = formatVersion.map { #", "format_version": \#(quoted($0))"# } ?? ""
+        var fields = [
+            #""__metadata__": {"vocab": \#(quoted(vocab)), "config": \#(quoted(config))\#(version)}"#
+        ]
         var data: [UInt8] = []
         for entry in entries {
             let (begin, end) = entry.offsets ?? (data.count, data.count + entry.bytes.count)
@@ -58,8 +63,29 @@ private struct CraftedModelFile {
     }
 }
 
+extension CraftedModelFile {
+    /// The default model with a sparse wide channel of 8 buckets, of which 1, 3 and 6 are stored.
+    static func withSparseWideChannel() -> CraftedModelFile {
+        var file = CraftedModelFile()
+        file.config =
+            #"{"embedding_dim": 2, "hidden": 1, "layers": 1, "cell": "reset_after", "ngram_buckets": 8}"#
+        file.entries += [
+            Entry(
+                name: "wide.indices", dtype: "I32", shape: [3], bytes: littleEndianBytes([Int32(1), 3, 6])),
+            Entry(name: "wide.weight_values", shape: [3], bytes: float32Bytes([0.5, -0.25, 0.125])),
+            Entry(name: "wide.scale_values", shape: [3], bytes: float32Bytes([1, 2, -1])),
+            Entry(name: "wide.scale_fill", shape: [1], bytes: float32Bytes([0.1])),
+        ]
+        return file
+    }
+}
+
 private func float32Bytes(_ values: [Float]) -> [UInt8] {
     values.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian) { Array($0) } }
+}
+
+private func littleEndianBytes<Value: FixedWidthInteger>(_ values: [Value]) -> [UInt8] {
+    values.flatMap { value in withUnsafeBytes(of: value.littleEndian) { Array($0) } }
 }
 
 /// Loads the bytes as a model file; the error's message, or nil when it loaded.
@@ -75,11 +101,13 @@ private func loadingError(_ bytes: Data) throws -> String? {
     }
 }
 
-/// The loading error of `file` after `craft` changes it; records an issue when it loads.
+/// The loading error of `file` (by default the uncrafted one) after `craft` changes it; records an
+/// issue when it loads.
 private func refusal(
-    _ craft: (inout CraftedModelFile) -> Void, sourceLocation: SourceLocation = #_sourceLocation
+    of start: CraftedModelFile = CraftedModelFile(), _ craft: (inout CraftedModelFile) -> Void,
+    sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> String {
-    var file = CraftedModelFile()
+    var file = start
     craft(&file)
     let message = try loadingError(file.bytes())
     #expect(message != nil, "the crafted file loaded", sourceLocation: sourceLocation)
@@ -176,11 +204,166 @@ struct CraftedModelFileTests {
     }
 
     @Test func unsupportedDtypesAreNamed() throws {
-        for dtype in ["I64", "F8_E4M3", "BOOL", "f32"] {
+        for dtype in ["U8", "F8_E4M3", "BOOL", "f32"] {
             let message = try refusal { file in file.entries[file.index(of: "out.bias")].dtype = dtype }
             #expect(message.contains("dtype '\(dtype)' is not supported"), "\(message)")
             #expect(message.contains("'out.bias'"), "\(message)")
         }
+        // Integers are read, but only a sparse wide channel's bucket numbers may be integers.
+        let integer = try refusal { file in file.entries[file.index(of: "out.bias")].dtype = "I32" }
+        #expect(
+            integer
+                == "tensor 'out.bias' holds integers (I32), but only 'wide.indices' may: weights are floating-point",
+            "\(integer)")
+    }
+
+    @Test func aTensorALaterFormatMayHoldIsReportedAsANewerFormat() throws {
+        let newer = try refusal { file in
+            file.formatVersion = "3"
+            file.entries[file.index(of: "out.bias")].dtype = "U8"
+        }
+        #expect(
+            newer
+                == "format_version 3 is newer than this version of sentiment reads (format_version 2 and older);"
+                + " use a newer sentiment for this model")
+        // In a file of a version this one reads, the tensor itself is named.
+        let current = try refusal { file in
+            file.formatVersion = "2"
+            file.entries[file.index(of: "out.bias")].dtype = "U8"
+        }
+        #expect(current.contains("tensor 'out.bias': dtype 'U8' is not supported"), "\(current)")
+    }
+
+    // MARK: The sparse wide channel
+
+    @Test func theSparseWideChannelLoadsWithI32OrI64IndicesAndFloat32OrFloat16Values() throws {
+        #expect(try loadingError(CraftedModelFile.withSparseWideChannel().bytes()) == nil)
+        var wideIndices = CraftedModelFile.withSparseWideChannel()
+        let indices = wideIndices.index(of: "wide.indices")
+        wideIndices.entries[indices].dtype = "I64"
+        wideIndices.entries[indices].bytes = littleEndianBytes([Int64(1), 3, 6])
+        #expect(try loadingError(wideIndices.bytes()) == nil)
+        var half = CraftedModelFile.withSparseWideChannel()
+        let values = half.index(of: "wide.weight_values")
+        half.entries[values].dtype = "F16"
+        half.entries[values].bytes = littleEndianBytes([UInt16(0x3800), 0xB400, 0x3000])
+        #expect(try loadingError(half.bytes()) == nil)
+        // Stored none: every bucket is (0, the fill).
+        var empty = CraftedModelFile.withSparseWideChannel()
+        for name in ["wide.indices", "wide.weight_values", "wide.scale_values"] {
+            empty.entries[empty.index(of: name)].shape = [0]
+            empty.entries[empty.index(of: name)].bytes = []
+        }
+        #expect(try loadingError(empty.bytes()) == nil)
+    }
+
+    /// The refusal of the sparse model after `indices` replace its `wide.indices`.
+    private func indicesRefusal(_ indices: [Int32], sourceLocation: SourceLocation = #_sourceLocation)
+        throws -> String
+    {
+        try refusal(
+            of: .withSparseWideChannel(),
+            { file in file.entries[file.index(of: "wide.indices")].bytes = littleEndianBytes(indices) },
+            sourceLocation: sourceLocation)
+    }
+
+    @Test func bucketsOutOfRangeUnsortedOrRepeatedAreRefusedNamingTheTensor() throws {
+        #expect(
+            try indicesRefusal([1, 3, 8])
+                == "tensor 'wide.indices' holds 1 bucket outside [0, 8) (the first, at element 2, is 8): the file"
+                + " is damaged")
+        #expect(
+            try indicesRefusal([-1, 3, 1 << 30])
+                == "tensor 'wide.indices' holds 2 buckets outside [0, 8) (the first, at element 0, is -1): the"
+                + " file is damaged")
+        #expect(
+            try indicesRefusal([3, 1, 6])
+                == "tensor 'wide.indices' is not in ascending order (element 1, 1, follows 3): the file is damaged"
+        )
+        #expect(
+            try indicesRefusal([1, 3, 3])
+                == "tensor 'wide.indices' holds bucket 3 twice (elements 1 and 2): the file is damaged")
+    }
+
+    @Test func sparseTensorsOfTheWrongKindShapeOrCompanyAreNamed() throws {
+        let sparse = CraftedModelFile.withSparseWideChannel()
+        let floatIndices = try refusal(of: sparse) { file in
+            let indices = file.index(of: "wide.indices")
+            file.entries[indices].dtype = "F32"
+            file.entries[indices].bytes = float32Bytes([1, 3, 6])
+        }
+        #expect(
+            floatIndices
+                == "tensor 'wide.indices' holds F32, but bucket numbers must be integers (I32 or I64)",
+            "\(floatIndices)")
+        let missing = try refusal(of: sparse) { file in
+            file.entries.remove(at: file.index(of: "wide.scale_fill"))
+        }
+        #expect(
+            missing
+                == "the sparse wide channel lacks 'wide.scale_fill' (it needs 'wide.indices', 'wide.weight_values',"
+                + " 'wide.scale_values', 'wide.scale_fill')")
+        let onlyValues = try refusal { file in
+            file.config = sparse.config
+            file.entries.append(sparse.entries[sparse.index(of: "wide.weight_values")])
+        }
+        #expect(onlyValues.hasPrefix("the sparse wide channel lacks 'wide.indices', 'wide.scale_values'"))
+        let both = try refusal(of: sparse) { file in
+            file.entries.append(
+                .init(name: "wide.weight", shape: [8], bytes: float32Bytes(.init(repeating: 0, count: 8))))
+        }
+        #expect(
+            both
+                == "the file holds both the dense 'wide.weight' and the sparse 'wide.indices': the wide channel must"
+                + " be stored in one form")
+        let noBuckets = try refusal(of: sparse) { file in file.config = CraftedModelFile().config }
+        #expect(
+            noBuckets
+                == "tensor 'wide.indices' belongs to the wide channel, but the config has no ngram_buckets")
+        /// The refusal of the sparse model with tensor `name` holding `values`, shape `[values.count]`.
+        func refusalReplacing(_ name: String, with values: [Float]) throws -> String {
+            try refusal(of: sparse) { file in
+                let entry = file.index(of: name)
+                file.entries[entry].shape = [values.count]
+                file.entries[entry].bytes = float32Bytes(values)
+            }
+        }
+        #expect(
+            try refusalReplacing("wide.scale_values", with: [1, 2])
+                == "tensor 'wide.scale_values' has shape [2], but 'wide.indices' has 3 buckets: [3] expected")
+        #expect(
+            try refusalReplacing("wide.scale_fill", with: [1, 2])
+                == "tensor 'wide.scale_fill' has shape [2], not [1]")
+        let matrix = try refusal(of: sparse) { file in
+            file.entries[file.index(of: "wide.indices")].shape = [3, 1]
+        }
+        #expect(
+            matrix.hasPrefix("tensor 'wide.indices' has shape [3, 1], but the sparse wide channel needs [K]"))
+        let moreThanBuckets = try refusal(of: sparse) { file in
+            file.config = file.config.replacingOccurrences(
+                of: #""ngram_buckets": 8"#, with: #""ngram_buckets": 2"#)
+        }
+        #expect(moreThanBuckets.contains("K at most ngram_buckets = 2"), "\(moreThanBuckets)")
+    }
+
+    @Test func nonFiniteOrHugeSparseValuesAreRefusedNamingTheTensor() throws {
+        let sparse = CraftedModelFile.withSparseWideChannel()
+        let nan = try refusal(of: sparse) { file in
+            file.entries[file.index(of: "wide.weight_values")].bytes = float32Bytes([0.5, .nan, 1])
+        }
+        #expect(
+            nan.hasPrefix("tensor 'wide.weight_values' holds 1 non-finite value (the first, at element 1"))
+        let huge = try refusal(of: sparse) { file in
+            file.entries[file.index(of: "wide.scale_fill")].bytes = float32Bytes([-3e6])
+        }
+        #expect(huge.hasPrefix("tensor 'wide.scale_fill' holds 1 value beyond ±1e6"), "\(huge)")
+        let halfInfinity = try refusal(of: sparse) { file in
+            let values = file.index(of: "wide.scale_values")
+            file.entries[values].dtype = "F16"
+            file.entries[values].bytes = littleEndianBytes([UInt16(0x3C00), 0xFC00, 0x3C00])
+        }
+        #expect(
+            halfInfinity.hasPrefix("tensor 'wide.scale_values' holds 1 non-finite value"), "\(halfInfinity)")
     }
 
     @Test func overlappingOffsetsAreRefused() throws {

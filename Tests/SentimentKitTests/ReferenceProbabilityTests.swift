@@ -9,6 +9,10 @@ import Testing
 /// a 64-bucket wide channel, a cut of 8 tokens, 3 from the start, and temperature 1.6, written into its
 /// config by hand after training so that the division by the temperature is pinned too), and the
 /// `_pooled` pair from a 1-layer model whose output layer also reads the maximum and mean over time.
+/// Both are format 1 files with the dense wide channel. The `_sparse` and `_pooled_f16` pairs pin the
+/// compact forms: the two models with every third bucket's weight set to 0 and its scale to a shared
+/// value (so 42 of the 64 buckets are stored, and the stored ones are not simply 0..<K), converted by
+/// `sentiment convert` to the sparse form and, for the pooled one, to float16.
 @Suite struct ReferenceProbabilityTests {
     struct Fixture: Decodable {
         struct Text: Decodable {
@@ -26,10 +30,25 @@ import Testing
 
     @Test(
         arguments: [
-            ("", 2, HeadPooling.final, 1.6), ("_pooled", 1, HeadPooling.finalMaxMean, nil),
-        ] as [(String, Int, HeadPooling, Float?)])
+            (
+                "", 2, HeadPooling.final, 1.6,
+                ModelFileStorage(weightDTypes: ["F32"], storedWideBuckets: nil, formatVersion: 1)
+            ),
+            (
+                "_pooled", 1, .finalMaxMean, nil,
+                ModelFileStorage(weightDTypes: ["F32"], storedWideBuckets: nil, formatVersion: 1)
+            ),
+            (
+                "_sparse", 2, .final, 1.6,
+                ModelFileStorage(weightDTypes: ["F32"], storedWideBuckets: 42, formatVersion: 2)
+            ),
+            (
+                "_pooled_f16", 1, .finalMaxMean, nil,
+                ModelFileStorage(weightDTypes: ["F16"], storedWideBuckets: 42, formatVersion: 2)
+            ),
+        ] as [(String, Int, HeadPooling, Float?, ModelFileStorage)])
     func theScorerComputesWhatTheIndependentScriptComputes(
-        suffix: String, layers: Int, pooling: HeadPooling, temperature: Float?
+        suffix: String, layers: Int, pooling: HeadPooling, temperature: Float?, storage: ModelFileStorage
     ) throws {
         let fixture = try JSONDecoder().decode(
             Fixture.self,
@@ -39,6 +58,7 @@ import Testing
             contentsOf: Self.fixtures.appendingPathComponent("reference_model\(suffix).safetensors"),
             threadCount: 1)
         #expect(model.classifier.configuration.ngramBuckets == 64)
+        #expect(model.fileStorage == storage)
         #expect(model.classifier.configuration.layers == layers)
         #expect(model.classifier.configuration.pooling == pooling)
         #expect(fixture.texts.contains { $0.tokens.isEmpty }, "no empty text")

@@ -204,20 +204,67 @@ extension SentimentModel {
     static let vocabularyKey = "vocab"
     static let configurationKey = "config"
     static let formatVersionKey = "format_version"
-    /// The model file format this version writes, and the newest it reads. A file without
-    /// `format_version` predates it (format 1, as are files written from PyTorch by hand).
-    public static let formatVersion = 1
+    /// The newest model file format this version reads and writes: 2, whose wide channel is stored
+    /// sparse (`SparseWideChannel`). A file is written with the oldest version that reads it: 1 for a
+    /// model without the wide channel. A file without `format_version` is format 1 (as are files
+    /// written from PyTorch by hand).
+    public static let formatVersion = 2
 
-    /// Loads a model file: a safetensors file with PyTorch-named float32 tensors and `vocab` / `config`
-    /// metadata. Every offset and shape is checked; errors do not name the file (callers add it).
+    /// Loads a model file: a safetensors file with PyTorch-named float32 or float16 tensors (the wide
+    /// channel dense or sparse) and `vocab` / `config` metadata. Every offset and shape is checked;
+    /// errors do not name the file (callers add it).
     public convenience init(contentsOf url: URL, threadCount: Int? = nil) throws {
-        try self.init(file: SafeTensorsFile(contentsOf: url), threadCount: threadCount)
+        let file = try Self.reading {
+            try SafeTensorsFile(contentsOf: url)
+        } bytes: {
+            try? Data(contentsOf: url, options: .alwaysMapped)
+        }
+        try self.init(file: file, threadCount: threadCount)
     }
 
     /// Loads a model from the bytes of a model file (see `init(contentsOf:threadCount:)`): a model
     /// bundled as a resource, say.
     public convenience init(data: Data, threadCount: Int? = nil) throws {
-        try self.init(file: SafeTensorsFile(data: data), threadCount: threadCount)
+        let file = try Self.reading {
+            try SafeTensorsFile(data: data)
+        } bytes: {
+            data
+        }
+        try self.init(file: file, threadCount: threadCount)
+    }
+
+    /// `read()`, except that a tensor entry it cannot read (a dtype it does not know, say) in a file
+    /// whose `format_version` is newer than this program reads is reported as that: what a later
+    /// format changes is likely to be the tensors.
+    private static func reading(_ read: () throws -> SafeTensorsFile, bytes: () -> Data?) throws
+        -> SafeTensorsFile
+    {
+        do {
+            return try read()
+        } catch let error as SafeTensorsError
+            where error.kind == .unsupportedDtype || error.kind == .invalidTensorEntry
+        {
+            if let metadata = bytes().flatMap(SafeTensorsFile.headerMetadata(of:)) {
+                _ = try formatVersion(of: metadata)
+            }
+            throw error
+        }
+    }
+
+    /// The `format_version` of a file with these metadata (1 when absent).
+    /// - Throws: `ModelFileError` for a version that is not a positive whole number or is newer than
+    ///   `formatVersion`.
+    private static func formatVersion(of metadata: [String: String]) throws -> Int {
+        guard let version = metadata[formatVersionKey] else { return 1 }
+        guard let number = Int(version), number >= 1 else {
+            throw ModelFileError.invalid("format_version \"\(version)\" is not a positive whole number")
+        }
+        guard number <= formatVersion else {
+            throw ModelFileError.invalid(
+                "format_version \(number) is newer than this version of sentiment reads (format_version "
+                    + "\(formatVersion) and older); use a newer sentiment for this model")
+        }
+        return number
     }
 
     private convenience init(file: SafeTensorsFile, threadCount: Int?) throws {
@@ -227,16 +274,7 @@ extension SentimentModel {
         guard let configurationJSON = file.metadata[Self.configurationKey] else {
             throw ModelFileError.invalid("no \"config\" metadata: not a sentiment model file")
         }
-        if let version = file.metadata[Self.formatVersionKey] {
-            guard let number = Int(version), number >= 1 else {
-                throw ModelFileError.invalid("format_version \"\(version)\" is not a positive whole number")
-            }
-            guard number <= Self.formatVersion else {
-                throw ModelFileError.invalid(
-                    "format_version \(number) is newer than this version of sentiment reads (format_version "
-                        + "\(Self.formatVersion) and older); use a newer sentiment for this model")
-            }
-        }
+        let formatVersion = try Self.formatVersion(of: file.metadata)
         // The header's own strict JSON parser: several times faster than JSONDecoder on a 30,000-token
         // array, which matters for the start-up time of `sentiment score`.
         guard case .array(let elements)? = try? HeaderJSONParser.parse(Array(vocabularyJSON.utf8)) else {
@@ -290,6 +328,8 @@ extension SentimentModel {
         } catch ClassifierError.invalidConfiguration(let message) {
             throw ModelFileError.invalid("the \"config\" metadata is not valid: \(Self.inFileTerms(message))")
         }
+        let storedWideBuckets = try SparseWideChannel.expand(
+            &parameters, from: file, buckets: configuration.network.ngramBuckets)
         let classifier: BiGRUClassifier
         do {
             classifier = try BiGRUClassifier(
@@ -302,6 +342,11 @@ extension SentimentModel {
             maxLength: configuration.maxLen, headLength: configuration.headLen,
             threshold: configuration.threshold, temperature: configuration.temperature,
             trainingRecord: configuration.training)
+        let storage = ModelFileStorage(
+            weightDTypes: Set(file.tensors.map { file.dtype(of: $0.name)?.rawValue ?? "" }).sorted(),
+            storedWideBuckets: storedWideBuckets, formatVersion: formatVersion)
+        fileStorage = storage
+        precision = storage.precision
     }
 
     /// Loads the model file at `path` (see `init(contentsOf:threadCount:)`).
@@ -316,10 +361,33 @@ extension SentimentModel {
             temperature: temperature, tokenizer: tokenizerSettings, training: trainingRecord)
     }
 
-    /// Writes the model file atomically: an interrupted write never leaves a broken file at `url`.
+    /// Writes the model file atomically: an interrupted write never leaves a broken file at `url`. The
+    /// weights are stored at `precision`, the wide channel sparse (`SparseWideChannel`).
     /// - Throws: `ModelFileError` without writing anything when a parameter is NaN, infinite or beyond
-    ///   ±`maximumParameterMagnitude` (a diverged training run): loading would refuse the file.
+    ///   ±`maximumParameterMagnitude` (a diverged training run): loading would refuse the file; or, in
+    ///   float16, beyond its ±65504.
     public func write(to url: URL) throws {
+        try write(to: url, precision: precision)
+    }
+
+    /// `write(to:)` with the weights stored at `precision`.
+    func write(to url: URL, precision: ModelFilePrecision) throws {
+        try storing(at: precision) { try $0.write(to: url) }
+    }
+
+    /// The bytes `write(to:)` would write, with the weights stored at `precision` (nil: `precision`):
+    /// a model to bundle or send without a file. `init(data:)` reads them.
+    /// - Throws: what `write(to:)` throws for a model it would not write.
+    public func serialized(precision: ModelFilePrecision? = nil) throws -> Data {
+        try storing(at: precision ?? self.precision) { try $0.serialized() }
+    }
+
+    /// Hands the file of the model at `precision` to `body`, which writes it out, after refusing a
+    /// parameter that is NaN, infinite or beyond ±`maximumParameterMagnitude`; a value the stored dtype
+    /// cannot hold is refused naming the tensor.
+    private func storing<Result>(
+        at precision: ModelFilePrecision, _ body: (SafeTensorsFile) throws -> Result
+    ) throws -> Result {
         for (name, tensor) in classifier.namedParameters() where !Self.isWithinMagnitudeLimit(tensor.values) {
             if let problem = Self.nonFiniteValues(tensor, named: name) {
                 throw ModelFileError.invalid(
@@ -331,14 +399,44 @@ extension SentimentModel {
                         + " learning rate may help)")
             }
         }
+        do {
+            return try body(try safeTensorsFile(precision: precision))
+        } catch let error as SafeTensorsError where error.kind == .invalidTensorForWriting {
+            throw ModelFileError.invalid(
+                "no model is written: \(error.message)" + (precision == .f16 ? "; store it in float32" : ""))
+        }
+    }
+
+    /// The model as `write(to:)` writes it: metadata, and the tensors in the stored form at `precision`.
+    private func safeTensorsFile(precision: ModelFilePrecision) throws -> SafeTensorsFile {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var tensors = classifier.namedParameters()
+        var integerTensors: [(name: String, tensor: IntegerTensor)] = []
+        // The oldest format that reads the file: 1 reads everything but the sparse wide channel.
+        var formatVersion = 1
+        let denseNames = [BiGRUClassifier.wideWeightName, BiGRUClassifier.wideScaleName]
+        if let weight = tensors.first(where: { $0.name == denseNames[0] })?.tensor,
+            let scale = tensors.first(where: { $0.name == denseNames[1] })?.tensor
+        {
+            let sparse = SparseWideChannel.sparse(weight: weight.values, scale: scale.values)
+            tensors.removeAll { denseNames.contains($0.name) }
+            tensors += [
+                (SparseWideChannel.weightValuesName, sparse.weightValues),
+                (SparseWideChannel.scaleValuesName, sparse.scaleValues),
+                (SparseWideChannel.scaleFillName, sparse.scaleFill),
+            ]
+            integerTensors.append((SparseWideChannel.indicesName, sparse.indices))
+            formatVersion = 2
+        }
         let metadata = [
-            Self.formatVersionKey: String(Self.formatVersion),
+            Self.formatVersionKey: String(formatVersion),
             Self.vocabularyKey: String(decoding: try encoder.encode(vocabulary.tokens), as: UTF8.self),
             Self.configurationKey: String(decoding: try encoder.encode(fileConfiguration), as: UTF8.self),
         ]
-        try SafeTensorsFile(tensors: classifier.namedParameters(), metadata: metadata).write(to: url)
+        let dtypes = Dictionary(uniqueKeysWithValues: tensors.map { ($0.name, precision.dtype) })
+        return SafeTensorsFile(
+            tensors: tensors, integerTensors: integerTensors, metadata: metadata, dtypes: dtypes)
     }
 
     /// Throws for a NaN or infinite value: one would turn every probability the model gives into NaN

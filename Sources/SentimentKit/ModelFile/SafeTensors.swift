@@ -26,7 +26,7 @@ public struct SafeTensorsError: Error, Equatable, CustomStringConvertible, Local
         /// A tensor entry is not an object with exactly `dtype`, `shape` and `data_offsets` of the right
         /// types.
         case invalidTensorEntry
-        /// A dtype other than F32, F16, BF16 and F64.
+        /// A dtype other than F32, F16, BF16, F64, I32 and I64.
         case unsupportedDtype
         /// A negative or non-integer shape entry, or a shape whose element count overflows.
         case invalidShape
@@ -42,7 +42,7 @@ public struct SafeTensorsError: Error, Equatable, CustomStringConvertible, Local
         /// `__metadata__` is not an object of string values.
         case invalidMetadata
         /// Tensors handed to the writer that cannot be stored (duplicate or reserved names, shape not
-        /// matching the values).
+        /// matching the values, a dtype the writer does not store or one the values do not fit).
         case invalidTensorForWriting
     }
 
@@ -63,15 +63,22 @@ public struct SafeTensorsError: Error, Equatable, CustomStringConvertible, Local
 /// mapping names to dtype, shape and byte offsets (plus optional `__metadata__` strings), then the raw
 /// little-endian data, contiguous and without gaps.
 ///
-/// Files written here match Python's `safetensors` layout: tensors sorted by name (byte order; all are
-/// F32), stored back to back, and the header padded with spaces to a multiple of 8 bytes. Reading
-/// accepts F32, and converts F16, BF16 and F64 to Float (F64 values beyond Float's range become
-/// infinities); any other dtype is an error.
+/// Files written here match Python's `safetensors` layout: tensors stored back to back in its order
+/// (by dtype, widest first, then by name as bytes), the header's entries sorted by name and padded with
+/// spaces to a multiple of 8 bytes. Reading converts F32, F16, BF16 and F64 to Float (F64 values beyond
+/// Float's range become infinities) and reads I32 and I64 exactly; any other dtype is an error.
 public struct SafeTensorsFile: Sendable, Equatable {
-    /// Tensors in file order (ascending data offset) when read; any order when writing.
+    /// Floating-point tensors, in file order (ascending data offset) when read; any order when writing.
     public var tensors: [(name: String, tensor: Tensor)]
+    /// Integer tensors, likewise.
+    public var integerTensors: [(name: String, tensor: IntegerTensor)]
     /// The `__metadata__` strings.
     public var metadata: [String: String]
+    /// Each tensor's dtype in the file, as read; when writing, how a tensor is stored (see
+    /// `dtype(of:)` for the default). The writer stores F32 and F16 floating-point tensors and I32 and
+    /// I64 integer ones, and refuses a value its dtype cannot hold (a float beyond float16's ±65504, an
+    /// integer beyond I32's range) naming the tensor.
+    public var dtypes: [String: SafeTensorsDType]
 
     /// Python refuses headers above this size; so does this reader, before allocating anything.
     public static let maximumHeaderLength = 100_000_000
@@ -79,9 +86,15 @@ public struct SafeTensorsFile: Sendable, Equatable {
     /// The reserved header key holding the metadata strings.
     static let metadataKey = "__metadata__"
 
-    public init(tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:]) {
+    public init(
+        tensors: [(name: String, tensor: Tensor)],
+        integerTensors: [(name: String, tensor: IntegerTensor)] = [],
+        metadata: [String: String] = [:], dtypes: [String: SafeTensorsDType] = [:]
+    ) {
         self.tensors = tensors
+        self.integerTensors = integerTensors
         self.metadata = metadata
+        self.dtypes = dtypes
     }
 
     /// Reads and validates the file at `url`. The file is memory-mapped, so the only copy made is into
@@ -115,22 +128,49 @@ public struct SafeTensorsFile: Sendable, Equatable {
         self = try data.withUnsafeBytes { try SafeTensorsReader.read($0) }
     }
 
-    /// The first tensor called `name`.
+    /// The `__metadata__` strings of the safetensors bytes `data` alone, without reading or checking
+    /// the tensors; nil when the header itself cannot be read.
+    public static func headerMetadata(of data: Data) -> [String: String]? {
+        data.withUnsafeBytes { SafeTensorsReader.metadata($0) }
+    }
+
+    /// The first floating-point tensor called `name`.
     public subscript(name: String) -> Tensor? {
         tensors.first { $0.name == name }?.tensor
     }
 
-    /// Equal metadata and the same named tensors in the same order.
+    /// The first integer tensor called `name`.
+    public func integerTensor(named name: String) -> IntegerTensor? {
+        integerTensors.first { $0.name == name }?.tensor
+    }
+
+    /// The dtype of the tensor called `name`: `dtypes[name]`, else F32 for a floating-point tensor and
+    /// I32 for an integer one; nil when there is no such tensor.
+    public func dtype(of name: String) -> SafeTensorsDType? {
+        if let dtype = dtypes[name] { return dtype }
+        if self[name] != nil { return .f32 }
+        return integerTensor(named: name) != nil ? .i32 : nil
+    }
+
+    /// Equal metadata and the same named tensors in the same order, stored with the same dtypes.
     public static func == (lhs: SafeTensorsFile, rhs: SafeTensorsFile) -> Bool {
         lhs.metadata == rhs.metadata
-            && lhs.tensors.elementsEqual(rhs.tensors) { $0.name == $1.name && $0.tensor == $1.tensor }
+            && lhs.tensors.elementsEqual(rhs.tensors) {
+                $0.name == $1.name && $0.tensor == $1.tensor
+                    && lhs.dtype(of: $0.name) == rhs.dtype(of: $1.name)
+            }
+            && lhs.integerTensors.elementsEqual(rhs.integerTensors) {
+                $0.name == $1.name && $0.tensor == $1.tensor
+                    && lhs.dtype(of: $0.name) == rhs.dtype(of: $1.name)
+            }
     }
 
     /// The complete file contents.
-    /// - Throws: `SafeTensorsError` (kind `.invalidTensorForWriting`) for duplicate or reserved names or a
-    ///   shape that does not match the values.
+    /// - Throws: `SafeTensorsError` (kind `.invalidTensorForWriting`) for duplicate or reserved names, a
+    ///   shape that does not match the values, or a dtype the writer does not store or the values do not
+    ///   fit.
     public func serialized() throws -> Data {
-        let layout = try SafeTensorsLayout(tensors: tensors, metadata: metadata)
+        let layout = try SafeTensorsLayout(self)
         var data = Data()
         data.reserveCapacity(layout.fileSize)
         layout.emit { data.append(contentsOf: $0) }
@@ -140,7 +180,7 @@ public struct SafeTensorsFile: Sendable, Equatable {
     /// Writes the file atomically (temporary file in the same directory, fsync, rename).
     /// - Throws: `SafeTensorsError` for tensors that cannot be stored, `AtomicFileError` for I/O failures.
     public func write(to url: URL) throws {
-        let layout = try SafeTensorsLayout(tensors: tensors, metadata: metadata)
+        let layout = try SafeTensorsLayout(self)
         let writer = try AtomicFileWriter(destination: url)
         var failure: (any Error)?
         layout.emit { bytes in
@@ -163,89 +203,4 @@ public func writeSafeTensors(
 /// Reads and validates the safetensors file at `url`. See `SafeTensorsFile.init(contentsOf:)`.
 public func readSafeTensors(from url: URL) throws -> SafeTensorsFile {
     try SafeTensorsFile(contentsOf: url)
-}
-
-/// The validated byte layout of a file about to be written.
-private struct SafeTensorsLayout {
-    let header: [UInt8]
-    let orderedTensors: [Tensor]
-
-    var fileSize: Int { 8 + header.count + orderedTensors.reduce(0) { $0 + 4 * $1.values.count } }
-
-    init(tensors: [(name: String, tensor: Tensor)], metadata: [String: String]) throws {
-        var names: Set<String> = []
-        for (name, tensor) in tensors {
-            guard name != SafeTensorsFile.metadataKey else {
-                throw SafeTensorsError(
-                    .invalidTensorForWriting, "'\(name)' is reserved and cannot name a tensor")
-            }
-            guard names.insert(name).inserted else {
-                throw SafeTensorsError(.invalidTensorForWriting, "two tensors are named '\(name)'")
-            }
-            // Tensor's fields are public vars, so the shape may have been changed after construction.
-            var elementCount = 1
-            for extent in tensor.shape {
-                let (product, overflow) = elementCount.multipliedReportingOverflow(by: extent)
-                guard extent >= 0, !overflow else { elementCount = -1; break }
-                elementCount = product
-            }
-            guard elementCount == tensor.values.count else {
-                throw SafeTensorsError(
-                    .invalidTensorForWriting,
-                    "tensor '\(name)' has shape \(tensor.shape) but \(tensor.values.count) values")
-            }
-        }
-        // Python sorts by dtype alignment, then by name as bytes; every tensor here is F32.
-        let sorted = tensors.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
-
-        var json = HeaderJSONWriter()
-        json.append(raw: "{")
-        var needsComma = false
-        if !metadata.isEmpty {
-            // Python's order here follows a hash map; sorted keys keep our files reproducible.
-            json.append(string: SafeTensorsFile.metadataKey)
-            json.append(raw: ":{")
-            let keys = metadata.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            for (index, key) in keys.enumerated() {
-                if index > 0 { json.append(raw: ",") }
-                json.append(string: key)
-                json.append(raw: ":")
-                json.append(string: metadata[key] ?? "")
-            }
-            json.append(raw: "}")
-            needsComma = true
-        }
-        var offset = 0
-        for (name, tensor) in sorted {
-            if needsComma { json.append(raw: ",") }
-            needsComma = true
-            let end = offset + 4 * tensor.values.count
-            json.append(string: name)
-            json.append(raw: ":{\"dtype\":\"F32\",\"shape\":")
-            json.append(integers: tensor.shape)
-            json.append(raw: ",\"data_offsets\":")
-            json.append(integers: [offset, end])
-            json.append(raw: "}")
-            offset = end
-        }
-        json.append(raw: "}")
-        var header = json.bytes
-        // Padding keeps the data region 8-byte aligned in the file, as Python does.
-        header.append(contentsOf: repeatElement(UInt8(ascii: " "), count: (8 - header.count % 8) % 8))
-        self.header = header
-        self.orderedTensors = sorted.map(\.tensor)
-    }
-
-    /// Hands the file's bytes to `sink` in order, in a few large pieces.
-    func emit(_ sink: (UnsafeRawBufferPointer) -> Void) {
-        withUnsafeBytes(of: UInt64(header.count).littleEndian) { sink($0) }
-        header.withUnsafeBytes { sink($0) }
-        for tensor in orderedTensors {
-            #if _endian(little)
-                tensor.values.withUnsafeBytes { sink($0) }
-            #else
-                tensor.values.map { $0.bitPattern.littleEndian }.withUnsafeBytes { sink($0) }
-            #endif
-        }
-    }
 }

@@ -3,26 +3,10 @@ import GRUClassifier
 /// Parses and validates safetensors bytes. All arithmetic on values taken from the file is checked, and
 /// every tensor is validated before any value is copied.
 enum SafeTensorsReader {
-    /// Element types this reader accepts, all delivered as Float.
-    enum DType: String, CaseIterable {
-        case f32 = "F32"
-        case f16 = "F16"
-        case bf16 = "BF16"
-        case f64 = "F64"
-
-        var byteSize: Int {
-            switch self {
-            case .f16, .bf16: 2
-            case .f32: 4
-            case .f64: 8
-            }
-        }
-    }
-
     /// One tensor entry of the header, validated on its own.
     struct Entry {
         let name: String
-        let dtype: DType
+        let dtype: SafeTensorsDType
         let shape: [Int]
         let elementCount: Int
         let begin: Int
@@ -30,6 +14,43 @@ enum SafeTensorsReader {
     }
 
     static func read(_ file: UnsafeRawBufferPointer) throws -> SafeTensorsFile {
+        let (members, headerLength) = try parseHeader(file)
+        var metadata: [String: String] = [:]
+        var entries: [Entry] = []
+        for (key, value) in members {
+            if key == SafeTensorsFile.metadataKey {
+                metadata = try parseMetadata(value)
+            } else {
+                entries.append(try parseEntry(name: key, value))
+            }
+        }
+
+        let dataRegion = UnsafeRawBufferPointer(rebasing: file[(8 + headerLength)...])
+        let ordered = try checkCoverage(entries, dataSize: dataRegion.count)
+
+        var tensors: [(name: String, tensor: Tensor)] = []
+        var integerTensors: [(name: String, tensor: IntegerTensor)] = []
+        var dtypes: [String: SafeTensorsDType] = [:]
+        tensors.reserveCapacity(ordered.count)
+        for entry in ordered {
+            let bytes = UnsafeRawBufferPointer(rebasing: dataRegion[entry.begin..<entry.end])
+            dtypes[entry.name] = entry.dtype
+            if entry.dtype.isInteger {
+                let values = decodeIntegers(bytes, dtype: entry.dtype, count: entry.elementCount)
+                integerTensors.append((entry.name, IntegerTensor(shape: entry.shape, values: values)))
+            } else {
+                let values = decode(bytes, dtype: entry.dtype, count: entry.elementCount)
+                tensors.append((entry.name, Tensor(shape: entry.shape, values: values)))
+            }
+        }
+        return SafeTensorsFile(
+            tensors: tensors, integerTensors: integerTensors, metadata: metadata, dtypes: dtypes)
+    }
+
+    /// The header's members, after checking its length, encoding and JSON, and its length in bytes.
+    private static func parseHeader(_ file: UnsafeRawBufferPointer) throws -> (
+        members: [(key: String, value: HeaderJSON)], length: Int
+    ) {
         guard file.count >= 8 else {
             throw SafeTensorsError(
                 .fileTooShort,
@@ -64,28 +85,17 @@ enum SafeTensorsReader {
         guard case .object(let members) = json else {
             throw SafeTensorsError(.headerNotObject, "header is \(json.kindName), not a JSON object")
         }
+        return (members, headerLength)
+    }
 
-        var metadata: [String: String] = [:]
-        var entries: [Entry] = []
-        for (key, value) in members {
-            if key == SafeTensorsFile.metadataKey {
-                metadata = try parseMetadata(value)
-            } else {
-                entries.append(try parseEntry(name: key, value))
-            }
+    /// The `__metadata__` strings alone, without reading the tensors; nil when the header itself cannot
+    /// be read. For a message about a file whose tensors the reader refused.
+    static func metadata(_ file: UnsafeRawBufferPointer) -> [String: String]? {
+        guard let (members, _) = try? parseHeader(file) else { return nil }
+        guard let value = members.first(where: { $0.key == SafeTensorsFile.metadataKey })?.value else {
+            return [:]
         }
-
-        let dataRegion = UnsafeRawBufferPointer(rebasing: file[(8 + headerLength)...])
-        let ordered = try checkCoverage(entries, dataSize: dataRegion.count)
-
-        var tensors: [(name: String, tensor: Tensor)] = []
-        tensors.reserveCapacity(ordered.count)
-        for entry in ordered {
-            let bytes = UnsafeRawBufferPointer(rebasing: dataRegion[entry.begin..<entry.end])
-            let values = decode(bytes, dtype: entry.dtype, count: entry.elementCount)
-            tensors.append((entry.name, Tensor(shape: entry.shape, values: values)))
-        }
-        return SafeTensorsFile(tensors: tensors, metadata: metadata)
+        return try? parseMetadata(value)
     }
 
     private static func parseMetadata(_ value: HeaderJSON) throws -> [String: String] {
@@ -133,8 +143,8 @@ enum SafeTensorsReader {
         guard case .string(let dtypeName) = dtypeValue else {
             throw entryError("dtype is \(dtypeValue.kindName), not a string")
         }
-        guard let dtype = DType(rawValue: dtypeName) else {
-            let supported = DType.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let dtype = SafeTensorsDType(rawValue: dtypeName) else {
+            let supported = SafeTensorsDType.allCases.map(\.rawValue).joined(separator: ", ")
             throw SafeTensorsError(
                 .unsupportedDtype,
                 "tensor '\(name)': dtype '\(dtypeName)' is not supported (only \(supported))")
@@ -216,8 +226,11 @@ enum SafeTensorsReader {
         return ordered
     }
 
-    /// Copies little-endian elements into Floats. `bytes.count` is `count × dtype.byteSize` (validated).
-    private static func decode(_ bytes: UnsafeRawBufferPointer, dtype: DType, count: Int) -> [Float] {
+    /// Copies little-endian floating-point elements into Floats. `bytes.count` is
+    /// `count × dtype.byteSize` (validated).
+    private static func decode(_ bytes: UnsafeRawBufferPointer, dtype: SafeTensorsDType, count: Int)
+        -> [Float]
+    {
         [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             switch dtype {
             case .f32:
@@ -232,9 +245,19 @@ enum SafeTensorsReader {
                     }
                 #endif
             case .f16:
+                #if _endian(little)
+                    // A mapped file's tensors are aligned: read them as UInt16s, a loop that vectorises.
+                    if let base = bytes.baseAddress, Int(bitPattern: base) % 2 == 0 {
+                        let halves = base.assumingMemoryBound(to: UInt16.self)
+                        for index in 0..<count {
+                            buffer[index] = HalfPrecision.float(fromBits: halves[index])
+                        }
+                        break
+                    }
+                #endif
                 for index in 0..<count {
                     let bits = bytes.loadUnaligned(fromByteOffset: 2 * index, as: UInt16.self)
-                    buffer[index] = floatFromHalf(UInt16(littleEndian: bits))
+                    buffer[index] = HalfPrecision.float(fromBits: UInt16(littleEndian: bits))
                 }
             case .bf16:
                 for index in 0..<count {
@@ -246,25 +269,26 @@ enum SafeTensorsReader {
                     let bits = bytes.loadUnaligned(fromByteOffset: 8 * index, as: UInt64.self)
                     buffer[index] = Float(Double(bitPattern: UInt64(littleEndian: bits)))
                 }
+            case .i32, .i64:
+                preconditionFailure("integer tensors are read by decodeIntegers")
             }
             initialized = count
         }
     }
 
-    /// IEEE 754 binary16 to binary32, exact (every half value is representable as a Float).
-    static func floatFromHalf(_ half: UInt16) -> Float {
-        let sign = UInt32(half >> 15) << 31
-        let exponent = UInt32(half >> 10) & 0x1F
-        let mantissa = UInt32(half) & 0x3FF
-        switch exponent {
-        case 0:
-            // Zero or subnormal: mantissa × 2⁻²⁴.
-            let magnitude = Float(mantissa) * 0x1p-24
-            return sign == 0 ? magnitude : -magnitude
-        case 0x1F:
-            return Float(bitPattern: sign | 0x7F80_0000 | mantissa << 13)
-        default:
-            return Float(bitPattern: sign | (exponent + 112) << 23 | mantissa << 13)
+    /// Copies little-endian integer elements into Int64s. `bytes.count` is `count × dtype.byteSize`.
+    private static func decodeIntegers(_ bytes: UnsafeRawBufferPointer, dtype: SafeTensorsDType, count: Int)
+        -> [Int64]
+    {
+        [Int64](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for index in 0..<count {
+                buffer[index] =
+                    dtype == .i32
+                    ? Int64(
+                        Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * index, as: Int32.self)))
+                    : Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8 * index, as: Int64.self))
+            }
+            initialized = count
         }
     }
 }

@@ -30,6 +30,11 @@ public final class SentimentModel {
     }
     /// How the model was trained, when it was trained by `sentiment`.
     public var trainingRecord: TrainingRecord?
+    /// How `write(to:)` stores the weights: float32 for a new model; a loaded model keeps its file's
+    /// (`ModelFileStorage.precision`).
+    public var precision: ModelFilePrecision = .f32
+    /// How the file this model was loaded from stores it; nil for a model not loaded from a file.
+    public internal(set) var fileStorage: ModelFileStorage?
 
     /// A model from its parts. The classifier's vocabulary size must equal the vocabulary's count.
     public init(

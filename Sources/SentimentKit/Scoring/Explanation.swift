@@ -9,6 +9,12 @@ public enum AttributionMethod: Sendable, Equatable {
     /// Leave-one-out: each token's attribution is the logit minus the logit of the text without it.
     case occlusion
 
+    /// Integrated gradients with the default number of steps (what `sentiment explain` uses unless told
+    /// otherwise).
+    public static var defaultIntegratedGradients: AttributionMethod {
+        .integratedGradients(steps: IntegratedGradients.defaultSteps)
+    }
+
     /// The method's name in output (`integrated_gradients`, `occlusion`).
     public var name: String {
         switch self {

@@ -77,6 +77,8 @@ public struct ModelTrainingOptions {
     public var pretrainEpochs = 5
     /// Threads for tokenizing and training (skip-gram pre-training runs on one, so a seed gives one model).
     public var threads = BiGRUClassifier.defaultThreadCount
+    /// How the model file stores the weights (training itself is float32 either way).
+    public var precision = ModelFilePrecision.f32
     /// A model to fine-tune: its vocabulary, tokenizer settings, shape, cut and threshold are kept.
     public var initialModel: SentimentModel?
     /// What to record about the run besides what training knows (program version, file names).
@@ -436,7 +438,7 @@ public enum ModelTraining {
             record.finishedAt = ISO8601DateFormatter().string(from: Date())
             let network = try BiGRUClassifier(
                 configuration: classifier.configuration, parameters: parameters, threadCount: threads)
-            return try SentimentModel(
+            let model = try SentimentModel(
                 tokenizerSettings: settings, vocabulary: vocabulary, classifier: network,
                 maxLength: maxLength, headLength: headLength,
                 threshold: initial?.threshold ?? ModelFileConfiguration.defaultThreshold,
@@ -444,6 +446,8 @@ public enum ModelTraining {
                     TemperatureScaling.fit(logits: $0, labels: validationLabels)
                 },
                 trainingRecord: record)
+            model.precision = options.precision
+            return model
         }
         func write(_ model: SentimentModel) throws {
             guard let destination else { return }

@@ -1,0 +1,40 @@
+import GRUClassifier
+import Tokenizer
+
+/// An immutable snapshot of a model from which private single-threaded copies are made: each copy has
+/// its own network scratch but shares the parameter arrays (copy-on-write, never written), so a copy
+/// costs its scratch only, not another embedding. What `ConcurrentScorer` and `ConcurrentExplainer`
+/// hand to their callers.
+struct ModelBlueprint: @unchecked Sendable {
+    // @unchecked: every stored value is immutable after init, and the tensors are value types whose
+    // storage is only read.
+    let tokenizerSettings: TokenizerSettings
+    let vocabulary: Vocabulary
+    let configuration: ClassifierConfiguration
+    let parameters: [String: Tensor]
+    let maxLength: Int
+    let headLength: Int?
+    let threshold: Float
+    let temperature: Float?
+
+    /// A snapshot of `model` (later changes to `model` do not reach it), labelling at `threshold`.
+    init(model: SentimentModel, threshold: Float) {
+        tokenizerSettings = model.tokenizerSettings
+        vocabulary = model.vocabulary
+        configuration = model.classifier.configuration
+        parameters = model.classifier.parameterDictionary()
+        maxLength = model.maxLength
+        headLength = model.headLength
+        temperature = model.temperature
+        self.threshold = threshold
+    }
+
+    /// A model of its own over the shared parameters, its network on one thread.
+    func makeModel() throws -> SentimentModel {
+        let classifier = try BiGRUClassifier(
+            configuration: configuration, parameters: parameters, threadCount: 1)
+        return try SentimentModel(
+            tokenizerSettings: tokenizerSettings, vocabulary: vocabulary, classifier: classifier,
+            maxLength: maxLength, headLength: headLength, threshold: threshold, temperature: temperature)
+    }
+}

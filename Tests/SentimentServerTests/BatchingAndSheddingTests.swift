@@ -1,0 +1,54 @@
+import HummingbirdTesting
+import NIOCore
+import SentimentServer
+import Testing
+
+/// Dynamic batching gathers concurrent requests into one batch; a full queue answers 503 at once.
+@Suite struct BatchingAndSheddingTests {
+    @Test func concurrentRequestsAreScoredInOneBatchWhenItFillsBeforeTheDelay() async throws {
+        let configuration = ServerTestSupport.configuration {
+            $0.maxBatch = 8
+            $0.maxDelay = .seconds(5)  // only a full batch starts early
+        }
+        try await ServerTestSupport.withServer(configuration) { client, port in
+            let start = ContinuousClock.now
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<8 {
+                    group.addTask { try await Client.score(port: port, ["text \(index)"]).status }
+                }
+                for try await status in group { #expect(status == 200) }
+            }
+            #expect(ContinuousClock.now - start < .seconds(4), "the batch waited for the delay")
+            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(metrics.contains("sentiment_batch_size_texts_count 1"), "\(metrics)")
+            #expect(metrics.contains("sentiment_batch_size_texts_sum 8.0"))
+        }
+    }
+
+    @Test func aRequestPastTheQueueLimitGets503WithRetryAfterAndTheQueuedOneStillSucceeds() async throws {
+        let configuration = ServerTestSupport.configuration {
+            $0.maxQueue = 4
+            $0.maxTexts = 4
+            $0.maxExplainTexts = 4
+            $0.maxBatch = 64
+            $0.maxDelay = .milliseconds(800)  // the first request waits in the queue this long
+            $0.retryAfterSeconds = 2
+        }
+        try await ServerTestSupport.withServer(configuration) { client, port in
+            let queued = Task { try await Client.score(port: port, ["a", "b", "c"]) }
+            try await Task.sleep(for: .milliseconds(200))
+            let start = ContinuousClock.now
+            let shed = try await client.execute(
+                uri: "/v1/score", method: .post, headers: [.contentType: "application/json"],
+                body: JSONBody.texts(["d", "e"]))
+            #expect(ContinuousClock.now - start < .milliseconds(500), "shedding waited")
+            #expect(shed.status == .serviceUnavailable)
+            #expect(shed.headers[.retryAfter] == "2")
+            #expect(try JSONBody.error(shed.body).code == "overloaded")
+            // One more text still fits.
+            let fits = try await Client.score(port: port, ["d"])
+            #expect(fits.status == 200)
+            #expect(try await queued.value.status == 200)
+        }
+    }
+}
