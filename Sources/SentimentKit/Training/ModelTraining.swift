@@ -4,19 +4,6 @@ import GRUClassifier
 import Tokenizer
 import WordVectors
 
-/// Temporary knobs for the vectors experiments (issue 21); replaced by options before merging.
-struct VectorExperiment {
-    var standardDeviation: Float = 0
-    var map = true
-    static func fromEnvironment() -> VectorExperiment {
-        let environment = ProcessInfo.processInfo.environment
-        var experiment = VectorExperiment()
-        experiment.standardDeviation = Float(environment["SK_VEC_STD"] ?? "") ?? 0
-        experiment.map = environment["SK_VEC_MAP"] != "0"
-        return experiment
-    }
-}
-
 /// How `ModelTraining` builds and trains a model. `nil` means "the default rule" (documented on each
 /// property), so the rule lives here once and the command line only passes what the user gave.
 public struct ModelTrainingOptions {
@@ -252,7 +239,6 @@ public enum ModelTraining {
         }
 
         var vocabulary: Vocabulary
-        let experiment = VectorExperiment.fromEnvironment()
         // The pre-trained vectors that start the embedding, and what became of those offered.
         var pretrainedEmbedding: PretrainedEmbedding?
         var vectorsSummary: WordVectorsSummary?
@@ -361,7 +347,7 @@ public enum ModelTraining {
                 // Skip-gram vectors fill the columns beyond the pre-trained ones, and place the tokens
                 // without a pre-trained vector.
                 var skipGram: SkipGramVectors?
-                if options.pretrainEpochs > 0 && (embeddingDim > vectorDim || experiment.map) {
+                if options.pretrainEpochs > 0 {
                     pretrainedTrainingTokens = trainingIDs.reduce(0) { $0 + $1.count }
                     var documents = trainingIDs
                     forEachUnlabelledChunk { chunk in documents += chunk.map { vocabulary.ids(for: $0) } }
@@ -376,8 +362,7 @@ public enum ModelTraining {
                 vectorsSummary?.matchedRows = plan.initialize(
                     table: &classifier.parameters.embedding.weights, vocabulary: vocabulary,
                     embeddingDim: embeddingDim,
-                    standardDeviation: experiment.standardDeviation > 0 ? experiment.standardDeviation : nil,
-                    skipGram: skipGram, mapUnmatched: experiment.map)
+                    skipGram: skipGram)
             } else if options.pretrainEpochs > 0 {
                 var documents = trainingIDs
                 documents.reserveCapacity(trainingIDs.count + unlabelledTexts.count)

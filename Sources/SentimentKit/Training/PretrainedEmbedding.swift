@@ -7,9 +7,9 @@ import WordVectors
 /// How pre-trained word vectors set a new classifier's embedding.
 ///
 /// The first `vectors.dimension` columns of a row hold its token's pre-trained vector (matched by
-/// `TokenVectorMatching`), centred (and rescaled to a given spread, else keeping their own); the
-/// columns after them, when the embedding is wider, hold skip-gram
-/// vectors trained on the training texts. A token without a pre-trained vector gets, in the first
+/// `TokenVectorMatching`), centred, at the vectors' own spread; the columns after them, when the
+/// embedding is wider, hold skip-gram vectors trained on the training texts, rescaled to that spread.
+/// A token without a pre-trained vector gets, in the first
 /// columns, its skip-gram vector mapped into the pre-trained space by a least-squares linear map fitted
 /// on the tokens that have both, so a word seen only in the training texts still lands near words used
 /// alike.
@@ -52,8 +52,7 @@ struct PretrainedEmbedding {
     /// into `table`, `[vocabulary.count × embeddingDim]`. Returns the rows that got a pre-trained vector.
     @discardableResult
     func initialize(
-        table: inout [Float], vocabulary: Vocabulary, embeddingDim: Int, standardDeviation: Float?,
-        skipGram: SkipGramVectors?, mapUnmatched: Bool
+        table: inout [Float], vocabulary: Vocabulary, embeddingDim: Int, skipGram: SkipGramVectors?
     ) -> Int {
         let vectorDim = matching.vectors.dimension
         precondition(embeddingDim >= vectorDim, "the embedding is narrower than the vectors")
@@ -67,13 +66,11 @@ struct PretrainedEmbedding {
         }
         let matchedRows = matched.indices.filter { matched[$0] }
         guard !matchedRows.isEmpty else { return 0 }
-        // Centre the matched rows, and rescale them when a spread is given.
-        let (mean, deviation) = Self.moments(pretrained, rows: matchedRows, dimension: vectorDim)
-        let spread = standardDeviation ?? deviation
-        let scale = deviation > 0 ? spread / deviation : 0
+        // Centre the matched rows; they keep their own spread, which the skip-gram columns take on.
+        let (mean, spread) = Self.moments(pretrained, rows: matchedRows, dimension: vectorDim)
         for row in matchedRows {
             for column in 0..<vectorDim {
-                table[row * embeddingDim + column] = (pretrained[row * vectorDim + column] - mean[column]) * scale
+                table[row * embeddingDim + column] = pretrained[row * vectorDim + column] - mean[column]
             }
         }
         guard let skipGram else { return matchedRows.count }
@@ -97,7 +94,6 @@ struct PretrainedEmbedding {
                 }
             }
         }
-        guard mapUnmatched else { return matchedRows.count }
         let unmatched = trained.filter { !matched[$0] && $0 >= 2 }
         let both = trained.filter { matched[$0] }
         guard !unmatched.isEmpty, both.count >= 2 * learnedDim else { return matchedRows.count }
