@@ -15,6 +15,8 @@ let package = Package(
     dependencies: [
         // Subcommands, options and --help for the CLI.
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // SHA-256, to record which vectors file a model was trained with.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         // The rest serve `sentiment serve` (SentimentServer) and its load generator; SentimentKit and
         // the other libraries depend on none of them.
         // HTTP/1.1 server on SwiftNIO with a router and graceful shutdown: the choice, and the
@@ -53,13 +55,22 @@ let package = Package(
         // x86-64 (or ARM) target without unsafe flags and still runs at full speed where the CPU allows.
         .target(name: "CKernels"),
         .target(name: "Tokenizer", dependencies: ["CICU"]),
+        // zlib's gzip reader: pre-trained vectors usually come gzip-compressed.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Pre-trained word vectors: the file formats, matching this tokenizer's tokens to another
+        // tokenizer's words. Its own module because it is about files made elsewhere, not the network.
+        // Files compiled into the executable (C23 #embed): the bundled English word vectors.
+        .target(name: "CBundledAssets", exclude: ["assets"]),
+        .target(
+            name: "WordVectors",
+            dependencies: ["CZlib", "CBundledAssets", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Embedding", dependencies: ["CKernels"]),
         // The network alone: embedding, BiGRU, head, loss, optimisers and the training loop over token ids.
         .target(name: "GRUClassifier", dependencies: ["Embedding", "CKernels"]),
         // The pipelines between text and the network: texts → probabilities, labelled documents →
         // trained model, the model file, corpus readers and atomic file writing. What the CLI runs and
         // what a Swift program imports to score text.
-        .target(name: "SentimentKit", dependencies: ["CICU", "Tokenizer", "Embedding", "GRUClassifier"]),
+        .target(name: "SentimentKit", dependencies: ["CICU", "Tokenizer", "Embedding", "GRUClassifier", "WordVectors"]),
         // `sentiment serve`'s HTTP service: endpoints, dynamic batching, limits, metrics, reload and
         // drain over SentimentKit's scorers. Its own target because it carries the HTTP stack (NIO,
         // Hummingbird, service lifecycle, Prometheus), which a program that only scores text with
@@ -103,10 +114,11 @@ let package = Package(
             name: "SentimentBench", dependencies: ["GRUClassifier", "Embedding", "CKernels", "Tokenizer"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"]),
         .testTarget(name: "KernelsTests", dependencies: ["CKernels"]),
+        .testTarget(name: "WordVectorsTests", dependencies: ["WordVectors", "CZlib"]),
         .testTarget(name: "GRUClassifierTests", dependencies: ["GRUClassifier", "Embedding", "CKernels"]),
         .testTarget(
             name: "SentimentKitTests",
-            dependencies: ["SentimentKit", "Tokenizer", "GRUClassifier", "Embedding", "LibraryExample"],
+            dependencies: ["SentimentKit", "Tokenizer", "GRUClassifier", "Embedding", "WordVectors", "LibraryExample"],
             exclude: ["Fixtures"]),
         .testTarget(
             name: "SentimentServerTests",

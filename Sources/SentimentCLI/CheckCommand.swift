@@ -81,6 +81,14 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Write the built-in suite's JSON Lines and stop.")
     var printBuiltin = false
 
+    @Flag(
+        help: """
+            Write labelled training sentences from the suite's augment half (never a case `check` runs) \
+            as label<TAB>text lines and stop; "not bad"-style sentences are labelled positive, "not \
+            good"-style negative.
+            """)
+    var listAugmentation = false
+
     @OptionGroup var threadOptions: ThreadOptions
 
     func validate() throws {
@@ -108,6 +116,14 @@ struct CheckCommand: ParsableCommand {
             builtin: !noBuiltin, suiteFiles: suiteFiles, examplesPerTest: examples)
         let languages = self.languages.isEmpty ? nil : self.languages
         if listCases { return try FileWriting.writeToStandardOutput(check.caseList(languages: languages)) }
+        if listAugmentation {
+            var lines = "label\ttext\n"
+            for sentence in check.suite.augmentationSentences(languages: languages) {
+                let label = sentence.label ?? (sentence.expectation == .notNegative ? .positive : .negative)
+                lines += "\(label == .positive ? 1 : 0)\t\(sentence.text)\n"
+            }
+            return try FileWriting.writeToStandardOutput(Array(lines.utf8))
+        }
         let report: CheckReport
         if let predictions {
             report = try check.run(

@@ -68,8 +68,31 @@ struct TrainCommand: ParsableCommand {
         help: "Stop after this many epochs without a better validation accuracy (0: never stop early).")
     var patience = 2
 
-    @Option(parsing: .unconditional, help: "Embedding size.")
-    var embeddingDim = 128
+    @Option(
+        parsing: .unconditional,
+        help: """
+            Embedding size (default: the dimension of the pre-trained vectors when they are used, else \
+            \(ModelTrainingOptions.defaultEmbeddingDim)); wider than the vectors, the columns after theirs \
+            start from skip-gram vectors.
+            """)
+    var embeddingDim: Int?
+
+    @Option(
+        help: """
+            Pre-trained word vectors for the embedding: auto (the English vectors bundled in the \
+            program, when they cover at least \(Int(ModelTrainingOptions.automaticVectorsMinimumCoverage * 100)) % \
+            of the training tokens), none, or a file: GloVe or word2vec/fastText .vec text, word2vec \
+            binary, plain or gzip-compressed. Ignored with --init.
+            """)
+    var vectors = "auto"
+
+    @Option(
+        parsing: .unconditional,
+        help: """
+            Words of the pre-trained vectors (the most frequent first) added to the vocabulary beyond \
+            the training texts' own, so words the training texts lack keep their meaning when scored.
+            """)
+    var vectorVocabulary = ModelTrainingOptions().vectorVocabularyExtension
 
     @Option(parsing: .unconditional, help: "GRU hidden size per direction.")
     var hidden = 128
@@ -181,8 +204,9 @@ struct TrainCommand: ParsableCommand {
         parsing: .unconditional,
         help: """
             Factor on the learning rate for the embedding; 0 freezes it, keeping the pre-trained \
-            vectors as they start (default: 0 when they were pre-trained and the training texts hold at \
-            least 2 million tokens, else 1).
+            vectors as they start (default: \(ModelTrainingOptions.vectorsEmbeddingLearningRateScale) when \
+            pre-trained --vectors start it; otherwise 0 when skip-gram pre-trained on training texts of \
+            at least 2 million tokens, else 1).
             """)
     var embeddingLrScale: Float?
 
@@ -202,9 +226,10 @@ struct TrainCommand: ParsableCommand {
         parsing: .unconditional,
         help: """
             Weight of the extra losses that train the BiGRU and the wide channel each to predict alone as \
-            well as together (0: the joint loss only).
+            well as together (0: the joint loss only; default: \(ModelTrainingOptions.vectorsBranchLossWeight) \
+            when pre-trained vectors start the embedding, else 0).
             """)
-    var branchLoss = ModelTrainingOptions().branchLossWeight
+    var branchLoss: Float?
 
     @Option(
         help:
@@ -253,8 +278,11 @@ struct TrainCommand: ParsableCommand {
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one training file") }
         if !(0..<1).contains(validSplit) { throw ValidationError("--valid-split must be in [0, 1)") }
+        if vectorVocabulary < 0 { throw ValidationError("--vector-vocabulary must be at least 0") }
+        if vectors.isEmpty { throw ValidationError("--vectors needs auto, none or a file") }
+        if let embeddingDim, embeddingDim < 1 { throw ValidationError("--embedding-dim must be at least 1") }
         for (name, value) in [
-            ("--epochs", epochs), ("--embedding-dim", embeddingDim), ("--hidden", hidden),
+            ("--epochs", epochs), ("--hidden", hidden),
             ("--layers", layers),
             ("--max-len", maxLen), ("--min-count", minCount), ("--batch", batch),
         ] where value < 1 {
@@ -302,7 +330,7 @@ struct TrainCommand: ParsableCommand {
         if !(adversarial >= 0 && adversarial.isFinite) {
             throw ValidationError("--adversarial must be 0 or a positive number")
         }
-        if !(branchLoss >= 0 && branchLoss.isFinite) {
+        if let branchLoss, !(branchLoss >= 0 && branchLoss.isFinite) {
             throw ValidationError("--branch-loss must be 0 or a positive number")
         }
         if !(wideLrScale >= 0 && wideLrScale.isFinite) {
@@ -437,6 +465,7 @@ struct TrainCommand: ParsableCommand {
                     "train: the pre-trained embedding stays frozen (the training texts hold \(tokens) tokens, "
                         + "at least \(ModelTrainingOptions.frozenEmbeddingTokenThreshold)); --embedding-lr-scale 1 "
                         + "fine-tunes it")
+            case .vectors(let summary): FileWriting.printError(Self.vectorsLine(summary))
             case .training(let event): progress.handle(event)
             case .checkpointWritten: break
             }
@@ -444,6 +473,18 @@ struct TrainCommand: ParsableCommand {
             // stops the run, so its line must be on standard error before the run stops.
             if interrupts.received != nil { throw ModelTrainingCancellation() }
         }
+    }
+
+    /// What became of the pre-trained vectors, in one line.
+    static func vectorsLine(_ summary: WordVectorsSummary) -> String {
+        let coverage = TrainingProgress.fixed(summary.coverage * 100, 1) + " %"
+        guard summary.used else {
+            return "train: the bundled English vectors are not used: \(summary.notUsedBecause ?? "")"
+                + " (--vectors FILE gives others, --vectors none silences this)"
+        }
+        return "train: vectors \(summary.source.name) (\(summary.dimension) dimensions) cover \(coverage) of "
+            + "the training tokens; \(summary.matchedRows) vocabulary rows start from them, "
+            + "\(summary.addedWords) of their words added, \(TrainingProgress.duration(summary.seconds))"
     }
 
     private static func figure(_ value: Double?) -> String {
@@ -454,6 +495,12 @@ struct TrainCommand: ParsableCommand {
     private func trainingOptions() throws -> ModelTrainingOptions {
         var options = ModelTrainingOptions()
         options.embeddingDim = embeddingDim
+        switch vectors {
+        case "auto": options.vectors = .automatic
+        case "none": options.vectors = .none
+        default: options.vectors = .file(vectors)
+        }
+        options.vectorVocabularyExtension = vectorVocabulary
         options.hidden = hidden
         options.layers = layers
         options.cell = cell.variant

@@ -91,3 +91,17 @@ public struct Vocabulary: Sendable, Equatable {
 
     public static func == (lhs: Vocabulary, rhs: Vocabulary) -> Bool { lhs.tokens == rhs.tokens }
 }
+
+extension Vocabulary {
+    /// This vocabulary with `tokens` appended after its own, in order, leaving out those it has and
+    /// those that cannot be stored (see `isStorable`), until it holds `maxSize` entries.
+    public func extended<S: Sequence>(with tokens: S, maxSize: Int) -> Vocabulary where S.Element == String {
+        var all = self.tokens
+        var present = Set(all)
+        for token in tokens {
+            guard all.count < maxSize else { break }
+            if Self.isStorable(token), present.insert(token).inserted { all.append(token) }
+        }
+        return Vocabulary(validatedTokens: all)
+    }
+}

@@ -32,14 +32,18 @@ public struct VocabularyBuilder: Sendable {
     /// The tokens that `build(minCount:maxSize:)` keeps, after `<pad>` and `<unk>`, with their counts:
     /// tokens added at least `minCount` times, by descending count and then by the bytes of their UTF-8
     /// form, at most `maxSize - 2` of them. Literal "<pad>"/"<unk>" and tokens that cannot be stored
-    /// (empty, or containing a tab or line break) are left out.
-    public func keptTokens(minCount: Int = 2, maxSize: Int = 30000) -> [(token: String, count: Int)] {
+    /// (empty, or containing a tab or line break) are left out. A token for which `keepingRare` is true
+    /// is kept however rarely it was added (a word with a pre-trained vector, say, whose one occurrence
+    /// is worth a row).
+    public func keptTokens(
+        minCount: Int = 2, maxSize: Int = 30000, keepingRare: ((String) -> Bool)? = nil
+    ) -> [(token: String, count: Int)] {
         let limit = max(maxSize, 2) - 2
         let minimum = max(minCount, 1)
         var entries: [(token: String, count: Int)] = []
         for (token, count) in counts
-        where count >= minimum && token != Vocabulary.paddingToken && token != Vocabulary.unknownToken
-            && Vocabulary.isStorable(token)
+        where (count >= minimum || keepingRare?(token) == true) && token != Vocabulary.paddingToken
+            && token != Vocabulary.unknownToken && Vocabulary.isStorable(token)
         {
             entries.append((token, count))
         }
@@ -55,15 +59,16 @@ public struct VocabularyBuilder: Sendable {
     /// `maxSize` allows, the tokens `supplement` adds: those kept from both builders' counts together,
     /// in that order, that are not in yet. Text counted in `supplement` (unlabelled text, say) thus widens
     /// the vocabulary without pushing out a token this builder keeps.
-    public func build(minCount: Int = 2, maxSize: Int = 30000, supplementedBy supplement: VocabularyBuilder)
-        -> Vocabulary
-    {
-        let first = keptTokens(minCount: minCount, maxSize: maxSize).map(\.token)
+    public func build(
+        minCount: Int = 2, maxSize: Int = 30000, supplementedBy supplement: VocabularyBuilder,
+        keepingRare: ((String) -> Bool)? = nil
+    ) -> Vocabulary {
+        let first = keptTokens(minCount: minCount, maxSize: maxSize, keepingRare: keepingRare).map(\.token)
         var tokens = [Vocabulary.paddingToken, Vocabulary.unknownToken] + first
         var present = Set(first)
         var combined = self
         combined.merge(supplement)
-        for (token, _) in combined.keptTokens(minCount: minCount, maxSize: Int.max) {
+        for (token, _) in combined.keptTokens(minCount: minCount, maxSize: Int.max, keepingRare: keepingRare) {
             guard tokens.count < max(maxSize, 2) else { break }
             if present.insert(token).inserted { tokens.append(token) }
         }
@@ -72,8 +77,10 @@ public struct VocabularyBuilder: Sendable {
 
     /// A vocabulary of `<pad>`, `<unk>` and then the kept tokens (see `keptTokens`). `maxSize` counts
     /// `<pad>` and `<unk>`, so the result has at most `max(maxSize, 2)` entries; `minCount` below 1 means 1.
-    public func build(minCount: Int = 2, maxSize: Int = 30000) -> Vocabulary {
-        let kept = keptTokens(minCount: minCount, maxSize: maxSize)
+    public func build(minCount: Int = 2, maxSize: Int = 30000, keepingRare: ((String) -> Bool)? = nil)
+        -> Vocabulary
+    {
+        let kept = keptTokens(minCount: minCount, maxSize: maxSize, keepingRare: keepingRare)
         let tokens = [Vocabulary.paddingToken, Vocabulary.unknownToken] + kept.map(\.token)
         // The special tokens come first and kept tokens are distinct and storable: no validation needed.
         return Vocabulary(validatedTokens: tokens)

@@ -13,7 +13,7 @@ enum TestModelFiles {
     static let englishCorpus = repositoryRoot.appendingPathComponent("corpora/en.tsv")
 
     /// `train` options that keep the network tiny, so training is quick in debug builds.
-    static let tinyNetwork = ["--embedding-dim", "8", "--hidden", "8"]
+    static let tinyNetwork = ["--embedding-dim", "8", "--hidden", "8", "--vectors", "none"]
 
     /// The options of `trained`.
     static let trainedOptions =

@@ -9,6 +9,7 @@ private enum Reported: Equatable {
     case prepared(training: Int, validation: Int, vocabulary: Int, threads: Int)
     case pretrained(epochs: Int, tokens: Int, rows: Int, vocabulary: Int)
     case embeddingFrozen(tokens: Int)
+    case vectors(used: Bool)
     case batch(epoch: Int)
     case pretrainingStep(tokens: Int, total: Int)
     case epoch(Int, best: Bool, validated: Int?)
@@ -24,6 +25,7 @@ private enum Reported: Equatable {
                 epochs: summary.epochs, tokens: summary.tokens, rows: summary.rows,
                 vocabulary: summary.vocabularySize)
         case .embeddingFrozen(let tokens): self = .embeddingFrozen(tokens: tokens)
+        case .vectors(let summary): self = .vectors(used: summary.used)
         case .pretraining(let step): self = .pretrainingStep(tokens: step.tokens, total: step.totalTokens)
         case .training(.batchFinished(let epoch, _, _, _, _, _, _)): self = .batch(epoch: epoch)
         case .training(.epochFinished(let summary)):

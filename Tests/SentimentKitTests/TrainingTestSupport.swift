@@ -28,9 +28,11 @@ enum TrainingMaterial {
     }
 
     /// Options for a network small enough that a run over the corpus takes a fraction of a second: embedding
-    /// and hidden size 8, `epochs` epochs at learning rate 0.02, no pre-training, one thread.
+    /// and hidden size 8, `epochs` epochs at learning rate 0.02, no pre-training, no pre-trained vectors,
+    /// one thread.
     static func tinyOptions(epochs: Int = 2, threads: Int = 1) -> ModelTrainingOptions {
         var options = ModelTrainingOptions()
+        options.vectors = .none
         options.embeddingDim = 8
         options.hidden = 8
         options.pretrainEpochs = 0

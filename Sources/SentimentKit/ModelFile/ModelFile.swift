@@ -172,6 +172,9 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
     public var options: [String: String]?
     /// The model training started from (`--init`), if any.
     public var initializedFrom: String?
+    /// The pre-trained word vectors offered to the embedding: which, how well they covered the training
+    /// tokens and whether they were used.
+    public var vectors: WordVectorsSummary?
 
     public init() {}
 
@@ -181,7 +184,7 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
             unlabelledDocuments = "unlabelled_documents", trainingExamples = "training_examples",
             validationExamples = "validation_examples", epochsRun = "epochs_run", bestEpoch = "best_epoch",
             validationAccuracy = "validation_accuracy", validationLoss = "validation_loss", seconds, options,
-            initializedFrom = "initialized_from"
+            initializedFrom = "initialized_from", vectors
     }
 }
 

@@ -36,15 +36,29 @@ enum EmbeddingPretraining {
         _ classifier: BiGRUClassifier, documents: [[Int32]], epochs: Int, seed: UInt64,
         standardDeviation: Float, progress: (EmbeddingPretrainingProgress) throws -> Void
     ) throws -> EmbeddingPretrainingSummary {
+        let (skipGram, summary) = try vectors(
+            documents: documents, vocabularySize: classifier.configuration.vocabularySize,
+            dimension: classifier.configuration.embeddingDim, epochs: epochs, seed: seed,
+            threads: classifier.threadCount, progress: progress)
+        var result = summary
+        result.rows = skipGram.copyStandardized(
+            into: &classifier.parameters.embedding.weights, standardDeviation: standardDeviation)
+        return result
+    }
+
+    /// Skip-gram vectors of `dimension` values for the tokens of `documents`, and what it took (its
+    /// `rows` are the tokens that occur).
+    static func vectors(
+        documents: [[Int32]], vocabularySize: Int, dimension: Int, epochs: Int, seed: UInt64, threads: Int,
+        progress: (EmbeddingPretrainingProgress) throws -> Void
+    ) throws -> (SkipGramVectors, EmbeddingPretrainingSummary) {
         let start = Date()
-        let configuration = classifier.configuration
         var options = SkipGramOptions()
         options.epochs = epochs
         options.seed = seed
-        options.threads = classifier.threadCount
+        options.threads = threads
         let skipGram = try SkipGramVectors(
-            documents: documents, vocabularySize: configuration.vocabularySize,
-            dimension: configuration.embeddingDim, options: options
+            documents: documents, vocabularySize: vocabularySize, dimension: dimension, options: options
         ) { step in
             try progress(
                 EmbeddingPretrainingProgress(
@@ -52,10 +66,9 @@ enum EmbeddingPretraining {
                     totalTokens: step.totalTokens,
                     seconds: Date().timeIntervalSince(start)))
         }
-        let rows = skipGram.copyStandardized(
-            into: &classifier.parameters.embedding.weights, standardDeviation: standardDeviation)
-        return EmbeddingPretrainingSummary(
-            epochs: epochs, tokens: skipGram.counts.reduce(0, +), rows: rows,
-            vocabularySize: configuration.vocabularySize, seconds: Date().timeIntervalSince(start))
+        let summary = EmbeddingPretrainingSummary(
+            epochs: epochs, tokens: skipGram.counts.reduce(0, +), rows: skipGram.counts.filter { $0 > 0 }.count,
+            vocabularySize: vocabularySize, seconds: Date().timeIntervalSince(start))
+        return (skipGram, summary)
     }
 }
