@@ -59,7 +59,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // Pre-trained word vectors: the file formats, matching this tokenizer's tokens to another
         // tokenizer's words. Its own module because it is about files made elsewhere, not the network.
-        // Files compiled into the executable (C23 #embed): the bundled English word vectors.
+        // Files compiled into the executable (C23 #embed): the bundled English word vectors and the
+        // bundled general model.
         .target(name: "CBundledAssets", exclude: ["assets"]),
         .target(
             name: "WordVectors",
@@ -70,7 +71,8 @@ let package = Package(
         // The pipelines between text and the network: texts → probabilities, labelled documents →
         // trained model, the model file, corpus readers and atomic file writing. What the CLI runs and
         // what a Swift program imports to score text.
-        .target(name: "SentimentKit", dependencies: ["CICU", "Tokenizer", "Embedding", "GRUClassifier", "WordVectors"]),
+        .target(name: "SentimentKit",
+            dependencies: ["CICU", "CBundledAssets", "Tokenizer", "Embedding", "GRUClassifier", "WordVectors"]),
         // `sentiment serve`'s HTTP service: endpoints, dynamic batching, limits, metrics, reload and
         // drain over SentimentKit's scorers. Its own target because it carries the HTTP stack (NIO,
         // Hummingbird, service lifecycle, Prometheus), which a program that only scores text with

@@ -10,3 +10,10 @@ static const unsigned char english_vectors[] = {
 
 const unsigned char *sk_bundled_english_vectors(void) { return english_vectors; }
 size_t sk_bundled_english_vectors_size(void) { return sizeof english_vectors; }
+
+static const unsigned char general_model[] = {
+#embed "assets/general-model.safetensors"
+};
+
+const unsigned char *sk_bundled_general_model(void) { return general_model; }
+size_t sk_bundled_general_model_size(void) { return sizeof general_model; }

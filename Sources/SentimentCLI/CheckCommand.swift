@@ -28,7 +28,8 @@ struct CheckCommand: ParsableCommand {
             them to --predictions FILE (scripts/check_vader.py does this for VADER).
 
             The model comes from --model, else the SENTIMENT_MODEL environment variable, else \
-            sentiment.safetensors in the current directory.
+            sentiment.safetensors in the current directory, else the general model bundled in the \
+            executable (English and Chinese reviews; --model default names it).
 
             Examples:
               sentiment check --model film.safetensors
@@ -39,7 +40,7 @@ struct CheckCommand: ParsableCommand {
     )
 
     @Option(
-        name: .shortAndLong, help: "Model file (default: $SENTIMENT_MODEL, else ./sentiment.safetensors).")
+        name: .shortAndLong, help: "Model file (default: $SENTIMENT_MODEL, else ./sentiment.safetensors, else the bundled model: `default`).")
     var model: String?
 
     @Option(

@@ -41,7 +41,7 @@ struct EvalCommand: ParsableCommand {
     var files: [String]
 
     @Option(
-        name: .shortAndLong, help: "Model file (default: $SENTIMENT_MODEL, else ./sentiment.safetensors).")
+        name: .shortAndLong, help: "Model file (default: $SENTIMENT_MODEL, else ./sentiment.safetensors, else the bundled model: `default`).")
     var model: String?
 
     @Option(

@@ -17,7 +17,7 @@ struct InfoCommand: ParsableCommand {
     )
 
     @Option(
-        name: .shortAndLong, help: "Model file (default: $SENTIMENT_MODEL, else ./sentiment.safetensors).")
+        name: .shortAndLong, help: "Model file (default: $SENTIMENT_MODEL, else ./sentiment.safetensors, else the bundled model: `default`).")
     var model: String?
 
     @Option(help: "Output format: text or json.")
@@ -34,7 +34,7 @@ struct InfoCommand: ParsableCommand {
             try FileWriting.writeToStandardOutput(ModelInfoReport(model: sentimentModel, path: path).json())
         case .text:
             var lines = [
-                "model          \(path)",
+                "model          \(path)" + (path == BundledModel.name ? ": \(BundledModel.summary)" : ""),
                 "network        embedding \(network.embeddingDim), bidirectional GRU hidden \(network.hidden) × \(network.layers) layer\(network.layers == 1 ? "" : "s"), cell \(network.cell.rawValue), dropout \(network.dropout), embedding dropout \(network.embeddingDropout)"
                     + (network.pooling == .final ? "" : ", head reads final states, maximum and mean")
                     + (network.hasWideChannel

@@ -9,7 +9,9 @@ struct CommandFailure: Error, CustomStringConvertible {
 }
 
 /// Where a command finds its model: `--model`, else the `SENTIMENT_MODEL` environment variable, else
-/// `sentiment.safetensors` in the current directory.
+/// `sentiment.safetensors` in the current directory, else the bundled general model (named
+/// `BundledModel.name`, "default", which `--model default` also asks for; a file of that name is
+/// `./default`).
 enum ModelLocation {
     static let defaultPath = "sentiment.safetensors"
     static let environmentVariable = "SENTIMENT_MODEL"
@@ -18,17 +20,24 @@ enum ModelLocation {
         if let option { return option }
         if let path = ProcessInfo.processInfo.environment[environmentVariable], !path.isEmpty { return path }
         guard FileManager.default.fileExists(atPath: defaultPath) else {
-            throw CommandFailure(
-                "\(defaultPath): no model here (the default when neither --model nor "
-                    + "\(environmentVariable) names one); train one with `sentiment train FILE` "
-                    + "(e.g. `sentiment train corpora/en.tsv`)")
+            FileWriting.printError(
+                "no model given: using \(BundledModel.summary); train your own for your domain, see "
+                    + "sentiment train --help")
+            return BundledModel.name
         }
         return defaultPath
     }
 }
 
-/// Loads the model file at `path`, with errors that name it.
+/// Loads the model file at `path` (the bundled model for `BundledModel.name`), with errors that name it.
 func loadModel(at path: String, threads: Int) throws -> SentimentModel {
+    if path == BundledModel.name {
+        do {
+            return try BundledModel.load(threadCount: threads)
+        } catch {
+            throw CommandFailure("the bundled model is damaged: \(error)")
+        }
+    }
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
         throw CommandFailure(

@@ -23,7 +23,8 @@ struct ServeCommand: AsyncParsableCommand {
             model keeps serving. Logs go to standard error. See docs/serving.md.
 
             The model comes from --model, else the SENTIMENT_MODEL environment variable, else \
-            sentiment.safetensors in the current directory.
+            sentiment.safetensors in the current directory, else the general model bundled in the \
+            executable (English and Chinese reviews; --model default names it).
 
             Examples:
               sentiment serve --model film.safetensors --port 8080
@@ -33,7 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
     )
 
     @Option(
-        name: .shortAndLong, help: "Model file (default: $SENTIMENT_MODEL, else ./sentiment.safetensors).")
+        name: .shortAndLong, help: "Model file (default: $SENTIMENT_MODEL, else ./sentiment.safetensors, else the bundled model: `default`).")
     var model: String?
 
     @Option(help: "Address to listen on (default \(defaults.host)).")

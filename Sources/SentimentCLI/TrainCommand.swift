@@ -259,7 +259,7 @@ struct TrainCommand: ParsableCommand {
 
     @Option(
         name: .customLong("init"),
-        help: "Start from this model (keeps its vocabulary, tokenizer and shape) to fine-tune it.")
+        help: "Start from this model (keeps its vocabulary, tokenizer and shape) to fine-tune it; `default` is the bundled general model.")
     var initModel: String?
 
     @Option(

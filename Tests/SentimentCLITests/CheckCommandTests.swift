@@ -195,9 +195,10 @@ private func tests(_ report: [String: Any]) -> [[String: Any]] {
 
     @Test func theModelIsFoundAsScoreFindsItAndAnUnknownOneIsNamed() throws {
         try withTemporaryDirectory { directory in
-            let none = try SentimentBinary.run(["check"], in: directory, environment: [:])
-            #expect(none.status == 1)
-            #expect(none.standardError.contains("sentiment.safetensors: no model here"))
+            // No model anywhere: the bundled general model is checked, and the report names it.
+            let none = try SentimentBinary.run(["check", "--format", "json"], in: directory, environment: [:])
+            #expect(none.standardError.contains("no model given: using the bundled general model"))
+            #expect(try jsonObject(none.standardOutput)["system"] as? String == "default")
             // A model that knows two words: no language is checked unless one is named.
             let constant = directory.appendingPathComponent("constant.safetensors")
             try TestModelFiles.writeConstantModel(logit: 2, to: constant)

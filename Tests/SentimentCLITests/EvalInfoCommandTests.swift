@@ -208,9 +208,10 @@ private func tableValue(_ table: String, _ name: String) -> String? {
             #expect(missing.status != 0)
             #expect(missing.standardError.contains("x.tsv: cannot open: No such file or directory"))
             let noModel = try SentimentBinary.run(
-                ["eval", corpus], in: directory, environment: environment())
+                ["eval", corpus, "-m", directory.appendingPathComponent("none.safetensors").path],
+                in: directory, environment: environment())
             #expect(noModel.status != 0)
-            #expect(noModel.standardError.contains("no model here"))
+            #expect(noModel.standardError.contains("none.safetensors: no such model file"))
         }
     }
 }

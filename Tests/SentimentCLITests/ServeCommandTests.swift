@@ -119,11 +119,13 @@ struct ServeCommandTests {
         #expect(server.run.waitForExit(timeout: 15) == 0)
     }
 
-    @Test func withoutAModelTheRunStopsNamingWhereItLookedAndBadFlagsAreUsageErrors() throws {
+    @Test func aMissingModelStopsTheRunNamingItAndBadFlagsAreUsageErrors() throws {
         try withTemporaryDirectory { directory in
-            let missing = try SentimentBinary.run(["serve", "--port", "0"], in: directory, environment: environment())
+            let missing = try SentimentBinary.run(
+                ["serve", "--port", "0", "--model", directory.appendingPathComponent("gone.safetensors").path],
+                in: directory, environment: environment())
             #expect(missing.status == 1)
-            #expect(missing.standardError.contains("sentiment.safetensors: no model here"))
+            #expect(missing.standardError.contains("gone.safetensors: no such model file"))
             let bad = try SentimentBinary.run(
                 ["serve", "--max-queue", "2", "--model", "x"], in: directory, environment: environment())
             #expect(bad.status == 64)

@@ -8,4 +8,9 @@
 const unsigned char *sk_bundled_english_vectors(void);
 size_t sk_bundled_english_vectors_size(void);
 
+/// The general model bundled in the executable (assets/general-model.safetensors, a model file made
+/// by scripts/make_bundled_model.sh), as bytes compiled into the binary.
+const unsigned char *sk_bundled_general_model(void);
+size_t sk_bundled_general_model_size(void);
+
 #endif
