@@ -148,7 +148,7 @@ struct TrainCommand: ParsableCommand {
         parsing: .unconditional,
         help: """
             Dropout on the embedding rows a training step reads: each distinct token of a batch gets one \
-            mask over its row (default 0, or the --init model's; 0.3 helped on ChnSentiCorp and hurt on IMDB).
+            mask over its row (default 0, or the --init model's; measured in BENCHMARKS.md).
             """)
     var embeddingDropout: Float?
 
