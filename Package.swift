@@ -65,12 +65,20 @@ let package = Package(
             name: "WordVectors",
             dependencies: ["CZlib", "CBundledAssets", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Embedding", dependencies: ["CKernels"]),
-        // The network alone: embedding, BiGRU, head, loss, optimisers and the training loop over token ids.
-        .target(name: "GRUClassifier", dependencies: ["Embedding", "CKernels"]),
+        // How good a binary classifier's scores are, and how to make its probabilities honest: metrics
+        // (accuracy, F1, ROC-AUC, log loss, ECE, Brier), ROC and precision-recall curves, reliability
+        // bins, the F1-maximising threshold and temperature scaling. Arithmetic on scores and labels only,
+        // so it knows neither the network nor text; the trainer's early stopping and SentimentKit use it.
+        .target(name: "Evaluation"),
+        // The network alone: embedding, BiGRU, head, loss, optimisers, the training loop over token ids,
+        // and attribution (input gradients, integrated gradients, the wide channel's shares).
+        .target(name: "GRUClassifier", dependencies: ["Embedding", "Evaluation", "CKernels"]),
         // The pipelines between text and the network: texts → probabilities, labelled documents →
         // trained model, the model file, corpus readers and atomic file writing. What the CLI runs and
         // what a Swift program imports to score text.
-        .target(name: "SentimentKit", dependencies: ["CICU", "Tokenizer", "Embedding", "GRUClassifier", "WordVectors"]),
+        .target(
+            name: "SentimentKit",
+            dependencies: ["CICU", "Tokenizer", "Embedding", "Evaluation", "GRUClassifier", "WordVectors"]),
         // `sentiment serve`'s HTTP service: endpoints, dynamic batching, limits, metrics, reload and
         // drain over SentimentKit's scorers. Its own target because it carries the HTTP stack (NIO,
         // Hummingbird, service lifecycle, Prometheus), which a program that only scores text with
@@ -115,7 +123,8 @@ let package = Package(
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"]),
         .testTarget(name: "KernelsTests", dependencies: ["CKernels"]),
         .testTarget(name: "WordVectorsTests", dependencies: ["WordVectors", "CZlib"]),
-        .testTarget(name: "GRUClassifierTests", dependencies: ["GRUClassifier", "Embedding", "CKernels"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Embedding"]),
+        .testTarget(name: "GRUClassifierTests", dependencies: ["GRUClassifier", "Evaluation", "Embedding", "CKernels"]),
         .testTarget(
             name: "SentimentKitTests",
             dependencies: ["SentimentKit", "Tokenizer", "GRUClassifier", "Embedding", "WordVectors", "LibraryExample"],

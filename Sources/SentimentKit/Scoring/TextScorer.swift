@@ -1,3 +1,4 @@
+import Evaluation
 import GRUClassifier
 import Tokenizer
 

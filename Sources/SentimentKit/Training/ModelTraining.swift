@@ -1,4 +1,5 @@
 import Embedding
+import Evaluation
 import Foundation
 import GRUClassifier
 import Tokenizer
