@@ -100,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "SentimentCLI",
             dependencies: [
-                "Tokenizer", "GRUClassifier", "SentimentKit", "SentimentServer",
+                "SentimentKit", "SentimentServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -119,13 +119,9 @@ struct ScoreCommand: ParsableCommand {
         let sentimentModel = try loadModel(at: ModelLocation.resolve(model), threads: threadOptions.count)
         let textScorer = try TextScorer(
             model: sentimentModel, threads: threadOptions.count, threshold: threshold)
-        let inputs = try (files.isEmpty ? ["-"] : files).map {
-            try InputFile(path: $0, encoding: encodingOptions.encoding)
-        }
+        let inputs = try TextInputs(paths: files, encoding: encodingOptions.encoding)
         do {
-            for input in inputs {
-                try input.decideEncoding()
-                if let note = input.encodingNote { FileWriting.printError(note) }
+            try inputs.forEach { input in
                 let lines = LineReader(file: input)
                 let scorer = LineScorer(
                     scorer: textScorer, format: format, withText: withText,
@@ -147,11 +143,7 @@ struct ScoreCommand: ParsableCommand {
                         try FileWriting.writeToStandardOutput(scored.output)
                     }
                 }
-                if invalidLines > 0 {
-                    FileWriting.printError(
-                        "\(input.name): \(invalidLines) line\(invalidLines == 1 ? "" : "s") had invalid UTF-8 "
-                            + "(replaced with U+FFFD)")
-                }
+                return invalidLines
             }
             try writer?.commit()
         } catch {
@@ -177,40 +169,21 @@ extension ScoreCommand {
     /// header. A first line that looks like `label<TAB>text` (beside its id column, if any) without a
     /// header gets a warning.
     static func headerTextColumn(_ lines: LineReader, file: String, idColumn: Int? = nil) throws -> Int? {
-        guard let first = try lines.peek(1).first, first.number == 1, first.bytes.contains(0x09) else {
-            return nil
-        }
-        let fields = first.bytes.split(separator: 0x09, omittingEmptySubsequences: false).map {
-            String(decoding: $0, as: UTF8.self)
-        }
-        let isHeader =
-            fields.contains { ColumnNames.isTextName($0) || ColumnNames.isLabelName($0) }
-            && !fields.contains { LabelParser.parse($0) != nil }
-        if isHeader, let text = fields.firstIndex(where: { ColumnNames.isTextName($0) }) {
-            if text + 1 == idColumn {
-                throw CommandFailure(
-                    "\(file):1: a header naming column \(text + 1) (\"\(fields[text])\") as the text, but "
-                        + "--id-column \(text + 1) is the id; --text-column N names the column to score")
-            }
+        guard let first = try lines.peek(1).first, first.number == 1 else { return nil }
+        switch try FirstLineGuess(firstLine: first.bytes, idColumn: idColumn, file: file) {
+        case .header(let column, let name):
             FileWriting.printError(
-                "\(file):1: a header: scoring its column \(text + 1) (\"\(fields[text])\") on every line; "
+                "\(file):1: a header: scoring its column \(column) (\"\(name)\") on every line; "
                     + "--text-column N chooses another")
-            return text + 1
-        }
-        if isHeader {
-            throw CommandFailure(
-                "\(file):1: a header without a text column (\(fields.joined(separator: ", "))); "
-                    + "--text-column N names the column to score")
-        }
-        // The columns other than the id, by their 1-based numbers.
-        let columns = fields.indices.filter { $0 + 1 != idColumn }
-        if columns.count == 2, let labelled = columns.first(where: { LabelParser.parse(fields[$0]) != nil }) {
-            let text = columns.first { $0 != labelled }! + 1
+            return column
+        case .labelledLine(let text):
             FileWriting.printError(
                 "\(file):1: looks like a labelled line; the whole \(idColumn == nil ? "line" : "text") is "
                     + "scored, label included (--text-column \(text) scores the text alone)")
+            return nil
+        case .data:
+            return nil
         }
-        return nil
     }
 }
 

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GRUClassifier
 import SentimentKit
 
 /// `sentiment train`: trains a model on labelled corpus files and writes it as a safetensors file.

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
-import GRUClassifier
 import SentimentKit
-import Tokenizer
 
 /// `sentiment vocab`: counts the tokens of corpus files and writes a vocabulary.
 struct VocabCommand: ParsableCommand {
