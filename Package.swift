@@ -120,8 +120,8 @@ let package = Package(
         .executableTarget(name: "LibraryExample", dependencies: ["SentimentKit"]),
         .executableTarget(
             name: "SentimentBench", dependencies: ["GRUClassifier", "Embedding", "CKernels", "Tokenizer"]),
-        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"]),
-        .testTarget(name: "KernelsTests", dependencies: ["CKernels"]),
+        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "Embedding"]),
+        .testTarget(name: "KernelsTests", dependencies: ["CKernels", "Embedding"]),
         .testTarget(name: "WordVectorsTests", dependencies: ["WordVectors", "CZlib"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Embedding"]),
         .testTarget(name: "GRUClassifierTests", dependencies: ["GRUClassifier", "Evaluation", "Embedding", "CKernels"]),
