@@ -17,6 +17,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // SHA-256, to record which vectors file a model was trained with.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        // `swift package generate-documentation --target SentimentKit` builds the DocC catalogue
+        // (Sources/SentimentKit/SentimentKit.docc). A command plugin: nothing of it is built or linked
+        // into the products.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         // The rest serve `sentiment serve` (SentimentServer) and its load generator; SentimentKit and
         // the other libraries depend on none of them.
         // HTTP/1.1 server on SwiftNIO with a router and graceful shutdown: the choice, and the
