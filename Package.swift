@@ -17,6 +17,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // SHA-256, to record which vectors file a model was trained with.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        // `swift package generate-documentation --target SentimentKit` builds the DocC catalogue
+        // (Sources/SentimentKit/SentimentKit.docc). A command plugin: nothing of it is built or linked
+        // into the products.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         // The rest serve `sentiment serve` (SentimentServer) and its load generator; SentimentKit and
         // the other libraries depend on none of them.
         // HTTP/1.1 server on SwiftNIO with a router and graceful shutdown: the choice, and the
@@ -66,13 +70,22 @@ let package = Package(
             name: "WordVectors",
             dependencies: ["CZlib", "CBundledAssets", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Embedding", dependencies: ["CKernels"]),
-        // The network alone: embedding, BiGRU, head, loss, optimisers and the training loop over token ids.
-        .target(name: "GRUClassifier", dependencies: ["Embedding", "CKernels"]),
+        // How good a binary classifier's scores are, and how to make its probabilities honest: metrics
+        // (accuracy, F1, ROC-AUC, log loss, ECE, Brier), ROC and precision-recall curves, reliability
+        // bins, the F1-maximising threshold and temperature scaling. Arithmetic on scores and labels only,
+        // so it knows neither the network nor text; the trainer's early stopping and SentimentKit use it.
+        .target(name: "Evaluation"),
+        // The network alone: embedding, BiGRU, head, loss, optimisers, the training loop over token ids,
+        // and attribution (input gradients, integrated gradients, the wide channel's shares).
+        .target(name: "GRUClassifier", dependencies: ["Embedding", "Evaluation", "CKernels"]),
         // The pipelines between text and the network: texts → probabilities, labelled documents →
         // trained model, the model file, corpus readers and atomic file writing. What the CLI runs and
         // what a Swift program imports to score text.
-        .target(name: "SentimentKit",
-            dependencies: ["CICU", "CBundledAssets", "Tokenizer", "Embedding", "GRUClassifier", "WordVectors"]),
+        .target(
+            name: "SentimentKit",
+            dependencies: [
+                "CICU", "CBundledAssets", "Tokenizer", "Embedding", "Evaluation", "GRUClassifier", "WordVectors",
+            ]),
         // `sentiment serve`'s HTTP service: endpoints, dynamic batching, limits, metrics, reload and
         // drain over SentimentKit's scorers. Its own target because it carries the HTTP stack (NIO,
         // Hummingbird, service lifecycle, Prometheus), which a program that only scores text with
@@ -94,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "SentimentCLI",
             dependencies: [
-                "Tokenizer", "GRUClassifier", "SentimentKit", "SentimentServer",
+                "SentimentKit", "SentimentServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -114,10 +127,11 @@ let package = Package(
         .executableTarget(name: "LibraryExample", dependencies: ["SentimentKit"]),
         .executableTarget(
             name: "SentimentBench", dependencies: ["GRUClassifier", "Embedding", "CKernels", "Tokenizer"]),
-        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"]),
-        .testTarget(name: "KernelsTests", dependencies: ["CKernels"]),
+        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "Embedding"]),
+        .testTarget(name: "KernelsTests", dependencies: ["CKernels", "Embedding"]),
         .testTarget(name: "WordVectorsTests", dependencies: ["WordVectors", "CZlib"]),
-        .testTarget(name: "GRUClassifierTests", dependencies: ["GRUClassifier", "Embedding", "CKernels"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Embedding"]),
+        .testTarget(name: "GRUClassifierTests", dependencies: ["GRUClassifier", "Evaluation", "Embedding", "CKernels"]),
         .testTarget(
             name: "SentimentKitTests",
             dependencies: ["SentimentKit", "Tokenizer", "GRUClassifier", "Embedding", "WordVectors", "LibraryExample"],

@@ -2,7 +2,7 @@
 """The peer of `sentiment serve` for scripts/serve_bench.sh: a FastAPI + uvicorn server that scores with
 OUR model file in PyTorch, the network of ../shared/bench/torch_bigru.py (embedding, bidirectional
 nn.GRU, linear head on the final states) plus the wide channel, the cut and the temperature exactly as
-README "Reproducing a probability outside Swift" and scripts/reference_probability.py describe them.
+docs/model-file.md, "Reproducing a probability outside Swift", and scripts/reference_probability.py describe them.
 
 Endpoint and limits as `sentiment serve`'s: POST /v1/score {"texts": [...]} or {"text": "..."} with an
 optional threshold -> {"results": [{"probability": p, "label": "..."}], "model": "..."}; 415 for a body

@@ -1,4 +1,5 @@
 import Embedding
+import Evaluation
 import Foundation
 
 /// A document as the network sees it: token ids, its n-gram buckets for the wide channel (empty

@@ -1,3 +1,5 @@
+import Evaluation
+
 /// Tracks the best validation score across epochs and says when to stop: after `patience` epochs in a
 /// row without improvement. Greater scores are better.
 public struct EarlyStopping<Score: Comparable & Sendable>: Sendable {

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GRUClassifier
 import SentimentKit
 
 /// `sentiment eval`: a model's metrics on labelled files.
@@ -88,18 +87,11 @@ struct EvalCommand: ParsableCommand {
         if let plotDirectory {
             do { try PictureFiles.prepare(plotDirectory) } catch { throw CommandFailure("\(error)") }
         }
-        let logits = try scorer.logits(for: corpus.documents.map(\.text))
-        let labels = corpus.documents.map { $0.label >= 0.5 }
-        let metrics = try BinaryClassificationMetrics(
-            logits: logits, labels: labels, threshold: Double(scorer.threshold))
-        let bestF1 = try BinaryClassificationMetrics.maximizingF1(logits: logits, labels: labels)
-        let misclassified = errors.map {
-            MisclassifiedDocument.mostConfident(
-                $0, in: corpus, logits: logits, threshold: Double(scorer.threshold))
-        }
+        let evaluation = try ModelEvaluation(scorer: scorer, corpus: corpus, errors: errors ?? 0)
+        let misclassified = errors.map { _ in evaluation.mostConfidentErrors }
         if let plotDirectory {
             let pictures = try EvaluationPlots.pictures(
-                probabilities: logits.map { BiGRUClassifier.probability(logit: $0) }, labels: labels,
+                probabilities: evaluation.probabilities, labels: evaluation.positives,
                 title: files.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", "))
             do { try PictureFiles.write(pictures, to: plotDirectory) } catch {
                 throw CommandFailure("\(error)")
@@ -107,6 +99,8 @@ struct EvalCommand: ParsableCommand {
             FileWriting.printError(
                 "eval: \(pictures.map(\.name).joined(separator: ", ")) written to \(plotDirectory.path)")
         }
+        let metrics = evaluation.metrics
+        let bestF1 = evaluation.bestF1
         switch format {
         case .json:
             let encoder = JSONEncoder()
@@ -116,7 +110,7 @@ struct EvalCommand: ParsableCommand {
             try FileWriting.writeToStandardOutput(Array(encoder.encode(report)) + [0x0A])
         case .table:
             var text = Self.table(metrics, files: files, bestF1: bestF1)
-            if let misclassified { text += MisclassifiedDocument.table(misclassified) }
+            if let misclassified { text += Self.table(misclassified) }
             try FileWriting.writeToStandardOutput(Array(text.utf8))
         }
     }
@@ -151,6 +145,24 @@ struct EvalCommand: ParsableCommand {
               actual positive  \(cell(matrix.falseNegatives))\(cell(matrix.truePositives))
 
             """
+    }
+}
+
+extension EvalCommand {
+    /// Longest text shown in the table of misclassified documents (JSON has it whole).
+    static let tableTextLength = 160
+
+    /// The table's section of misclassified documents: a heading and one line per document.
+    static func table(_ documents: [MisclassifiedDocument]) -> String {
+        var text = "\nmost confidently misclassified (\(documents.count) shown)\n"
+        for document in documents {
+            var shown = document.text.map { $0.isNewline || $0 == "\t" ? " " : $0 }
+            if shown.count > tableTextLength { shown = Array(shown.prefix(tableTextLength - 1)) + ["…"] }
+            text +=
+                "  \(document.file):\(document.line)  \(document.label)  "
+                + String(format: "%.4f", document.probability) + "  \(String(shown))\n"
+        }
+        return text
     }
 }
 

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GRUClassifier
 import SentimentKit
 
 #if canImport(Glibc)
@@ -111,9 +110,7 @@ struct ExplainCommand: ParsableCommand {
         let threshold = threshold ?? sentimentModel.threshold
         let layout = try LineLayout(idColumn: idColumn)
         let format = format ?? (isatty(1) == 1 ? .color : .tsv)
-        let inputs = try (files.isEmpty ? ["-"] : files).map {
-            try InputFile(path: $0, encoding: encodingOptions.encoding)
-        }
+        let inputs = try TextInputs(paths: files, encoding: encodingOptions.encoding)
         let page = try html.map { path in
             do {
                 return try AtomicFileWriter(destination: URL(fileURLWithPath: path))
@@ -126,12 +123,10 @@ struct ExplainCommand: ParsableCommand {
                 ExplanationPage.header(
                     title: "sentiment explain",
                     description:
-                        "\(inputs.map(\.name).joined(separator: ", ")) · model \(modelPath) · "
+                        "\(inputs.files.map(\.name).joined(separator: ", ")) · model \(modelPath) · "
                         + ExplanationOutput.describe(attribution)))
             var number = 0
-            for input in inputs {
-                try input.decideEncoding()
-                if let note = input.encodingNote { FileWriting.printError(note) }
+            try inputs.forEach { input in
                 let lines = LineReader(file: input)
                 var invalidLines = 0
                 var incomplete = 0
@@ -154,17 +149,13 @@ struct ExplainCommand: ParsableCommand {
                                 + ExplanationOutput.completenessWarning(explanation))
                     }
                 }
-                if invalidLines > 0 {
-                    FileWriting.printError(
-                        "\(input.name): \(invalidLines) line\(invalidLines == 1 ? "" : "s") had invalid UTF-8 "
-                            + "(replaced with U+FFFD)")
-                }
                 if incomplete > 0, case .integratedGradients(let steps) = attribution {
                     FileWriting.printError(
                         "\(input.name): \(incomplete) line\(incomplete == 1 ? "" : "s") missed completeness by more "
                             + "than 5 % with \(steps) step\(steps == 1 ? "" : "s"); more --steps make the integral more exact"
                     )
                 }
+                return invalidLines
             }
             try page?.write(ExplanationPage.footer())
             try page?.commit()

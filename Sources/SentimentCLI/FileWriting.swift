@@ -5,7 +5,7 @@
 #endif
 
 /// Writing for the commands: data to standard output, diagnostics to standard error. (Result files
-/// are written atomically with `AtomicFile` from GRUClassifier.)
+/// are written atomically with SentimentKit's `AtomicFile`.)
 enum FileWriting {
     /// Why writing failed, naming the file.
     struct WriteError: Error, CustomStringConvertible {

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GRUClassifier
 import SentimentKit
 
 /// `sentiment info`: what a model file holds.

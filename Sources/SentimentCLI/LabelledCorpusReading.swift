@@ -8,12 +8,7 @@ extension CorpusReader {
 
     /// Reports on standard error the lines whose invalid UTF-8 was replaced and the bad lines skipped.
     func reportSkippedAndRepairedLines() {
-        if documentsWithInvalidUTF8 > 0 {
-            let count = documentsWithInvalidUTF8
-            FileWriting.printError(
-                "\(fileName): \(count) line\(count == 1 ? "" : "s") had invalid UTF-8 (replaced with U+FFFD)"
-            )
-        }
+        InvalidUTF8Report.print(file: fileName, lines: documentsWithInvalidUTF8)
         if skippedLineCount > 0 {
             FileWriting.printError("\(fileName): skipped \(skippedLineCount) bad lines:")
             for message in skippedLineMessages { FileWriting.printError("  \(message)") }

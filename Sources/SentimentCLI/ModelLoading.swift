@@ -1,5 +1,4 @@
 import Foundation
-import GRUClassifier
 import SentimentKit
 
 /// An error that ends a command with a one-line message (already naming the file it concerns).

@@ -120,39 +120,24 @@ struct ScoreCommand: ParsableCommand {
         let sentimentModel = try loadModel(at: ModelLocation.resolve(model), threads: threadOptions.count)
         let textScorer = try TextScorer(
             model: sentimentModel, threads: threadOptions.count, threshold: threshold)
-        let inputs = try (files.isEmpty ? ["-"] : files).map {
-            try InputFile(path: $0, encoding: encodingOptions.encoding)
-        }
+        let inputs = try TextInputs(paths: files, encoding: encodingOptions.encoding)
         do {
-            for input in inputs {
-                try input.decideEncoding()
-                if let note = input.encodingNote { FileWriting.printError(note) }
+            try inputs.forEach { input in
                 let lines = LineReader(file: input)
-                let scorer = LineScorer(
-                    scorer: textScorer, format: format, withText: withText,
-                    layout: try layout(reading: lines, file: input.name), guessesHeader: !noHeader)
-                var batch: [LineReader.Line] = []
+                let lineLayout = try layout(reading: lines, file: input.name)
                 var invalidLines = 0
-                while let first = try lines.next() {
-                    batch.removeAll(keepingCapacity: true)
-                    batch.append(first)
-                    while batch.count < Self.maximumBatch, lines.hasBufferedLine, let line = try lines.next()
-                    {
-                        batch.append(line)
-                    }
-                    let scored = try scorer.score(batch, file: input.name)
-                    invalidLines += scored.invalidLines
+                while let batch = try lines.nextBatch(maximumCount: Self.maximumBatch) {
+                    let scored = try textScorer.score(
+                        lines: batch, layout: lineLayout, guessesHeader: !noHeader, file: input.name)
+                    invalidLines += scored.count(where: \.hadInvalidUTF8)
+                    let bytes = Self.output(scored, format: format, withText: withText)
                     if let writer {
-                        try scored.output.withUnsafeBytes { try writer.write(bytes: $0) }
+                        try bytes.withUnsafeBytes { try writer.write(bytes: $0) }
                     } else {
-                        try FileWriting.writeToStandardOutput(scored.output)
+                        try FileWriting.writeToStandardOutput(bytes)
                     }
                 }
-                if invalidLines > 0 {
-                    FileWriting.printError(
-                        "\(input.name): \(invalidLines) line\(invalidLines == 1 ? "" : "s") had invalid UTF-8 "
-                            + "(replaced with U+FFFD)")
-                }
+                return invalidLines
             }
             try writer?.commit()
         } catch {
@@ -178,40 +163,21 @@ extension ScoreCommand {
     /// header. A first line that looks like `label<TAB>text` (beside its id column, if any) without a
     /// header gets a warning.
     static func headerTextColumn(_ lines: LineReader, file: String, idColumn: Int? = nil) throws -> Int? {
-        guard let first = try lines.peek(1).first, first.number == 1, first.bytes.contains(0x09) else {
-            return nil
-        }
-        let fields = first.bytes.split(separator: 0x09, omittingEmptySubsequences: false).map {
-            String(decoding: $0, as: UTF8.self)
-        }
-        let isHeader =
-            fields.contains { ColumnNames.isTextName($0) || ColumnNames.isLabelName($0) }
-            && !fields.contains { LabelParser.parse($0) != nil }
-        if isHeader, let text = fields.firstIndex(where: { ColumnNames.isTextName($0) }) {
-            if text + 1 == idColumn {
-                throw CommandFailure(
-                    "\(file):1: a header naming column \(text + 1) (\"\(fields[text])\") as the text, but "
-                        + "--id-column \(text + 1) is the id; --text-column N names the column to score")
-            }
+        guard let first = try lines.peek(1).first, first.number == 1 else { return nil }
+        switch try FirstLineGuess(firstLine: first.bytes, idColumn: idColumn, file: file) {
+        case .header(let column, let name):
             FileWriting.printError(
-                "\(file):1: a header: scoring its column \(text + 1) (\"\(fields[text])\") on every line; "
+                "\(file):1: a header: scoring its column \(column) (\"\(name)\") on every line; "
                     + "--text-column N chooses another")
-            return text + 1
-        }
-        if isHeader {
-            throw CommandFailure(
-                "\(file):1: a header without a text column (\(fields.joined(separator: ", "))); "
-                    + "--text-column N names the column to score")
-        }
-        // The columns other than the id, by their 1-based numbers.
-        let columns = fields.indices.filter { $0 + 1 != idColumn }
-        if columns.count == 2, let labelled = columns.first(where: { LabelParser.parse(fields[$0]) != nil }) {
-            let text = columns.first { $0 != labelled }! + 1
+            return column
+        case .labelledLine(let text):
             FileWriting.printError(
                 "\(file):1: looks like a labelled line; the whole \(idColumn == nil ? "line" : "text") is "
                     + "scored, label included (--text-column \(text) scores the text alone)")
+            return nil
+        case .data:
+            return nil
         }
-        return nil
     }
 }
 
@@ -220,72 +186,44 @@ enum ScoreOutputFormat: String, ExpressibleByArgument, CaseIterable {
     case tsv, jsonl
 }
 
-/// Turns batches of input lines into output lines.
-struct LineScorer {
-    let scorer: TextScorer
-    let format: ScoreOutputFormat
-    let withText: Bool
-    let layout: LineLayout
-    /// Whether line 1 is a header when its text column holds a column name (false with --no-header).
-    let guessesHeader: Bool
-
-    /// Scores `lines` (consecutive lines of `file`) and returns their output lines and how many had
-    /// invalid UTF-8.
-    func score(_ lines: [LineReader.Line], file: String) throws -> (
-        output: [UInt8], invalidLines: Int
-    ) {
-        // The text and id of each line; header rows are marked.
-        var fields: [LineLayout.Fields] = []
-        fields.reserveCapacity(lines.count)
-        var isHeader = [Bool](repeating: false, count: lines.count)
-        for (index, line) in lines.enumerated() {
-            let lineFields = try layout.fields(of: line.bytes, file: file, number: line.number)
-            fields.append(lineFields)
-            if guessesHeader, line.number == 1, layout.textColumn != nil,
-                ColumnNames.isTextName(String(decoding: lineFields.text, as: UTF8.self))
-            {
-                isHeader[index] = true
-            }
-        }
-        var (probabilities, hadInvalidUTF8) = try scorer.probabilities(forUTF8: fields.map(\.text))
-        let ids = fields.map { $0.decodedID() }
-        for (index, id) in ids.enumerated() where id?.repaired == true { hadInvalidUTF8[index] = true }
+extension ScoreCommand {
+    /// The output lines of scored lines: a header row gets a header line in TSV and none in JSON Lines.
+    static func output(_ lines: [ScoredLine], format: ScoreOutputFormat, withText: Bool) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(lines.count * (withText ? 96 : 24))
-        for index in lines.indices {
-            if isHeader[index] {
+        for line in lines {
+            guard let prediction = line.prediction else {
                 if format == .tsv {
-                    if let id = ids[index] { output.append(contentsOf: "\(id.text)\t".utf8) }
+                    if let id = line.id { output.append(contentsOf: "\(id)\t".utf8) }
                     output.append(contentsOf: "probability\tlabel\(withText ? "\ttext" : "")\n".utf8)
                 }
                 continue
             }
-            let probability = probabilities[index]
-            let label = scorer.isPositive(probability) ? "positive" : "negative"
             switch format {
             case .tsv:
-                if let id = ids[index] { output.append(contentsOf: "\(id.text)\t".utf8) }
-                output.append(contentsOf: "\(probability)\t\(label)".utf8)
+                if let id = line.id { output.append(contentsOf: "\(id)\t".utf8) }
+                output.append(contentsOf: "\(prediction.probability)\t\(prediction.label)".utf8)
                 if withText {
                     output.append(0x09)
-                    output.append(contentsOf: String(decoding: fields[index].text, as: UTF8.self).utf8)
+                    output.append(contentsOf: String(decoding: line.text, as: UTF8.self).utf8)
                 }
             case .jsonl:
                 output.append(0x7B)
-                if let id = ids[index] {
+                if let id = line.id {
                     output.append(contentsOf: "\"id\":".utf8)
-                    JSONText.appendString(id.text, to: &output)
+                    JSONText.appendString(id, to: &output)
                     output.append(0x2C)
                 }
-                output.append(contentsOf: "\"probability\":\(probability),\"label\":\"\(label)\"".utf8)
+                output.append(contentsOf: "\"probability\":\(prediction.probability),".utf8)
+                output.append(contentsOf: "\"label\":\"\(prediction.label)\"".utf8)
                 if withText {
                     output.append(contentsOf: ",\"text\":".utf8)
-                    JSONText.appendString(String(decoding: fields[index].text, as: UTF8.self), to: &output)
+                    JSONText.appendString(String(decoding: line.text, as: UTF8.self), to: &output)
                 }
                 output.append(0x7D)
             }
             output.append(0x0A)
         }
-        return (output, hadInvalidUTF8.reduce(0) { $0 + ($1 ? 1 : 0) })
+        return output
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import SentimentKit
-import Tokenizer
 
 /// Tokenizer options shared by the commands that tokenize with settings of their own (`tokenize`,
 /// `vocab`, `train`); scoring always uses the settings stored in the model.

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import SentimentKit
-import Tokenizer
 
 /// `sentiment tokenize`: prints the tokens of each input line.
 struct TokenizeCommand: ParsableCommand {
@@ -43,19 +42,9 @@ struct TokenizeCommand: ParsableCommand {
         let tokenizer = try ParallelLineTokenizer(
             settings: tokenizerOptions.settings, threads: threadOptions.count)
         // Open every file first, so that a missing one stops the run before any output.
-        let inputs = try (files.isEmpty ? ["-"] : files).map {
-            try InputFile(path: $0, encoding: encodingOptions.encoding)
-        }
-        for input in inputs {
-            try input.decideEncoding()
-            if let note = input.encodingNote { FileWriting.printError(note) }
-            let invalidLines = try Self.tokenize(input, with: tokenizer, blockSize: Self.blockSize) {
+        try TextInputs(paths: files, encoding: encodingOptions.encoding).forEach { input in
+            try Self.tokenize(input, with: tokenizer, blockSize: Self.blockSize) {
                 try FileWriting.writeToStandardOutput($0)
-            }
-            if invalidLines > 0 {
-                FileWriting.printError(
-                    "\(input.name): \(invalidLines) line\(invalidLines == 1 ? "" : "s") had invalid UTF-8 "
-                        + "(replaced with U+FFFD)")
             }
         }
     }

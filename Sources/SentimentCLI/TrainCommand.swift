@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GRUClassifier
 import SentimentKit
 
 /// `sentiment train`: trains a model on labelled corpus files and writes it as a safetensors file.
@@ -58,15 +57,15 @@ struct TrainCommand: ParsableCommand {
     @Option(
         parsing: .unconditional,
         help: "Share of the training documents held out for validation (stratified, seeded); 0 disables.")
-    var validSplit = 0.1
+    var validSplit = ModelTrainingOptions().validationSplit
 
     @Option(parsing: .unconditional, help: "Maximum number of epochs.")
-    var epochs = 10
+    var epochs = ModelTrainingOptions().training.epochs
 
     @Option(
         parsing: .unconditional,
         help: "Stop after this many epochs without a better validation accuracy (0: never stop early).")
-    var patience = 2
+    var patience = ModelTrainingOptions().training.patience
 
     @Option(
         parsing: .unconditional,
@@ -95,16 +94,16 @@ struct TrainCommand: ParsableCommand {
     var vectorVocabulary = ModelTrainingOptions().vectorVocabularyExtension
 
     @Option(parsing: .unconditional, help: "GRU hidden size per direction.")
-    var hidden = 128
+    var hidden = ModelTrainingOptions().hidden
 
     @Option(parsing: .unconditional, help: "Stacked bidirectional GRU layers.")
-    var layers = 1
+    var layers = ModelTrainingOptions().layers
 
     @Option(help: "GRU cell: reset-after (PyTorch nn.GRU) or reset-before (Cho et al. 2014).")
-    var cell: CellOption = .resetAfter
+    var cell = CellOption(ModelTrainingOptions().cell)
 
     @Option(parsing: .unconditional, help: "Tokens kept per document (see --head-len for which ones).")
-    var maxLen = 400
+    var maxLen = ModelTrainingOptions().maxLength
 
     @Option(
         parsing: .unconditional,
@@ -117,15 +116,20 @@ struct TrainCommand: ParsableCommand {
 
     @Option(
         parsing: .unconditional, help: "Keep tokens seen at least this many times in the training documents.")
-    var minCount = 2
+    var minCount = ModelTrainingOptions().minCount
 
     @Option(parsing: .unconditional, help: "At most this many vocabulary entries, <pad> and <unk> included.")
-    var maxVocab = 30000
+    var maxVocab = ModelTrainingOptions().maxVocabulary
 
     @Option(parsing: .unconditional, help: "Documents per training step.")
-    var batch = 64
+    var batch = ModelTrainingOptions().training.batchSize
 
-    @Option(parsing: .unconditional, help: "Learning rate (default: 0.002 for adam, 0.1 for sgd).")
+    @Option(
+        parsing: .unconditional,
+        help: """
+            Learning rate (default: \(ModelTrainingOptions.defaultLearningRates[.adam]!) for adam, \
+            \(ModelTrainingOptions.defaultLearningRates[.sgd]!) for sgd).
+            """)
     var lr: Float?
 
     @Option(
@@ -137,18 +141,21 @@ struct TrainCommand: ParsableCommand {
     var lrDecay: Float?
 
     @Option(help: "Optimizer: adam or sgd (plain, no momentum).")
-    var optimizer: OptimizerKind = .adam
+    var optimizer = ModelTrainingOptions().training.optimizer
 
     @Option(
         parsing: .unconditional,
-        help: "Dropout between layers and before the output layer (default: 0.3, or the --init model's).")
+        help: """
+            Dropout between layers and before the output layer (default: \(ModelTrainingOptions.defaultDropout), \
+            or the --init model's).
+            """)
     var dropout: Float?
 
     @Option(
         parsing: .unconditional,
         help: """
             Dropout on the embedding rows a training step reads: each distinct token of a batch gets one \
-            mask over its row (default 0, or the --init model's; 0.3 helped on ChnSentiCorp and hurt on IMDB).
+            mask over its row (default 0, or the --init model's; measured in BENCHMARKS.md).
             """)
     var embeddingDropout: Float?
 
@@ -163,7 +170,8 @@ struct TrainCommand: ParsableCommand {
         parsing: .unconditional,
         help: """
             Decay of the moving average of the parameters that is validated and kept instead of the last \
-            step's, blended in every 8 steps (default 0.99; 0: off, keep the last step's).
+            step's, blended in every \(ModelTrainingOptions().training.averageInterval) steps (default \
+            \(ModelTrainingOptions.defaultAverageDecay); 0: off, keep the last step's).
             """)
     var ema: Float?
 
@@ -251,11 +259,11 @@ struct TrainCommand: ParsableCommand {
     var adversarial = ModelTrainingOptions().training.adversarialEpsilon
 
     @Option(parsing: .unconditional, help: "Clip the global gradient norm to this value; 0 disables.")
-    var clip: Float = 5
+    var clip: Float = ModelTrainingOptions().training.clipNorm ?? 0
 
     @Option(
         parsing: .unconditional, help: "Seed of initialisation, validation split, batch order and dropout.")
-    var seed: UInt64 = 1
+    var seed = ModelTrainingOptions().training.seed
 
     @Option(
         name: .customLong("init"),
@@ -424,16 +432,9 @@ struct TrainCommand: ParsableCommand {
     /// The texts of the `--unlabelled` files (labels, where a file has them, are not read).
     private func readUnlabelledTexts() throws -> [String] {
         guard !unlabelled.isEmpty else { return [] }
-        let options = corpusOptions.readerOptions(requiresLabels: false)
-        var texts: [String] = []
-        for path in unlabelled {
-            let reader = try CorpusReader(path: path, options: options)
-            reader.reportEncoding()
-            let before = texts.count
-            while let document = try reader.next() { texts.append(document.text) }
-            reader.reportSkippedAndRepairedLines()
-            if texts.count == before { throw CommandFailure("\(path): no unlabelled text in it") }
-        }
+        let texts = try CorpusReader.unlabelledTexts(
+            unlabelled, options: corpusOptions.readerOptions(requiresLabels: false),
+            opened: { $0.reportEncoding() }, finished: { $0.reportSkippedAndRepairedLines() })
         FileWriting.printError(
             "train: \(texts.count) unlabelled documents from \(unlabelled.joined(separator: ", ")) join the "
                 + "vocabulary and the pre-training")
@@ -557,6 +558,8 @@ enum PoolingOption: String, ExpressibleByArgument, CaseIterable {
 enum CellOption: String, ExpressibleByArgument, CaseIterable {
     case resetAfter = "reset-after"
     case resetBefore = "reset-before"
+
+    init(_ variant: GRUCellVariant) { self = variant == .resetAfter ? .resetAfter : .resetBefore }
 
     var variant: GRUCellVariant { self == .resetAfter ? .resetAfter : .resetBefore }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRUClassifier
 import SentimentKit
 
 #if canImport(Glibc)

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
-import GRUClassifier
 import SentimentKit
-import Tokenizer
 
 /// `sentiment vocab`: counts the tokens of corpus files and writes a vocabulary.
 struct VocabCommand: ParsableCommand {
@@ -40,19 +38,16 @@ struct VocabCommand: ParsableCommand {
     var output: String?
 
     @Option(parsing: .unconditional, help: "Keep tokens seen at least this many times.")
-    var minCount = 2
+    var minCount = ModelTrainingOptions().minCount
 
     @Option(parsing: .unconditional, help: "At most this many entries, <pad> and <unk> included.")
-    var maxSize = 30000
+    var maxSize = ModelTrainingOptions().maxVocabulary
 
     @OptionGroup(title: "Tokenizer") var tokenizerOptions: TokenizerOptions
 
     @OptionGroup(title: "Input") var corpusOptions: CorpusOptions
 
     @OptionGroup var threadOptions: ThreadOptions
-
-    /// Documents tokenized together, split across the threads.
-    static let batchSize = 4096
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one corpus file (\"-\" for standard input)") }
@@ -71,12 +66,11 @@ struct VocabCommand: ParsableCommand {
         var documentCount = 0
         for reader in readers {
             reader.reportEncoding()
-            let counts = try Self.count(reader, pool: pool, into: &builder, batchSize: Self.batchSize)
-            documentCount += counts
+            documentCount += try builder.count(reader, pool: pool)
             reader.reportSkippedAndRepairedLines()
         }
         let vocabulary = builder.build(minCount: minCount, maxSize: maxSize)
-        let table = Self.table(of: vocabulary, counts: builder)
+        let table = vocabulary.table(counts: builder)
         if let output {
             try AtomicFile.write(Data(table), to: URL(fileURLWithPath: output))
         } else {
@@ -86,58 +80,5 @@ struct VocabCommand: ParsableCommand {
             "vocab: \(documentCount) documents, \(builder.totalCount) tokens, \(builder.distinctCount) distinct; "
                 + "\(vocabulary.count) entries (<pad>, <unk> and tokens seen at least \(minCount) times)"
                 + (output.map { " written to \($0)" } ?? ""))
-    }
-
-    /// Tokenizes every document of `reader` and counts the tokens into `builder`, a batch of documents at
-    /// a time split across the pool's threads. Returns the number of documents.
-    static func count(
-        _ reader: CorpusReader, pool: TokenizerPool, into builder: inout VocabularyBuilder, batchSize: Int
-    ) throws -> Int {
-        var documentCount = 0
-        var batch: [String] = []
-        batch.reserveCapacity(batchSize)
-        var finished = false
-        while !finished {
-            batch.removeAll(keepingCapacity: true)
-            while batch.count < batchSize {
-                guard let document = try reader.next() else {
-                    finished = true
-                    break
-                }
-                batch.append(document.text)
-            }
-            documentCount += batch.count
-            let workers = min(pool.count, max(1, batch.count / 64))
-            let texts = batch
-            let partial = pool.concurrentMap(workers: workers) { worker, tokenizer in
-                var counts = VocabularyBuilder()
-                let range = (texts.count * worker / workers)..<(texts.count * (worker + 1) / workers)
-                for text in texts[range] { counts.add(tokenizer.tokens(in: text)) }
-                return counts
-            }
-            for counts in partial { builder.merge(counts) }
-        }
-        return documentCount
-    }
-
-    /// The vocabulary file: "token<TAB>count" per line in id order; <pad> counts 0, <unk> counts the
-    /// token occurrences the vocabulary does not keep.
-    static func table(of vocabulary: Vocabulary, counts: VocabularyBuilder) -> [UInt8] {
-        var keptOccurrences = 0
-        for token in vocabulary.tokens.dropFirst(2) { keptOccurrences += counts.count(of: token) }
-        var bytes: [UInt8] = []
-        for (id, token) in vocabulary.tokens.enumerated() {
-            let count: Int
-            switch id {
-            case Int(Vocabulary.paddingID): count = 0
-            case Int(Vocabulary.unknownID): count = counts.totalCount - keptOccurrences
-            default: count = counts.count(of: token)
-            }
-            bytes.append(contentsOf: token.utf8)
-            bytes.append(0x09)
-            bytes.append(contentsOf: String(count).utf8)
-            bytes.append(0x0A)
-        }
-        return bytes
     }
 }

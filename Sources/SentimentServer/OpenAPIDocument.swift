@@ -238,7 +238,7 @@ components:
         parameters: { type: integer }
         config:
           type: object
-          description: The model file's configuration, as README "The model file" describes it.
+          description: The model file's configuration, as docs/model-file.md describes it.
     Reloaded:
       type: object
       required: [status, model, generation]

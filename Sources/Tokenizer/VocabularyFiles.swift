@@ -66,3 +66,27 @@ extension Vocabulary {
         self.init(validatedTokens: tokens)
     }
 }
+
+extension Vocabulary {
+    /// The text `sentiment vocab` writes and `init(table:name:)` reads: "token<TAB>count" per line in id
+    /// order, the counts from `counts`; `<pad>` counts 0 and `<unk>` the token occurrences the
+    /// vocabulary does not keep.
+    public func table(counts: VocabularyBuilder) -> [UInt8] {
+        var keptOccurrences = 0
+        for token in tokens.dropFirst(2) { keptOccurrences += counts.count(of: token) }
+        var bytes: [UInt8] = []
+        for (id, token) in tokens.enumerated() {
+            let count: Int
+            switch id {
+            case Int(Vocabulary.paddingID): count = 0
+            case Int(Vocabulary.unknownID): count = counts.totalCount - keptOccurrences
+            default: count = counts.count(of: token)
+            }
+            bytes.append(contentsOf: token.utf8)
+            bytes.append(0x09)
+            bytes.append(contentsOf: String(count).utf8)
+            bytes.append(0x0A)
+        }
+        return bytes
+    }
+}

@@ -1,4 +1,5 @@
 import Embedding
+import Evaluation
 import GRUClassifier
 import Testing
 

@@ -1,4 +1,5 @@
 import CKernels
+import Embedding
 import Foundation
 import Testing
 
@@ -86,7 +87,7 @@ extension KernelTests {
         @Test(arguments: cases)
         func everyTailLengthAndInPlace(path: KernelPath, activation: Activation) {
             path.run {
-                var generator = SeededGenerator(seed: 7)
+                var generator = SplitMix64(seed: 7)
                 for count in 0...19 {
                     let x = generator.floats(count).map { $0 * 6 }
                     let y = activation(x)

@@ -1,4 +1,5 @@
 import CKernels
+import Embedding
 import Testing
 
 /// Every kernel test lives under this suite so they run one at a time. Tests pick a path with the
@@ -28,20 +29,8 @@ enum KernelPath: String, CaseIterable, CustomTestStringConvertible {
     }
 }
 
-/// Deterministic pseudo-random floats (SplitMix64), so failures reproduce.
-struct SeededGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Deterministic pseudo-random floats from the project's SplitMix64, so failures reproduce.
+extension SplitMix64 {
     /// Uniform in [-1, 1).
     mutating func nextFloat() -> Float {
         Float(next() >> 40) / Float(1 << 23) - 1

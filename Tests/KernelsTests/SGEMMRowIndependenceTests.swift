@@ -1,4 +1,5 @@
 import CKernels
+import Embedding
 import Testing
 
 /// Row i of C must come out bit for bit the same whatever other rows share its product: the network's
@@ -35,7 +36,7 @@ struct RowIndependenceCase: CustomTestStringConvertible {
     /// Multiplies the whole product once, then every slice on its own, and records the first row that
     /// differs from the whole product's in any bit.
     func check(sourceLocation: SourceLocation = #_sourceLocation) {
-        var generator = SeededGenerator(seed: UInt64(rows * 1_000_003 + n * 1009 + k))
+        var generator = SplitMix64(seed: UInt64(rows * 1_000_003 + n * 1009 + k))
         // op(A) is rows×K: stored rows×K, or K×rows when transposed. op(B) is K×N.
         let a = generator.floats(rows * k)
         let lda = transA ? rows : k

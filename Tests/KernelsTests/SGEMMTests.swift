@@ -1,5 +1,6 @@
 import CKernels
 import Dispatch
+import Embedding
 import Testing
 
 /// A row-major matrix stored with a row stride `ld` that may exceed `cols` (a view into a wider one).
@@ -16,7 +17,7 @@ struct StridedMatrix {
         storage = [Float](repeating: fill, count: max(rows * ld, 1))
     }
 
-    init(rows: Int, cols: Int, padding: Int = 0, random generator: inout SeededGenerator) {
+    init(rows: Int, cols: Int, padding: Int = 0, random generator: inout SplitMix64) {
         self.init(rows: rows, cols: cols, padding: padding, fill: .nan)
         for i in 0..<rows {
             for j in 0..<cols { storage[i * ld + j] = generator.nextFloat() }
@@ -45,7 +46,7 @@ struct GEMMCase: CustomTestStringConvertible {
     }
 
     func makeOperands(seed: UInt64) -> (a: StridedMatrix, b: StridedMatrix, c: StridedMatrix) {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         let a =
             transA
             ? StridedMatrix(rows: k, cols: m, padding: padding, random: &generator)

@@ -1,4 +1,5 @@
 import CKernels
+import Embedding
 import Foundation
 import Testing
 
@@ -21,7 +22,7 @@ extension KernelTests {
         @Test(arguments: KernelPath.available)
         func matchesTheDocumentedUpdate(path: KernelPath) {
             path.run {
-                var generator = SeededGenerator(seed: 5)
+                var generator = SplitMix64(seed: 5)
                 for n in [1, 3, 8, 15, 16, 17, 33, 128] {
                     for count in [1, 2, 6] {
                         // Large enough values that σ is far from ½, so a wrong label or sign shows.

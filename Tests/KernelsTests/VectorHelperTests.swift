@@ -1,4 +1,5 @@
 import CKernels
+import Embedding
 import Testing
 
 extension KernelTests {
@@ -6,7 +7,7 @@ extension KernelTests {
         @Test(arguments: KernelPath.available)
         func addBiasRowsTouchesOnlyTheView(path: KernelPath) {
             path.run {
-                var generator = SeededGenerator(seed: 3)
+                var generator = SplitMix64(seed: 3)
                 let (rows, cols, ld) = (5, 13, 17)
                 let bias = generator.floats(cols)
                 let original = generator.floats(rows * ld)
@@ -24,7 +25,7 @@ extension KernelTests {
         @Test(arguments: KernelPath.available)
         func axpyAddsScaledVector(path: KernelPath) {
             path.run {
-                var generator = SeededGenerator(seed: 4)
+                var generator = SplitMix64(seed: 4)
                 for count in [0, 1, 7, 8, 9, 33, 1000] {
                     let x = generator.floats(count)
                     let original = generator.floats(count)
@@ -40,7 +41,7 @@ extension KernelTests {
         @Test(arguments: KernelPath.available)
         func sumRowsAccumulatesColumnSums(path: KernelPath) {
             path.run {
-                var generator = SeededGenerator(seed: 5)
+                var generator = SplitMix64(seed: 5)
                 let (rows, cols, ld) = (37, 21, 24)
                 let a = generator.floats(rows * ld)
                 let start = generator.floats(cols)

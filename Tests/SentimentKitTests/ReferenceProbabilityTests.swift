@@ -3,7 +3,7 @@ import GRUClassifier
 import SentimentKit
 import Testing
 
-/// The README's description of how a probability is computed, pinned against an implementation that
+/// docs/model-file.md's description of how a probability is computed, pinned against an implementation that
 /// shares no code with this package: scripts/reference_probability.py (NumPy) computed
 /// Fixtures/reference_probabilities.json from Fixtures/reference_model.safetensors (a 2-layer model with
 /// a 64-bucket wide channel, a cut of 8 tokens, 3 from the start, and temperature 1.6, written into its

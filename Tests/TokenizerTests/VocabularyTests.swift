@@ -1,3 +1,4 @@
+import Embedding
 import Testing
 
 @testable import Tokenizer
@@ -60,7 +61,7 @@ import Testing
         let forward = builder(tokens).build(minCount: 1)
         let backward = builder(tokens.reversed()).build(minCount: 1)
         var shuffled = tokens
-        var generator = SeededGenerator(seed: 42)
+        var generator = SplitMix64(seed: 42)
         shuffled.shuffle(using: &generator)
         var merged = builder(Array(shuffled[..<100]))
         merged.merge(builder(Array(shuffled[100...])))
@@ -120,18 +121,5 @@ import Testing
         let vocabulary = first.build(minCount: 2)
         #expect(vocabulary == second.build(minCount: 2))
         #expect(vocabulary.tokens == ["<pad>", "<unk>", "great", "movie", "酒店"])
-    }
-}
-
-/// A small deterministic random generator (SplitMix64) for shuffles in tests.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

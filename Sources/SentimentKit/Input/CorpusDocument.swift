@@ -9,3 +9,8 @@ public struct CorpusDocument: Sendable, Equatable {
         self.label = label
     }
 }
+
+extension CorpusDocument {
+    /// The label as a class: positive from 0.5 up, the one rule every caller reads a label by.
+    public var sentiment: SentimentLabel { label >= 0.5 ? .positive : .negative }
+}

@@ -39,6 +39,16 @@ public final class LineReader {
         !peeked.isEmpty || (reachedEnd && position < buffer.count) || buffer[position...].contains(0x0A)
     }
 
+    /// The next batch of at most `maximumCount` lines, or nil at the end of the input: the next line
+    /// (waiting for it), then the lines already at hand. Lines that trickle in from a terminal or a pipe
+    /// are thus answered as they come, and a file is read in full batches.
+    public func nextBatch(maximumCount: Int) throws -> [Line]? {
+        guard let first = try next() else { return nil }
+        var batch = [first]
+        while batch.count < maximumCount, hasBufferedLine, let line = try next() { batch.append(line) }
+        return batch
+    }
+
     private func readLine() throws -> Line? {
         while true {
             if let newline = buffer[position...].firstIndex(of: 0x0A) {

@@ -44,7 +44,7 @@ public struct TextEncoding: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// Decides the encoding of an input from its first block (see README, "Input encodings"):
+/// Decides the encoding of an input from its first block (see docs/guide.md, "Input encodings"):
 /// 1. a byte order mark decides (UTF-8, UTF-16 LE/BE, UTF-32 LE/BE);
 /// 2. valid UTF-8 is UTF-8, unless its zero bytes show UTF-16 or UTF-32 without a byte order mark;
 /// 3. UTF-8 with a few bad bytes stays UTF-8 (the bad bytes become U+FFFD and are counted): at least as
@@ -66,8 +66,8 @@ enum EncodingDetector {
 
     /// The single-byte charsets of non-Latin alphabets that ucsdet names (Cyrillic, Greek, Hebrew,
     /// Arabic), taken at any confidence for text whose non-ASCII bytes form whole words, when one leads
-    /// the candidates that could write such words (short Russian reviews get 25-30 % for the right one
-    /// and at most 10 % for any other).
+    /// the candidates that could write such words (on short texts ucsdet's confidence is low even for
+    /// the right charset, but it still leads: docs/guide.md, "Input encodings").
     static let nonLatinSingleByteCharsets: Set = [
         "windows-1251", "KOI8-R", "ISO-8859-5", "windows-1253", "ISO-8859-7", "windows-1255", "ISO-8859-8",
         "ISO-8859-8-I", "windows-1256", "ISO-8859-6",

@@ -462,8 +462,8 @@ extension SentimentModel {
     /// patterns: without its sign a float's bits order as its magnitude does, and those of ∞ and NaN lie
     /// above every finite limit. `limit − bits` turns negative for a value past the limit (both lie
     /// below 2³¹); OR-ing them keeps the sign, in integer operations that vectorise even on the baseline
-    /// x86-64 target. Loading a 16 MB model spent about 15 % of scoring one line in the two checks that
-    /// name a problem; they now run only when this fails.
+    /// x86-64 target. The two checks that name a problem were a noticeable share of scoring one line
+    /// (BENCHMARKS.md, "Speed"); they now run only when this fails.
     static func isWithinMagnitudeLimit(_ values: [Float]) -> Bool {
         let limitBits = Int32(bitPattern: maximumParameterMagnitude.bitPattern)
         return values.withUnsafeBufferPointer { floats in

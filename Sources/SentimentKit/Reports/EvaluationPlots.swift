@@ -1,5 +1,5 @@
 import Foundation
-import GRUClassifier
+import Evaluation
 
 /// The pictures of `sentiment eval --plots`: ROC curve, precision–recall curve, reliability diagrams and
 /// score histograms of a model's probabilities against the true labels, each a standalone SVG file.

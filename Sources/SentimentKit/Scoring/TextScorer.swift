@@ -1,3 +1,4 @@
+import Evaluation
 import GRUClassifier
 import Tokenizer
 
@@ -89,7 +90,7 @@ public final class TextScorer {
     /// `documents`, at `threshold`.
     public func metrics(on documents: [CorpusDocument]) throws -> BinaryClassificationMetrics {
         try BinaryClassificationMetrics(
-            logits: logits(on: documents), labels: documents.map { $0.label >= 0.5 },
+            logits: logits(on: documents), labels: documents.map { $0.sentiment == .positive },
             threshold: Double(threshold))
     }
 

@@ -1,4 +1,5 @@
 import Embedding
+import Evaluation
 import Foundation
 import GRUClassifier
 import Tokenizer
@@ -20,7 +21,7 @@ public struct ModelTrainingOptions {
     /// What the output layer reads of the BiGRU's outputs.
     public var pooling = HeadPooling.final
     /// Factor on the learning rate for the wide channel's weights: a linear model over n-grams wants a
-    /// larger step than the GRU (0.01 against 0.002 in the prototype that chose it).
+    /// larger step than the GRU (the values tried: BENCHMARKS.md, "Accuracy").
     public var wideLearningRateScale: Float = 5
     /// Weight of the auxiliary losses that train the BiGRU and the wide channel each to predict alone as
     /// well as together (0: only the joint loss).
@@ -79,11 +80,11 @@ public struct ModelTrainingOptions {
 
     /// The moving average's decay by default: with the wide channel, whose weights move fast, the average
     /// of the last steps (the ramp `(1 + t) / (10 + t)` keeps the window short early on) validates better
-    /// than the last step (SST-2 sentences +2.4 points over 3 seeds, the other corpora within noise).
+    /// than the last step (measured in BENCHMARKS.md, "Accuracy").
     public static let defaultAverageDecay: Float = 0.99
     public static let defaultEmbeddingDim = 128
     /// The share of the training tokens the bundled vectors must cover to be used by default: English
-    /// text is covered at 97 % or more, Chinese at under 20 % (numbers, punctuation, Latin words).
+    /// text is covered far above it, Chinese far below (only its numbers, punctuation and Latin words).
     public static let automaticVectorsMinimumCoverage = 0.6
     /// The embedding's learning-rate factor by default when pre-trained vectors start it: slow enough to
     /// keep their geometry, which the labels of a small set would otherwise pull apart.
@@ -95,9 +96,8 @@ public struct ModelTrainingOptions {
     public static let defaultDropout: Float = 0.3
     public static let defaultLearningRates: [OptimizerKind: Float] = [.adam: 2e-3, .sgd: 0.1]
     /// With a few million labelled training tokens, fine-tuning the pre-trained vectors on the labels
-    /// mostly learns the training set's particulars (on IMDB it cost 1.4 points of test accuracy); a
-    /// smaller labelled set still gains from adapting them, even when unlabelled text made them good
-    /// (SST-2 phrases with IMDB's texts: 0.852 fine-tuned, 0.836 frozen).
+    /// mostly learns the training set's particulars; a smaller labelled set still gains from adapting
+    /// them, even when unlabelled text made them good (measured in BENCHMARKS.md, appendix).
     public static let frozenEmbeddingTokenThreshold = 2_000_000
 
     /// The embedding's learning-rate factor when none is given, for an embedding pre-trained on texts

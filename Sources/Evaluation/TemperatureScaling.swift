@@ -9,7 +9,7 @@ import Foundation
 /// examples and `1 / (N₋ + 2)` for the `N₋` negative ones. A small validation set that the model happens
 /// to separate perfectly would otherwise drive `T` towards 0 and every probability to 0 or 1; with these
 /// targets the fit claims no more confidence than so few examples can show. The targets fade as the set
-/// grows: on 300 validation examples they moved `T` by a few percent from the hard-label fit.
+/// grows (how much they move `T`: BENCHMARKS.md, "Calibration").
 public enum TemperatureScaling {
     /// The range the fitted temperature is held to, a guard for degenerate inputs (every logit on the
     /// wrong side drives it to the upper end).

@@ -1,6 +1,6 @@
 import Embedding
 import Foundation
-import GRUClassifier
+import Evaluation
 import Testing
 
 @Suite struct BestF1ThresholdTests {

@@ -1,6 +1,6 @@
 import Embedding
 import Foundation
-import GRUClassifier
+import Evaluation
 import Testing
 
 /// Expected calibration error, the Brier score and temperature scaling.
