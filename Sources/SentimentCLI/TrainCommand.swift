@@ -238,6 +238,15 @@ struct TrainCommand: ParsableCommand {
 
     @Option(
         help: """
+            How the model reads the words after a negation cue up to the next punctuation or contrast \
+            word (not, never, n't, no …, 不, 没有 …; docs/negation.md): marked, they hash to n-gram \
+            buckets of their own, and the GRU reads them through a learned map, affine (W x + b) or \
+            diagonal (s ⊙ x + t), or unchanged (identity); none marks nothing. Ignored with --init.
+            """)
+    var negation = NegationOption(ModelTrainingOptions.defaultNegationTransform)
+
+    @Option(
+        help: """
             How the model file stores the weights: f32, or f16 (half the size; training is float32 \
             either way, and scoring converts back). See also sentiment convert.
             """)
@@ -531,6 +540,7 @@ struct TrainCommand: ParsableCommand {
         options.training.embeddingAdamMode = lazyAdam ? .lazy : .dense
         options.training.wordDropout = wordDropout ?? 0
         options.pooling = pooling.headPooling
+        options.negationTransform = negation.transform
         options.training.adversarialEpsilon = adversarial
         if let ema { options.training.averageDecay = ema > 0 ? ema : nil }
         options.record.programVersion = SentimentCommand.version
@@ -550,6 +560,15 @@ enum PoolingOption: String, ExpressibleByArgument, CaseIterable {
     init(_ pooling: HeadPooling) { self = pooling == .final ? .final : .finalMaxMean }
 
     var headPooling: HeadPooling { self == .final ? .final : .finalMaxMean }
+}
+
+/// `--negation` values.
+enum NegationOption: String, ExpressibleByArgument, CaseIterable {
+    case none, identity, diagonal, affine
+
+    init(_ transform: NegationTransform?) { self = transform.flatMap { Self(rawValue: $0.rawValue) } ?? .none }
+
+    var transform: NegationTransform? { NegationTransform(rawValue: rawValue) }
 }
 
 /// `--cell` values.

@@ -19,6 +19,10 @@ public struct ModelTrainingOptions {
     public var ngramBuckets = 1 << 20
     /// What the output layer reads of the BiGRU's outputs.
     public var pooling = HeadPooling.final
+    /// How the network reads the tokens inside a negation scope (`NegationScope.current` marks them);
+    /// nil: no marks, the network reads every token alike (ignored with `initialModel`, which keeps its
+    /// own).
+    public var negationTransform: NegationTransform? = ModelTrainingOptions.defaultNegationTransform
     /// Factor on the learning rate for the wide channel's weights: a linear model over n-grams wants a
     /// larger step than the GRU (0.01 against 0.002 in the prototype that chose it).
     public var wideLearningRateScale: Float = 5
@@ -92,6 +96,8 @@ public struct ModelTrainingOptions {
     /// BiGRU over good vectors is a strong classifier alone, and without its own loss the wide channel,
     /// which fits the training set within an epoch, leaves it little to learn from.
     public static let vectorsBranchLossWeight: Float = 1
+    /// How the network reads the tokens inside a negation scope by default.
+    public static let defaultNegationTransform: NegationTransform? = .affine
     public static let defaultDropout: Float = 0.3
     public static let defaultLearningRates: [OptimizerKind: Float] = [.adam: 2e-3, .sgd: 0.1]
     /// With a few million labelled training tokens, fine-tuning the pre-trained vectors on the labels
@@ -291,17 +297,22 @@ public enum ModelTraining {
         let maxLength = initial?.maxLength ?? options.maxLength
         let headLength = initial.map(\.headLength) ?? (options.headLength ?? options.maxLength / 4)
         let ngramBuckets = initial?.classifier.configuration.ngramBuckets ?? options.ngramBuckets
+        let negationTransform = initial.map(\.classifier.configuration.negationTransform) ?? options.negationTransform
+        let negationScope = initial.map(\.negationScope) ?? (negationTransform == nil ? nil : NegationScope.current)
         // Every token's id, once: the wide channel's n-grams and the pre-training read whole documents.
         let trainingIDs = trainingTokens.map { vocabulary.ids(for: $0) }
-        func encode(_ ids: [[Int32]], _ documents: [CorpusDocument]) -> [EncodedExample] {
-            zip(ids, documents).map { ids, document in
+        func encode(_ ids: [[Int32]], _ tokens: [[String]], _ documents: [CorpusDocument]) -> [EncodedExample] {
+            zip(zip(ids, tokens), documents).map { idsAndTokens, document in
+                let (ids, tokens) = idsAndTokens
+                let marked = negationScope?.mark(ids, tokens: tokens, vocabularySize: vocabulary.count) ?? ids
                 let encoded = SentimentModel.encodeDocument(
-                    ids: ids, maxLength: maxLength, headLength: headLength, ngramBuckets: ngramBuckets)
+                    ids: marked, maxLength: maxLength, headLength: headLength, ngramBuckets: ngramBuckets)
                 return EncodedExample(ids: encoded.ids, ngrams: encoded.ngrams, label: document.label)
             }
         }
-        let trainingExamples = encode(trainingIDs, trainingDocuments)
-        let validationExamples = encode(validationTokens.map { vocabulary.ids(for: $0) }, validationDocuments)
+        let trainingExamples = encode(trainingIDs, trainingTokens, trainingDocuments)
+        let validationExamples = encode(
+            validationTokens.map { vocabulary.ids(for: $0) }, validationTokens, validationDocuments)
         try onEvent(
             .prepared(
                 trainingDocuments: trainingExamples.count, validationDocuments: validationExamples.count,
@@ -335,7 +346,7 @@ public enum ModelTraining {
                     hidden: options.hidden, layers: options.layers, cell: options.cell,
                     dropout: options.dropout ?? ModelTrainingOptions.defaultDropout,
                     embeddingDropout: options.embeddingDropout ?? 0, ngramBuckets: ngramBuckets,
-                    pooling: options.pooling),
+                    pooling: options.pooling, negationTransform: negationTransform),
                 seed: seed, embeddingStandardDeviation: options.embeddingInitStd, threadCount: threads)
             if ngramBuckets > 0 {
                 classifier.parameters.wideScale = NaiveBayesScaling.logCountRatios(
@@ -430,7 +441,7 @@ public enum ModelTraining {
                 temperature: validationLogits.map {
                     TemperatureScaling.fit(logits: $0, labels: validationLabels)
                 },
-                trainingRecord: record)
+                negationScope: negationScope, trainingRecord: record)
             model.precision = options.precision
             return model
         }
@@ -606,6 +617,7 @@ public enum ModelTraining {
             "pretrain_epochs": fromInit ? "0" : "\(options.pretrainEpochs)",
             "embedding_lr_scale": "\(training.embeddingLearningRateScale)",
             "ngram_buckets": "\(classifier.configuration.ngramBuckets)",
+            "negation_transform": classifier.configuration.negationTransform?.rawValue ?? "none",
             "wide_lr_scale": "\(training.wideLearningRateScale)",
             "branch_loss": "\(training.branchLossWeight)",
             "adversarial": "\(training.adversarialEpsilon)",
