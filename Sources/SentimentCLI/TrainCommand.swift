@@ -245,6 +245,14 @@ struct TrainCommand: ParsableCommand {
             """)
     var negation = NegationOption(ModelTrainingOptions.defaultNegationTransform)
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: """
+            Add a negated copy, with the opposite label, of each short training text that a rule can \
+            negate safely ("the plot was thin" -> "the plot was not thin", 很好 -> 不好; docs/negation.md).
+            """)
+    var negatedExamples = ModelTrainingOptions().negatedExamples
+
     @Option(
         help: """
             How the model file stores the weights: f32, or f16 (half the size; training is float32 \
@@ -541,6 +549,7 @@ struct TrainCommand: ParsableCommand {
         options.training.wordDropout = wordDropout ?? 0
         options.pooling = pooling.headPooling
         options.negationTransform = negation.transform
+        options.negatedExamples = negatedExamples
         options.training.adversarialEpsilon = adversarial
         if let ema { options.training.averageDecay = ema > 0 ? ema : nil }
         options.record.programVersion = SentimentCommand.version

@@ -23,6 +23,9 @@ public struct ModelTrainingOptions {
     /// nil: no marks, the network reads every token alike (ignored with `initialModel`, which keeps its
     /// own).
     public var negationTransform: NegationTransform? = ModelTrainingOptions.defaultNegationTransform
+    /// Whether each training text a rule can negate safely gets a negated copy with the opposite label
+    /// (`NegatedExamples`).
+    public var negatedExamples = true
     /// Factor on the learning rate for the wide channel's weights: a linear model over n-grams wants a
     /// larger step than the GRU (0.01 against 0.002 in the prototype that chose it).
     public var wideLearningRateScale: Float = 5
@@ -229,7 +232,13 @@ public enum ModelTraining {
         } else {
             try requireBothClasses(validation, in: .validation)
         }
-        let trainingTokens = pool.tokens(of: trainingDocuments.map(\.text))
+        var trainingTokens = pool.tokens(of: trainingDocuments.map(\.text))
+        if options.negatedExamples {
+            // Training copies only: validation measures the texts as they are.
+            let negated = NegatedExamples.documents(trainingDocuments, tokens: trainingTokens)
+            trainingDocuments += negated
+            trainingTokens += pool.tokens(of: negated.map(\.text))
+        }
         let validationTokens = pool.tokens(of: validationDocuments.map(\.text))
         // Unlabelled texts only serve a new vocabulary and its pre-training. They are tokenized in chunks,
         // twice (to count, then to encode) rather than held as token strings: a token's string costs 16
@@ -618,6 +627,7 @@ public enum ModelTraining {
             "embedding_lr_scale": "\(training.embeddingLearningRateScale)",
             "ngram_buckets": "\(classifier.configuration.ngramBuckets)",
             "negation_transform": classifier.configuration.negationTransform?.rawValue ?? "none",
+            "negated_examples": "\(options.negatedExamples)",
             "wide_lr_scale": "\(training.wideLearningRateScale)",
             "branch_loss": "\(training.branchLossWeight)",
             "adversarial": "\(training.adversarialEpsilon)",
