@@ -14,22 +14,22 @@ export PATH="/opt/swift/usr/bin:$PATH"
 destination=${1:-.build/static/sentiment}
 
 # -licuuc finds libicuuc.so before libicuuc.a in the same directory, so the linker is pointed first at
-# a directory that holds the archives alone.
+# a directory that holds the archives alone. zlib (gzip-compressed word vectors) is linked the same way.
 libdir=$(pkg-config --variable=libdir icu-uc 2>/dev/null || echo /usr/lib/"$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)")
 archives=.build/static/icu-archives
 mkdir -p "$archives"
-for library in icuuc icui18n icudata; do
+for library in icuuc icui18n icudata z; do
     if [[ ! -f $libdir/lib$library.a ]]; then
-        echo "build_static: $libdir/lib$library.a not found: ICU's static archives come with libicu-dev" >&2
+        echo "build_static: $libdir/lib$library.a not found: the static archives come with libicu-dev and zlib1g-dev" >&2
         exit 1
     fi
     ln -sf "$libdir/lib$library.a" "$archives/lib$library.a"
 done
 
 # ICU's archives are given in dependency order (i18n needs uc, uc needs the data) after the package's
-# own -licuuc -licui18n.
+# own -licuuc -licui18n; -lz (from CZlib's module map) finds libz.a in the same directory.
 swift build -c release --product sentiment --static-swift-stdlib --build-path .build/static \
-    -Xlinker -L"$PWD/$archives" -Xlinker -licui18n -Xlinker -licuuc -Xlinker -licudata >&2
+    -Xlinker -L"$PWD/$archives" -Xlinker -licui18n -Xlinker -licuuc -Xlinker -licudata -Xlinker -lz >&2
 
 built=.build/static/release/sentiment
 mkdir -p "$(dirname "$destination")"

@@ -77,7 +77,13 @@ static void scratch_free(void *p) {
 
 static void scratch_key_init(void) { (void)pthread_key_create(&scratch_key, scratch_free); }
 
+// Set by tests on their own thread to take the GEMMs' path for when scratch memory cannot be had.
+static _Thread_local int thread_without_scratch = 0;
+
+void sk_set_thread_gemm_without_scratch(int without) { thread_without_scratch = without != 0; }
+
 float *sk_internal_scratch(int slot, size_t bytes) {
+    if (thread_without_scratch) return NULL;
     pthread_once(&scratch_once, scratch_key_init);
     scratch_t *s = pthread_getspecific(scratch_key);
     if (s == NULL) {

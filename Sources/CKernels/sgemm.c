@@ -28,24 +28,6 @@ void sk_internal_scale_c(int32_t M, int32_t N, float beta, float *C, int32_t ldc
     }
 }
 
-// Unblocked product for when scratch memory cannot be had: slow but correct.
-static void gemm_unpacked(int transA, int transB, int32_t M, int32_t N, int32_t K, float alpha,
-                          const float *A, int32_t lda, const float *B, int32_t ldb, float beta, float *C,
-                          int32_t ldc) {
-    for (int32_t i = 0; i < M; i++) {
-        for (int32_t j = 0; j < N; j++) {
-            float acc = 0;
-            for (int32_t k = 0; k < K; k++) {
-                float a = transA ? A[(int64_t)k * lda + i] : A[(int64_t)i * lda + k];
-                float b = transB ? B[(int64_t)j * ldb + k] : B[(int64_t)k * ldb + j];
-                acc += a * b;
-            }
-            float *c = &C[(int64_t)i * ldc + j];
-            *c = alpha * acc + (beta == 0 ? 0 : beta * *c);
-        }
-    }
-}
-
 static int round_up(int x, int m) { return (x + m - 1) / m * m; }
 
 // The K blocking: K is cut into k_block_count equal blocks (sizes differ by at most one).
@@ -53,6 +35,75 @@ static int k_block_count(const sk_gemm_impl *impl, int32_t K) { return (K + impl
 
 static int32_t k_block_start(int32_t K, int k_blocks, int index) {
     return (int32_t)((int64_t)K * index / k_blocks);
+}
+
+// The tiles of one packed mc×kc block of A against one packed kc×nc panel of B. Columns go in groups
+// of the narrow kernel's width: for each group, the full tiles sliver by sliver (each B sliver stays in
+// L1 while the A slivers stream past), then a narrow bottom edge tile across the whole group at once.
+static void run_tiles(const sk_gemm_impl *impl, int mc, int nc, int kc, const float *a_pack,
+                      const float *b_pack, float *c, int64_t ldc, float alpha, float beta) {
+    const int mr = impl->mr, nr = impl->nr;
+    const int edge_rows = mc % mr;
+    const int narrow = edge_rows != 0 && edge_rows <= impl->narrow_rows ? edge_rows : 0;
+    const int wide_rows = mc - narrow;
+    const int group = narrow ? impl->narrow_cols : nr;
+    for (int jg = 0; jg < nc; jg += group) {
+        const int group_n = nc - jg < group ? nc - jg : group;
+        for (int jr = jg; jr < jg + group_n; jr += nr) {
+            const int n = nc - jr < nr ? nc - jr : nr;
+            const float *b_sliver = b_pack + (int64_t)jr * kc;
+            for (int ir = 0; ir < wide_rows; ir += mr) {
+                const int m = wide_rows - ir < mr ? wide_rows - ir : mr;
+                impl->kernel(kc, a_pack + (int64_t)ir * kc, b_sliver, c + (int64_t)ir * ldc + jr, ldc, alpha,
+                             beta, m, n);
+            }
+        }
+        if (narrow) {
+            impl->narrow_kernel(kc, a_pack + (int64_t)wide_rows * kc, b_pack + (int64_t)jg * kc,
+                                c + (int64_t)wide_rows * ldc + jg, ldc, alpha, beta, narrow, group_n);
+        }
+    }
+}
+
+// The blocked loops with blocks of at most mc_block rows and nc_block columns; a_pack and b_pack hold
+// mc_block×kc and kc×nc_block floats for the largest K block. The K blocks, and so each element's
+// order of summation, depend on K alone.
+static void run_blocks(const sk_gemm_impl *impl, int mc_block, int nc_block, int transA, int transB,
+                       int32_t M, int32_t N, int32_t K, float alpha, const float *A, int32_t lda,
+                       const float *B, int32_t ldb, float beta, float *C, int32_t ldc, float *a_pack,
+                       float *b_pack) {
+    const int k_blocks = k_block_count(impl, K);
+    for (int32_t jc = 0; jc < N; jc += nc_block) {
+        const int nc = N - jc < nc_block ? N - jc : nc_block;
+        for (int kb_index = 0; kb_index < k_blocks; kb_index++) {
+            // Block sizes differ by at most one, so no block exceeds the packing buffers.
+            const int32_t k0 = k_block_start(K, k_blocks, kb_index);
+            const int kc = k_block_start(K, k_blocks, kb_index + 1) - k0;
+            const float *b_src = transB ? B + (int64_t)jc * ldb + k0 : B + (int64_t)k0 * ldb + jc;
+            impl->pack_b(transB, b_src, ldb, kc, nc, b_pack);
+            const float beta_block = kb_index == 0 ? beta : 1.0f;
+            for (int32_t ic = 0; ic < M; ic += mc_block) {
+                const int mc = M - ic < mc_block ? M - ic : mc_block;
+                const float *a_src = transA ? A + (int64_t)k0 * lda + ic : A + (int64_t)ic * lda + k0;
+                impl->pack_a(transA, a_src, lda, mc, kc, a_pack);
+                run_tiles(impl, mc, nc, kc, a_pack, b_pack, C + (int64_t)ic * ldc + jc, ldc, alpha,
+                          beta_block);
+            }
+        }
+    }
+}
+
+// Without scratch memory: the same K blocks, one register tile of rows and one B sliver at a time, packed
+// into stack buffers. The same kernels then do the same arithmetic, so the results are bitwise those of
+// the normal path. Kept out of line so that the normal path's frame does not carry the buffers.
+__attribute__((noinline)) static void run_on_stack(const sk_gemm_impl *impl, int transA, int transB,
+                                                   int32_t M, int32_t N, int32_t K, float alpha, const float *A,
+                                                   int32_t lda, const float *B, int32_t ldb, float beta,
+                                                   float *C, int32_t ldc) {
+    float a_pack[SK_GEMM_MAX_MR * SK_GEMM_MAX_KC];
+    float b_pack[SK_GEMM_MAX_NR * SK_GEMM_MAX_KC];
+    run_blocks(impl, impl->mr, impl->nr, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, a_pack,
+               b_pack);
 }
 
 int sk_gemm_run(const sk_gemm_impl *impl, int transA, int transB, int32_t M, int32_t N, int32_t K,
@@ -63,47 +114,21 @@ int sk_gemm_run(const sk_gemm_impl *impl, int transA, int transB, int32_t M, int
         sk_internal_scale_c(M, N, beta, C, ldc);
         return 0;
     }
-    const int mr = impl->mr, nr = impl->nr;
     // K is cut into equal blocks of at most impl->kc, so the summation order depends on K alone: a product
     // split by rows of C (as the network's shards split a batch) sums each element in the same order.
     const int k_blocks = k_block_count(impl, K);
     const int kc_max = (K + k_blocks - 1) / k_blocks;
-    const int mc_max = M < impl->mc ? round_up(M, mr) : impl->mc;
-    const int nc_max = N < impl->nc ? round_up(N, nr) : impl->nc;
+    const int mc_max = M < impl->mc ? round_up(M, impl->mr) : impl->mc;
+    const int nc_max = N < impl->nc ? round_up(N, impl->nr) : impl->nc;
 
     float *a_pack = sk_internal_scratch(0, (size_t)mc_max * kc_max * sizeof(float));
     float *b_pack = sk_internal_scratch(1, (size_t)nc_max * kc_max * sizeof(float));
     if (a_pack == NULL || b_pack == NULL) {
-        gemm_unpacked(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+        run_on_stack(impl, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
         return 0;
     }
-
-    for (int32_t jc = 0; jc < N; jc += impl->nc) {
-        const int nc = N - jc < impl->nc ? N - jc : impl->nc;
-        for (int kb_index = 0; kb_index < k_blocks; kb_index++) {
-            // Block sizes differ by at most one, so every block is at most kc_max.
-            const int32_t k0 = k_block_start(K, k_blocks, kb_index);
-            const int kc = k_block_start(K, k_blocks, kb_index + 1) - k0;
-            const float *b_src = transB ? B + (int64_t)jc * ldb + k0 : B + (int64_t)k0 * ldb + jc;
-            impl->pack_b(transB, b_src, ldb, kc, nc, b_pack);
-            const float beta_block = kb_index == 0 ? beta : 1.0f;
-            for (int32_t ic = 0; ic < M; ic += impl->mc) {
-                const int mc = M - ic < impl->mc ? M - ic : impl->mc;
-                const float *a_src = transA ? A + (int64_t)k0 * lda + ic : A + (int64_t)ic * lda + k0;
-                impl->pack_a(transA, a_src, lda, mc, kc, a_pack);
-                for (int jr = 0; jr < nc; jr += nr) {
-                    const int n = nc - jr < nr ? nc - jr : nr;
-                    const float *b_sliver = b_pack + (int64_t)jr * kc;
-                    for (int ir = 0; ir < mc; ir += mr) {
-                        const int m = mc - ir < mr ? mc - ir : mr;
-                        float *c_tile = C + (int64_t)(ic + ir) * ldc + jc + jr;
-                        impl->kernel(kc, a_pack + (int64_t)ir * kc, b_sliver, c_tile, ldc, alpha,
-                                     beta_block, m, n);
-                    }
-                }
-            }
-        }
-    }
+    run_blocks(impl, impl->mc, impl->nc, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, a_pack,
+               b_pack);
     return 0;
 }
 
@@ -188,13 +213,19 @@ static void kernel_portable(int64_t kc, const float *restrict a, const float *re
     }
 }
 
+enum { PORTABLE_KC = 256 };
+_Static_assert(PORTABLE_MR <= SK_GEMM_MAX_MR && PORTABLE_NR <= SK_GEMM_MAX_NR && PORTABLE_KC <= SK_GEMM_MAX_KC,
+               "the stack fallback's buffers must hold a portable sliver");
+
+// Every tile, whatever its rows, runs the same 4-row kernel: each element's sum is one chain over k.
 static const sk_gemm_impl portable_impl = {
     .mr = PORTABLE_MR,
     .nr = PORTABLE_NR,
     .mc = 128,
-    .kc = 256,
+    .kc = PORTABLE_KC,
     .nc = 2048,
     .kernel = kernel_portable,
+    .narrow_rows = 0,
     .pack_a = pack_a_portable,
     .pack_b = pack_b_portable,
 };

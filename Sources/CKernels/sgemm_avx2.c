@@ -1,6 +1,9 @@
 // AVX2/FMA GEMM: a 6×16 register tile (12 ymm accumulators, two B vectors, one broadcast of A), with
-// packing that zero-pads partial slivers. Compiled for AVX2 by function attributes only, and called
-// only after the run-time CPU check.
+// packing that zero-pads partial slivers; bottom edge tiles of one or two rows span several B slivers
+// instead (narrow_slivers). Every tile gives each element of C the same arithmetic (one FMA chain over k,
+// then the same scaling), so a row's result never depends on the other rows of the product: scores are
+// batch-independent. Compiled for AVX2 by function attributes only, and called only after the run-time
+// CPU check.
 #include "sk_internal.h"
 
 #if SK_HAVE_X86_AVX2
@@ -9,6 +12,8 @@
 #include "sk_gemm_driver.h"
 
 enum { MR = 6, NR = 16 };
+// B slivers an edge tile of one or two rows runs at once (see narrow_slivers).
+enum { NARROW_SLIVERS_1ROW = 6, NARROW_SLIVERS_2ROWS = 3, NARROW_COLS = NARROW_SLIVERS_1ROW * NR };
 
 #define SK_INLINE_AVX2 SK_TARGET_AVX2 static inline __attribute__((always_inline))
 
@@ -43,18 +48,12 @@ SK_INLINE_AVX2 void store_row(float *row, __m256 v0, __m256 v1, float alpha, flo
 }
 
 // The tile body for `rows` (a compile-time constant after inlining) valid rows: partial tiles at the
-// bottom edge do only the work they need instead of multiplying zero padding. Even k and odd k are summed
-// in two passes and added at the end, the order `narrow_tile` needs for its latency: every element of C is
-// then summed in the same order whatever the number of rows in its tile, so a row of C does not depend on
-// the rows beside it (a sequence's score does not depend on the other sequences of its batch). The two
-// passes touch disjoint lines of the packed B sliver (one line per k).
-SK_INLINE_AVX2 void tile_pass(int rows, int64_t first, int64_t kc, const float *a, const float *b,
-                              __m256 sums[2 * MR]) {
+// bottom edge do only the work they need instead of multiplying zero padding.
+SK_INLINE_AVX2 void tile(int rows, int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
+                         float alpha, float beta, int n) {
     __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
     __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-    a += first * MR;
-    b += first * NR;
-    for (int64_t k = first; k < kc; k += 2) {
+    for (int64_t k = 0; k < kc; k++) {
         const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
         __m256 ai;
 #define SK_ROW(r)                                   \
@@ -65,79 +64,106 @@ SK_INLINE_AVX2 void tile_pass(int rows, int64_t first, int64_t kc, const float *
     }
         SK_ROW(0) SK_ROW(1) SK_ROW(2) SK_ROW(3) SK_ROW(4) SK_ROW(5)
 #undef SK_ROW
-        a += 2 * MR;
-        b += 2 * NR;
+        a += MR;
+        b += NR;
     }
-    sums[0] = c00, sums[1] = c01, sums[2] = c10, sums[3] = c11, sums[4] = c20, sums[5] = c21;
-    sums[6] = c30, sums[7] = c31, sums[8] = c40, sums[9] = c41, sums[10] = c50, sums[11] = c51;
+    store_row(c, c00, c01, alpha, beta, n);
+    if (rows > 1) store_row(c + ldc, c10, c11, alpha, beta, n);
+    if (rows > 2) store_row(c + 2 * ldc, c20, c21, alpha, beta, n);
+    if (rows > 3) store_row(c + 3 * ldc, c30, c31, alpha, beta, n);
+    if (rows > 4) store_row(c + 4 * ldc, c40, c41, alpha, beta, n);
+    if (rows > 5) store_row(c + 5 * ldc, c50, c51, alpha, beta, n);
 }
 
-SK_INLINE_AVX2 void tile(int rows, int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
-                         float alpha, float beta, int n) {
-    __m256 even[2 * MR], odd[2 * MR];
-    tile_pass(rows, 0, kc, a, b, even);
-    tile_pass(rows, 1, kc, a, b, odd);
-    for (int r = 0; r < rows; r++) {
-        store_row(c + r * ldc, _mm256_add_ps(even[2 * r], odd[2 * r]),
-                  _mm256_add_ps(even[2 * r + 1], odd[2 * r + 1]), alpha, beta, n);
+#define SK_TILE_FN(rows)                                                                          \
+    SK_TARGET_AVX2 static void tile_##rows(int64_t kc, const float *a, const float *b, float *c,   \
+                                           int64_t ldc, float alpha, float beta, int n) {         \
+        tile(rows, kc, a, b, c, ldc, alpha, beta, n);                                             \
     }
-}
-
-// One or two rows give only two or four accumulators, fewer than the FMA latency (5 cycles on Zen 1)
-// needs to keep a pipe busy: even and odd k then go to separate accumulators, added at the end. Which
-// variant runs depends only on the tile's rows, which threaded and pre-packed products share with the
-// plain one, so results stay bitwise identical across entry points; and `tile` sums in this same order.
-SK_INLINE_AVX2 void narrow_tile(int rows, int64_t kc, const float *a, const float *b, float *c,
-                                int64_t ldc, float alpha, float beta, int n) {
-    __m256 e00 = _mm256_setzero_ps(), e01 = e00, e10 = e00, e11 = e00;
-    __m256 o00 = e00, o01 = e00, o10 = e00, o11 = e00;
-    int64_t k = 0;
-    for (; k + 2 <= kc; k += 2) {
-        const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
-        const __m256 b2 = _mm256_loadu_ps(b + NR), b3 = _mm256_loadu_ps(b + NR + 8);
-        __m256 ai = _mm256_broadcast_ss(a), aj = _mm256_broadcast_ss(a + MR);
-        e00 = _mm256_fmadd_ps(ai, b0, e00);
-        e01 = _mm256_fmadd_ps(ai, b1, e01);
-        o00 = _mm256_fmadd_ps(aj, b2, o00);
-        o01 = _mm256_fmadd_ps(aj, b3, o01);
-        if (rows > 1) {
-            ai = _mm256_broadcast_ss(a + 1);
-            aj = _mm256_broadcast_ss(a + MR + 1);
-            e10 = _mm256_fmadd_ps(ai, b0, e10);
-            e11 = _mm256_fmadd_ps(ai, b1, e11);
-            o10 = _mm256_fmadd_ps(aj, b2, o10);
-            o11 = _mm256_fmadd_ps(aj, b3, o11);
-        }
-        a += 2 * MR;
-        b += 2 * NR;
-    }
-    if (k < kc) {
-        const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
-        __m256 ai = _mm256_broadcast_ss(a);
-        e00 = _mm256_fmadd_ps(ai, b0, e00);
-        e01 = _mm256_fmadd_ps(ai, b1, e01);
-        if (rows > 1) {
-            ai = _mm256_broadcast_ss(a + 1);
-            e10 = _mm256_fmadd_ps(ai, b0, e10);
-            e11 = _mm256_fmadd_ps(ai, b1, e11);
-        }
-    }
-    store_row(c, _mm256_add_ps(e00, o00), _mm256_add_ps(e01, o01), alpha, beta, n);
-    if (rows > 1) store_row(c + ldc, _mm256_add_ps(e10, o10), _mm256_add_ps(e11, o11), alpha, beta, n);
-}
-
-#define SK_TILE_FN(rows, body)                                                                  \
-    SK_TARGET_AVX2 static void tile_##rows(int64_t kc, const float *a, const float *b, float *c, \
-                                           int64_t ldc, float alpha, float beta, int n) {       \
-        body(rows, kc, a, b, c, ldc, alpha, beta, n);                                           \
-    }
-SK_TILE_FN(1, narrow_tile)
-SK_TILE_FN(2, narrow_tile)
-SK_TILE_FN(3, tile)
-SK_TILE_FN(4, tile)
-SK_TILE_FN(5, tile)
-SK_TILE_FN(6, tile)
+SK_TILE_FN(3)
+SK_TILE_FN(4)
+SK_TILE_FN(5)
+SK_TILE_FN(6)
 #undef SK_TILE_FN
+
+// Bottom edge tiles of one or two rows: twelve independent FMA chains, as in the 6-row tile, come from
+// several B slivers at once (six slivers for one row, three for two) instead of from more rows. Each
+// element is still one FMA chain over k from zero, in order, then store_row: exactly what `tile` does to
+// it. So a row's result does not depend on whether it falls in a full tile or an edge tile, i.e. on how
+// many rows the product has: a text scored alone, in a file, in another batch or on another number of
+// threads (the GRU's products have one row per running sequence) gets the same bits. Splitting k into
+// even and odd chains (added at the end) would hide the FMA latency too but round differently from the
+// 6-row tile, which broke that.
+SK_INLINE_AVX2 void narrow_slivers(int rows, int slivers, int64_t kc, const float *a, const float *b,
+                                   float *c, int64_t ldc, float alpha, float beta, int n) {
+    __m256 acc[2][NARROW_SLIVERS_1ROW][2];
+    for (int r = 0; r < rows; r++) {
+        for (int s = 0; s < slivers; s++) acc[r][s][0] = acc[r][s][1] = _mm256_setzero_ps();
+    }
+    const int64_t stride = kc * NR;  // from one packed B sliver to the next
+    for (int64_t k = 0; k < kc; k++) {
+        // Two rows × three slivers take all 16 registers: 12 accumulators, the two broadcasts of A and
+        // one B vector at a time, each used by both rows as soon as it is loaded.
+        const __m256 a0 = _mm256_broadcast_ss(a), a1 = rows > 1 ? _mm256_broadcast_ss(a + 1) : a0;
+        for (int s = 0; s < slivers; s++) {
+            for (int half = 0; half < 2; half++) {
+                const __m256 bv = _mm256_loadu_ps(b + s * stride + 8 * half);
+                acc[0][s][half] = _mm256_fmadd_ps(a0, bv, acc[0][s][half]);
+                if (rows > 1) acc[1][s][half] = _mm256_fmadd_ps(a1, bv, acc[1][s][half]);
+            }
+        }
+        a += MR;
+        b += NR;
+    }
+    for (int r = 0; r < rows; r++) {
+        for (int s = 0; s < slivers; s++) {
+            const int columns = n - s * NR < NR ? n - s * NR : NR;
+            store_row(c + r * ldc + s * NR, acc[r][s][0], acc[r][s][1], alpha, beta, columns);
+        }
+    }
+}
+
+#define SK_NARROW_FN(rows, slivers)                                                                   \
+    SK_TARGET_AVX2 __attribute__((noinline)) static void narrow_##rows##x##slivers(int64_t kc, const float *a, const float *b,  \
+                                                          float *c, int64_t ldc, float alpha, float beta, \
+                                                          int n) {                                     \
+        narrow_slivers(rows, slivers, kc, a, b, c, ldc, alpha, beta, n);                              \
+    }
+SK_NARROW_FN(1, 1)
+SK_NARROW_FN(1, 2)
+SK_NARROW_FN(1, 3)
+SK_NARROW_FN(1, 4)
+SK_NARROW_FN(1, 5)
+SK_NARROW_FN(1, 6)
+SK_NARROW_FN(2, 1)
+SK_NARROW_FN(2, 2)
+SK_NARROW_FN(2, 3)
+#undef SK_NARROW_FN
+
+// An edge tile of m ≤ 2 rows across n ≤ NARROW_COLS columns (consecutive packed B slivers).
+SK_TARGET_AVX2 static void narrow_kernel_avx2(int64_t kc, const float *a, const float *b, float *c,
+                                              int64_t ldc, float alpha, float beta, int m, int n) {
+    const int64_t stride = kc * NR;
+    if (m == 1) {
+        switch ((n + NR - 1) / NR) {
+        case 6: narrow_1x6(kc, a, b, c, ldc, alpha, beta, n); break;
+        case 5: narrow_1x5(kc, a, b, c, ldc, alpha, beta, n); break;
+        case 4: narrow_1x4(kc, a, b, c, ldc, alpha, beta, n); break;
+        case 3: narrow_1x3(kc, a, b, c, ldc, alpha, beta, n); break;
+        case 2: narrow_1x2(kc, a, b, c, ldc, alpha, beta, n); break;
+        default: narrow_1x1(kc, a, b, c, ldc, alpha, beta, n); break;
+        }
+        return;
+    }
+    for (int j = 0; j < n; j += NARROW_SLIVERS_2ROWS * NR, b += NARROW_SLIVERS_2ROWS * stride) {
+        const int columns = n - j;
+        switch ((columns + NR - 1) / NR) {
+        case 1: narrow_2x1(kc, a, b, c + j, ldc, alpha, beta, columns); break;
+        case 2: narrow_2x2(kc, a, b, c + j, ldc, alpha, beta, columns); break;
+        default: narrow_2x3(kc, a, b, c + j, ldc, alpha, beta, columns); break;
+        }
+    }
+}
 
 SK_TARGET_AVX2 static void kernel_avx2(int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
                                        float alpha, float beta, int m, int n) {
@@ -146,8 +172,7 @@ SK_TARGET_AVX2 static void kernel_avx2(int64_t kc, const float *a, const float *
     case 5: tile_5(kc, a, b, c, ldc, alpha, beta, n); break;
     case 4: tile_4(kc, a, b, c, ldc, alpha, beta, n); break;
     case 3: tile_3(kc, a, b, c, ldc, alpha, beta, n); break;
-    case 2: tile_2(kc, a, b, c, ldc, alpha, beta, n); break;
-    default: tile_1(kc, a, b, c, ldc, alpha, beta, n); break;
+    default: narrow_kernel_avx2(kc, a, b, c, ldc, alpha, beta, m, n); break;
     }
 }
 
@@ -252,13 +277,21 @@ SK_TARGET_AVX2 static void pack_b_avx2(int trans, const float *b, int64_t ldb, i
 // (24 KiB) stays in L1 next to a 6×384 A sliver, the 96×384 A block (144 KiB) in L2, and the B panel of
 // up to 384×3072 floats in L3. KC = 384 also keeps K = 384 products (H × 3 gates) in one K block; measured
 // against 144/256, 72/512 and 48/768 it was as fast or faster on every training shape.
+enum { KC = 384 };
+_Static_assert(MR <= SK_GEMM_MAX_MR && NR <= SK_GEMM_MAX_NR && KC <= SK_GEMM_MAX_KC,
+               "the stack fallback's buffers must hold an AVX2 sliver");
+_Static_assert(NARROW_COLS % (NARROW_SLIVERS_2ROWS * NR) == 0, "two-row edge tiles split a group evenly");
+
 static const sk_gemm_impl avx2_impl = {
     .mr = MR,
     .nr = NR,
     .mc = 96,
-    .kc = 384,
+    .kc = KC,
     .nc = 3072,
     .kernel = kernel_avx2,
+    .narrow_rows = 2,
+    .narrow_cols = NARROW_COLS,
+    .narrow_kernel = narrow_kernel_avx2,
     .pack_a = pack_a_avx2,
     .pack_b = pack_b_avx2,
 };

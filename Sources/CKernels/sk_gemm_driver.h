@@ -22,12 +22,23 @@ typedef struct {
     int mr, nr;      // register tile
     int mc, kc, nc;  // cache blocks: A block mc×kc stays in L2, B sliver kc×nr in L1, B panel kc×nc in L3
     sk_microkernel_fn kernel;
+    // Edge tiles of at most narrow_rows rows (0: none) go to narrow_kernel instead, which takes up to
+    // narrow_cols columns (several B slivers, consecutive in the packed panel) per call. It must give
+    // every element bitwise what `kernel` gives it: only the number of independent chains may differ.
+    int narrow_rows, narrow_cols;
+    sk_microkernel_fn narrow_kernel;
     sk_pack_a_fn pack_a;
     sk_pack_b_fn pack_b;
 } sk_gemm_impl;
 
-/// The blocked product. Returns 0 (when scratch memory cannot be had, an unblocked product is computed
-/// instead).
+// Bounds on every implementation's register tile and K block: the fallback for when scratch memory
+// cannot be had packs one sliver of each operand into stack buffers of this size.
+enum { SK_GEMM_MAX_MR = 6, SK_GEMM_MAX_NR = 16, SK_GEMM_MAX_KC = 384 };
+
+/// The blocked product. Every element of C is computed by the same operations in the same order
+/// whatever M is and whichever row tile it falls in, so a row's result never depends on the other rows
+/// of the product (the batch it was scored in). Returns 0 (when scratch memory cannot be had, the same
+/// blocks run one sliver at a time on stack buffers, with the same results).
 int sk_gemm_run(const sk_gemm_impl *impl, int transA, int transB, int32_t M, int32_t N, int32_t K,
                  float alpha, const float *A, int32_t lda, const float *B, int32_t ldb, float beta,
                  float *C, int32_t ldc);

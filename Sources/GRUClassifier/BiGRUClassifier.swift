@@ -16,13 +16,14 @@ import Foundation
 ///
 /// Batches are ragged `[[Int32]]` token-id sequences; each sequence is processed to its own length
 /// (the forward direction ends at its last token, the reverse direction starts there), so other
-/// sequences in the batch never change its result. A sequence of length 0 has zero final states: its
-/// logit is `out.bias`.
+/// sequences in the batch never change its result: its logit is the same float, bit for bit, in any
+/// batch and with any thread count (the matrix products compute a row the same way whatever their other
+/// rows). A sequence of length 0 has zero final states: its logit is `out.bias`.
 ///
 /// A batch is split into `threadCount` shards of whole sequences (dealt round-robin after sorting by
 /// length, so shards carry similar numbers of tokens) that run on separate threads with their own
-/// preallocated workspaces; their gradients are then summed in shard order. Results depend on the thread
-/// count only through float rounding. An instance is not safe to use from several threads at once (the
+/// preallocated workspaces; their gradients are then summed in shard order, so gradients (unlike
+/// logits) depend on the thread count through float rounding. An instance is not safe to use from several threads at once (the
 /// workspaces are shared).
 ///
 /// The network computes; it never updates itself. Training is a loop of `trainingLossAndGradients`

@@ -4,10 +4,11 @@ import Foundation
 
 /// `sentiment-bench gemm [--passes P] [--rounds N] [--round-seconds S] [--all-layouts] [--portable]`:
 /// GFLOP/s of sk_sgemm at the shapes one training step of the BiGRU uses (batch 64, hidden 128, 3 gates,
-/// sequences of 400 tokens), plus activation throughput. With 2 threads the rows of the product are split
-/// in two halves multiplied at once, as the network's shards split a batch: that is the machine's limit
-/// for the way the network uses the cores. The machine is shared, so every case is measured in each of
-/// several passes over all cases and the best is reported.
+/// sequences of 400 tokens) and at the few-row shapes of scoring (one thread only), plus activation
+/// throughput. With 2 threads the rows of the product are split in two halves multiplied at once, as the
+/// network's shards split a batch: that is the machine's limit for the way the network uses the cores.
+/// The machine is shared, so every case is measured in each of several passes over all cases and the best
+/// is reported.
 func runGEMMBenchmark(arguments: [String]) {
     var options = GEMMBenchmarkOptions()
     do {
@@ -18,10 +19,12 @@ func runGEMMBenchmark(arguments: [String]) {
     }
     if options.portable { sk_set_force_portable(1) }
     var cases: [GEMMBenchmarkCase] = []
-    for product in GEMMProduct.trainingProducts {
+    let products =
+        GEMMProduct.trainingProducts.map { ($0, [1, 2]) } + GEMMProduct.edgeTileProducts.map { ($0, [1]) }
+    for (product, threadCounts) in products {
         for layout in options.allLayouts ? GEMMLayout.all : product.layouts {
             let operands = GEMMOperands(product: product, layout: layout)
-            for threads in [1, 2] {
+            for threads in threadCounts {
                 cases.append(GEMMBenchmarkCase(operands: operands, threads: threads))
             }
         }
@@ -176,6 +179,16 @@ private struct GEMMProduct {
         GEMMProduct(
             name: "grad wrt h dG·W_hh 64×384·384×128", m: 64, n: 128, k: 384, layouts: [.nn, .nt]),
         GEMMProduct(name: "grad wrt X dG·W_ih 25600×384·384×128", m: 25600, n: 128, k: 384, layouts: [.nn]),
+    ]
+
+    /// Products whose rows end in an edge tile of one or two rows (the AVX2 kernel's 6-row tiles leave
+    /// them): the recurrent step while one or two sequences are still running, which is all of scoring
+    /// one text, and a batch of 8.
+    static let edgeTileProducts = [
+        GEMMProduct(name: "recurrent, 1 running 1×128·128×384", m: 1, n: 384, k: 128, layouts: [.nt]),
+        GEMMProduct(name: "recurrent, 2 running 2×128·128×384", m: 2, n: 384, k: 128, layouts: [.nt]),
+        GEMMProduct(name: "recurrent, 8 running 8×128·128×384", m: 8, n: 384, k: 128, layouts: [.nt]),
+        GEMMProduct(name: "grad wrt h, 1 running 1×384·384×128", m: 1, n: 128, k: 384, layouts: [.nn]),
     ]
 }
 

@@ -204,8 +204,9 @@ struct TrainCommand: ParsableCommand {
         parsing: .unconditional,
         help: """
             Factor on the learning rate for the embedding; 0 freezes it, keeping the pre-trained \
-            vectors as they start (default: 0 when they were pre-trained and the training texts hold at \
-            least 2 million tokens, else 1).
+            vectors as they start (default: \(ModelTrainingOptions.vectorsEmbeddingLearningRateScale) when \
+            pre-trained --vectors start it; otherwise 0 when skip-gram pre-trained on training texts of \
+            at least 2 million tokens, else 1).
             """)
     var embeddingLrScale: Float?
 

@@ -122,11 +122,13 @@ struct GEMMCase: CustomTestStringConvertible {
 
 extension GEMMCase {
     /// Shapes around every blocking boundary of both paths: register tiles (6×16 and 4×8, with 1- to
-    /// 5-row edge tiles and odd K for the AVX2 1- and 2-row variants), the K block
-    /// (384 and 256, cut evenly), the M block (96 and 128) and the N panel (3072 and 2048).
+    /// 5-row edge tiles; the AVX2 1- and 2-row edge tiles span up to six 16-column slivers, two rows three
+    /// at a time), the K block (384 and 256, cut evenly), the M block (96 and 128) and the N panel (3072
+    /// and 2048).
     static let shapes: [(m: Int, n: Int, k: Int)] = [
         (1, 1, 1), (1, 17, 3), (5, 1, 9), (7, 13, 1), (6, 16, 8), (4, 8, 5), (12, 32, 16), (13, 19, 31),
         (23, 37, 400), (150, 20, 10), (3, 3100, 2), (4, 5, 2000), (64, 48, 40), (8, 24, 37),
+        (2, 100, 7), (1, 200, 9), (14, 390, 20), (97, 3100, 3),
     ]
 
     static let layouts = [(false, false), (false, true), (true, false), (true, true)]

@@ -39,12 +39,15 @@ private func referenceProbabilities(_ texts: [String], model url: URL) throws ->
         for: texts)
 }
 
-private func expectClose(
+/// The command's probabilities are exactly the library's: a text scores the same bits in any batch (the
+/// command cuts its input into batches of its own), and `score` prints a probability in full (the shortest
+/// decimal that reads back as the same float).
+private func expectSameBits(
     _ actual: [Float], _ expected: [Float], sourceLocation: SourceLocation = #_sourceLocation
 ) {
-    #expect(actual.count == expected.count, sourceLocation: sourceLocation)
-    let worst = zip(actual, expected).map { abs($0 - $1) }.max() ?? 0
-    #expect(worst <= 1e-5, "probabilities differ by up to \(worst)", sourceLocation: sourceLocation)
+    #expect(
+        actual.map(\.bitPattern) == expected.map(\.bitPattern), "\(actual) vs \(expected)",
+        sourceLocation: sourceLocation)
 }
 
 @Suite struct ScoreCommandTests {
@@ -72,7 +75,7 @@ private func expectClose(
             let expected = try referenceProbabilities(texts, model: model)
             // Distinct texts score differently, so a line out of order would show.
             #expect(Set(expected.dropLast()).count == 6)
-            expectClose(lines.map(\.probability), expected)
+            expectSameBits(lines.map(\.probability), expected)
         }
     }
 
@@ -111,7 +114,7 @@ private func expectClose(
             #expect(object["text"] as? String == text)
             probabilities.append(probability.floatValue)
         }
-        expectClose(probabilities, try referenceProbabilities(texts, model: model))
+        expectSameBits(probabilities, try referenceProbabilities(texts, model: model))
 
         let bare = try SentimentBinary.run(["score", "-m", model.path, "--format", "jsonl"], input: input)
         for line in outputLines(bare.standardOutput) {
@@ -195,7 +198,7 @@ private func expectClose(
             #expect(lines.first == "probability\tlabel")
             #expect(lines.count == 3)
             let scored = scoreLines(lines.dropFirst().joined(separator: "\n"))
-            expectClose(
+            expectSameBits(
                 scored.map(\.probability),
                 try referenceProbabilities(["A heavenly tiramisu", "Rude staff"], model: model))
 
@@ -273,7 +276,7 @@ private func expectClose(
             ])
             #expect(scored.status == 0, "\(scored.standardError)")
             let probabilities = scoreLines(scored.standardOutput).map(\.probability)
-            expectClose(
+            expectSameBits(
                 probabilities,
                 try referenceProbabilities(["A heavenly tiramisu", "", "Rude staff"], model: model))
 
@@ -397,7 +400,7 @@ private func expectClose(
         #expect(lines.count == 20_000)
         // Lines on both sides of the 1,024-line batch boundary keep their place.
         let samples = [0, 1, 1023, 1024, 1025, 12_345, 19_999]
-        expectClose(
+        expectSameBits(
             samples.map { lines[$0].probability },
             try referenceProbabilities(samples.map { texts[$0] }, model: model))
     }
@@ -413,7 +416,7 @@ private func expectClose(
             process.readLine(timeout: 60), "no second line before standard input closed")
         #expect(ScoreLine(second[...]) != nil, "\(second)")
         #expect(try process.finish(timeout: 60) == 0)
-        expectClose(
+        expectSameBits(
             [first, second].compactMap { ScoreLine($0[...])?.probability },
             try referenceProbabilities(["A heavenly tiramisu", "Rude staff"], model: model))
     }

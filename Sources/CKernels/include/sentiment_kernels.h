@@ -20,6 +20,8 @@ extern "C" {
 /// op(A) is M×K: A is stored M×K (row stride lda ≥ K), or K×M when transA (lda ≥ M).
 /// op(B) is K×N: B is stored K×N (ldb ≥ N), or N×K when transB (ldb ≥ K). ldc ≥ N.
 /// When beta == 0, C is not read (it may hold NaN). K == 0 gives C = beta · C.
+/// Row i of C is a function of row i of op(A), op(B), alpha, beta and row i of C alone, bit for bit: it
+/// does not depend on M or on the other rows (on one path; the AVX2 and portable paths round differently).
 /// Single-threaded: callers parallelise across batch shards with their own threads.
 void sk_sgemm(int transA, int transB, int32_t M, int32_t N, int32_t K, float alpha,
               const float *A, int32_t lda, const float *B, int32_t ldb, float beta,
@@ -91,6 +93,11 @@ void sk_set_force_portable(int force);
 /// path where the CPU has it whatever the process-wide switch says, -1 (the initial state) follows the
 /// process-wide switch. Threaded entry points carry the caller's choice to their worker threads.
 void sk_set_thread_force_portable(int force);
+
+/// Per-thread switch for tests: non-zero makes the GEMMs called from this thread run as they do when
+/// their scratch memory cannot be allocated (one register tile at a time on small stack buffers), zero
+/// (the initial state) restores the normal blocking. The results are the same bit for bit either way.
+void sk_set_thread_gemm_without_scratch(int without);
 
 /// 1 when kernels called from this thread take the AVX2/FMA path, 0 when they take the portable one.
 int sk_using_avx2(void);
