@@ -254,6 +254,23 @@ struct TrainCommand: ParsableCommand {
             """)
     var negatedExamples = ModelTrainingOptions().negatedExamples
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: """
+            Add training texts that join two short training texts of opposite labels by a contrast \
+            ("A, but B", "although A, B", 虽然A，但是B), labelled as the clause after the turn \
+            (docs/negation.md).
+            """)
+    var contrastExamples = ModelTrainingOptions().contrastExamples
+
+    @Flag(
+        inversion: .prefixedNo,
+        help: """
+            Add the labelled sentences of the built-in behavioural suite's augment half in the training \
+            texts' languages (never a sentence `sentiment check` runs; docs/negation.md).
+            """)
+    var suiteExamples = ModelTrainingOptions().suiteExamples
+
     @Option(
         help: """
             How the model file stores the weights: f32, or f16 (half the size; training is float32 \
@@ -551,6 +568,8 @@ struct TrainCommand: ParsableCommand {
         options.pooling = pooling.headPooling
         options.negationTransform = negation.transform
         options.negatedExamples = negatedExamples
+        options.contrastExamples = contrastExamples
+        options.suiteExamples = suiteExamples
         options.training.adversarialEpsilon = adversarial
         if let ema { options.training.averageDecay = ema > 0 ? ema : nil }
         options.record.programVersion = SentimentCommand.version

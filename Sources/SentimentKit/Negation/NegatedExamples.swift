@@ -89,7 +89,7 @@ public enum NegatedExamples {
         return text
     }
 
-    private static func isHan(_ scalar: Unicode.Scalar) -> Bool {
+    static func isHan(_ scalar: Unicode.Scalar) -> Bool {
         (0x4E00...0x9FFF).contains(scalar.value) || (0x3400...0x4DBF).contains(scalar.value)
     }
 

@@ -26,6 +26,12 @@ public struct ModelTrainingOptions {
     /// Whether each training text a rule can negate safely gets a negated copy with the opposite label
     /// (`NegatedExamples`).
     public var negatedExamples = true
+    /// Whether pairs of short training texts of opposite labels are joined by a contrast ("A, but B")
+    /// into extra training texts labelled as the clause after the turn (`ContrastExamples`).
+    public var contrastExamples = true
+    /// Whether the labelled sentences of the built-in behavioural suite's augment half, in the languages
+    /// of the training texts, are added to them (`SuiteExamples`; never a sentence `sentiment check` runs).
+    public var suiteExamples = true
     /// Factor on the learning rate for the wide channel's weights: a linear model over n-grams wants a
     /// larger step than the GRU (0.01 against 0.002 in the prototype that chose it).
     public var wideLearningRateScale: Float = 5
@@ -233,11 +239,21 @@ public enum ModelTraining {
             try requireBothClasses(validation, in: .validation)
         }
         var trainingTokens = pool.tokens(of: trainingDocuments.map(\.text))
+        // Synthetic training texts only: validation measures the texts as they are.
+        var synthetic = [CorpusDocument]()
         if options.negatedExamples {
-            // Training copies only: validation measures the texts as they are.
-            let negated = NegatedExamples.documents(trainingDocuments, tokens: trainingTokens)
-            trainingDocuments += negated
-            trainingTokens += pool.tokens(of: negated.map(\.text))
+            synthetic += NegatedExamples.documents(trainingDocuments, tokens: trainingTokens)
+        }
+        if options.contrastExamples {
+            var contrastGenerator = SplitMix64(seed: seed ^ 0xC0A7_7A57)
+            synthetic += ContrastExamples.documents(trainingDocuments, tokens: trainingTokens, using: &contrastGenerator)
+        }
+        trainingDocuments += synthetic
+        trainingTokens += pool.tokens(of: synthetic.map(\.text))
+        if options.suiteExamples {
+            let suite = try SuiteExamples.documents(trainingTokens: trainingTokens) { pool.tokens(of: $0) }
+            trainingDocuments += suite.documents
+            trainingTokens += suite.tokens
         }
         let validationTokens = pool.tokens(of: validationDocuments.map(\.text))
         // Unlabelled texts only serve a new vocabulary and its pre-training. They are tokenized in chunks,
@@ -628,6 +644,8 @@ public enum ModelTraining {
             "ngram_buckets": "\(classifier.configuration.ngramBuckets)",
             "negation_transform": classifier.configuration.negationTransform?.rawValue ?? "none",
             "negated_examples": "\(options.negatedExamples)",
+            "contrast_examples": "\(options.contrastExamples)",
+            "suite_examples": "\(options.suiteExamples)",
             "wide_lr_scale": "\(training.wideLearningRateScale)",
             "branch_loss": "\(training.branchLossWeight)",
             "adversarial": "\(training.adversarialEpsilon)",
