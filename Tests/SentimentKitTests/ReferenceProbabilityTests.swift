@@ -50,13 +50,7 @@ import Testing
     func theScorerComputesWhatTheIndependentScriptComputes(
         suffix: String, layers: Int, pooling: HeadPooling, temperature: Float?, storage: ModelFileStorage
     ) throws {
-        let fixture = try JSONDecoder().decode(
-            Fixture.self,
-            from: Data(
-                contentsOf: Self.fixtures.appendingPathComponent("reference_probabilities\(suffix).json")))
-        let model = try SentimentModel(
-            contentsOf: Self.fixtures.appendingPathComponent("reference_model\(suffix).safetensors"),
-            threadCount: 1)
+        let (fixture, model) = try Self.load(suffix: suffix)
         #expect(model.classifier.configuration.ngramBuckets == 64)
         #expect(model.fileStorage == storage)
         #expect(model.classifier.configuration.layers == layers)
@@ -75,18 +69,22 @@ import Testing
     @Test(arguments: [NegationTransform.affine, .diagonal])
     func negationMarksAndTheTransformAreWhatTheScriptComputes(transform: NegationTransform) throws {
         let suffix = "_negation_\(transform.rawValue)"
-        let fixture = try JSONDecoder().decode(
-            Fixture.self,
-            from: Data(
-                contentsOf: Self.fixtures.appendingPathComponent("reference_probabilities\(suffix).json")))
-        let model = try SentimentModel(
-            contentsOf: Self.fixtures.appendingPathComponent("reference_model\(suffix).safetensors"),
-            threadCount: 1)
+        let (fixture, model) = try Self.load(suffix: suffix)
         #expect(model.classifier.configuration.negationTransform == transform)
         #expect(model.negationScope == .version1)
         let vocabularySize = Int32(model.vocabulary.count)
         #expect(fixture.texts.contains { $0.ids.contains { $0 >= vocabularySize } }, "no text has a marked token")
         try Self.expectScores(of: model, as: fixture)
+    }
+
+    /// The script's output for `reference_model<suffix>` and that model.
+    static func load(suffix: String) throws -> (Fixture, SentimentModel) {
+        let fixture = try JSONDecoder().decode(
+            Fixture.self,
+            from: Data(contentsOf: fixtures.appendingPathComponent("reference_probabilities\(suffix).json")))
+        let model = try SentimentModel(
+            contentsOf: fixtures.appendingPathComponent("reference_model\(suffix).safetensors"), threadCount: 1)
+        return (fixture, model)
     }
 
     /// The model's ids, n-gram buckets and probabilities of the fixture's texts are the script's.
