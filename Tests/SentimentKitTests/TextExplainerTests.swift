@@ -30,7 +30,7 @@ import Tokenizer
             shape: [buckets], values: (0..<buckets).map { _ in generator.nextUniform(-0.5, 0.5) })
         parameters["wide.scale"] = Tensor(
             shape: [buckets], values: (0..<buckets).map { _ in generator.nextUniform(-2, 2) })
-        for name in parameters.keys where name.hasPrefix("negation.") {
+        for name in parameters.keys.sorted() where name.hasPrefix("negation.") {
             let shape = parameters[name]!.shape
             parameters[name] = Tensor(
                 shape: shape, values: (0..<shape.reduce(1, *)).map { _ in generator.nextUniform(-1, 1) })

@@ -75,12 +75,12 @@ public enum NegatedExamples {
     }
 
     /// `tokens` as a text the tokenizer cuts back into them: a space between two tokens unless both
-    /// touch at Chinese characters.
+    /// touch at Chinese characters or CJK punctuation.
     public static func text(of tokens: [String]) -> String {
         var text = ""
         for token in tokens {
             if let last = text.unicodeScalars.last, let first = token.unicodeScalars.first,
-                !(isHan(last) && isHan(first))
+                !(joinsWithoutSpace(last) && joinsWithoutSpace(first))
             {
                 text += " "
             }
@@ -91,6 +91,11 @@ public enum NegatedExamples {
 
     static func isHan(_ scalar: Unicode.Scalar) -> Bool {
         (0x4E00...0x9FFF).contains(scalar.value) || (0x3400...0x4DBF).contains(scalar.value)
+    }
+
+    /// Han characters and the CJK and full-width punctuation written between them without spaces.
+    static func joinsWithoutSpace(_ scalar: Unicode.Scalar) -> Bool {
+        isHan(scalar) || (0x3000...0x303F).contains(scalar.value) || (0xFF00...0xFFEF).contains(scalar.value)
     }
 
     /// The negated copies of the documents whose tokens (`tokens[i]` of `documents[i]`) a rule negates

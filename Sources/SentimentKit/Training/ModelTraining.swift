@@ -31,7 +31,7 @@ public struct ModelTrainingOptions {
     public var contrastExamples = true
     /// Whether the labelled sentences of the built-in behavioural suite's augment half, in the languages
     /// of the training texts, are added to them (`SuiteExamples`; never a sentence `sentiment check` runs).
-    public var suiteExamples = true
+    public var suiteExamples = false
     /// Factor on the learning rate for the wide channel's weights: a linear model over n-grams wants a
     /// larger step than the GRU (0.01 against 0.002 in the prototype that chose it).
     public var wideLearningRateScale: Float = 5
@@ -239,7 +239,9 @@ public enum ModelTraining {
             try requireBothClasses(validation, in: .validation)
         }
         var trainingTokens = pool.tokens(of: trainingDocuments.map(\.text))
-        // Synthetic training texts only: validation measures the texts as they are.
+        // Synthetic training texts only: validation measures the texts as they are. They follow the
+        // user's texts, which alone make the vocabulary, the pre-training and the counts reported.
+        let userTrainingCount = trainingDocuments.count
         var synthetic = [CorpusDocument]()
         if options.negatedExamples {
             synthetic += NegatedExamples.documents(trainingDocuments, tokens: trainingTokens)
@@ -277,7 +279,7 @@ public enum ModelTraining {
             vocabulary = initial.vocabulary
         } else {
             var builder = VocabularyBuilder()
-            for tokens in trainingTokens { builder.add(tokens) }
+            for tokens in trainingTokens.prefix(userTrainingCount) { builder.add(tokens) }
             let vectorsStart = Date()
             if let vectors = try loadVectors(options, trainingCounts: builder) {
                 let plan = PretrainedEmbedding(vectors: vectors, trainingCounts: builder)
@@ -340,7 +342,7 @@ public enum ModelTraining {
             validationTokens.map { vocabulary.ids(for: $0) }, validationTokens, validationDocuments)
         try onEvent(
             .prepared(
-                trainingDocuments: trainingExamples.count, validationDocuments: validationExamples.count,
+                trainingDocuments: userTrainingCount, validationDocuments: validationExamples.count,
                 vocabularySize: vocabulary.count, threads: threads))
 
         var classifier: BiGRUClassifier
@@ -384,8 +386,8 @@ public enum ModelTraining {
                 // without a pre-trained vector.
                 var skipGram: SkipGramVectors?
                 if options.pretrainEpochs > 0 {
-                    pretrainedTrainingTokens = trainingIDs.reduce(0) { $0 + $1.count }
-                    var documents = trainingIDs
+                    var documents = Array(trainingIDs.prefix(userTrainingCount))
+                    pretrainedTrainingTokens = documents.reduce(0) { $0 + $1.count }
                     forEachUnlabelledChunk { chunk in documents += chunk.map { vocabulary.ids(for: $0) } }
                     let (vectors, summary) = try EmbeddingPretraining.vectors(
                         documents: documents, vocabularySize: vocabulary.count,
@@ -400,10 +402,10 @@ public enum ModelTraining {
                     embeddingDim: embeddingDim,
                     skipGram: skipGram)
             } else if options.pretrainEpochs > 0 {
-                var documents = trainingIDs
-                documents.reserveCapacity(trainingIDs.count + unlabelledTexts.count)
+                var documents = Array(trainingIDs.prefix(userTrainingCount))
+                pretrainedTrainingTokens = documents.reduce(0) { $0 + $1.count }
+                documents.reserveCapacity(userTrainingCount + unlabelledTexts.count)
                 forEachUnlabelledChunk { chunk in documents += chunk.map { vocabulary.ids(for: $0) } }
-                pretrainedTrainingTokens = trainingIDs.reduce(0) { $0 + $1.count }
                 let summary = try EmbeddingPretraining.pretrain(
                     classifier, documents: documents, epochs: options.pretrainEpochs, seed: seed,
                     standardDeviation: options.embeddingInitStd
@@ -431,7 +433,7 @@ public enum ModelTraining {
         if let vectorsSummary { try onEvent(.vectors(vectorsSummary)) }
 
         var record = options.record
-        record.trainingExamples = trainingExamples.count
+        record.trainingExamples = userTrainingCount
         record.validationExamples = validationExamples.count
         if !unlabelledTexts.isEmpty { record.unlabelledDocuments = unlabelledTexts.count }
         // The record holds no clock readings but the finish time.
