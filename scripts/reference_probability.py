@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Computes a sentiment model's probability for tokenized texts without any of the Swift code,
 following docs/model-file.md's "Reproducing a probability outside Swift": vocabulary lookup, the wide
-channel's hashed n-grams, the cut to max_len, the bidirectional GRU, the pooling (if any), the linear
+channel's hashed n-grams, the negation marks (if any), the cut to max_len, the bidirectional GRU, the pooling (if any), the linear
 head, the temperature and the sigmoid, in float64 NumPy. It reads the wide channel dense (format 1) or
 sparse (format 2), and float32 or float16 weights.
 
@@ -19,6 +19,7 @@ Needs: numpy.
 import json
 import struct
 import sys
+import unicodedata
 
 import numpy as np
 
@@ -75,6 +76,71 @@ def buckets(ids, count):
     return sorted(found)
 
 
+# NegationScope version 1 (docs/negation.md): which tokens a negation cue reaches. A model whose config
+# has "negation_cues": 1 reads a marked token as the id len(vocab) + id.
+EN_CUES = {
+    "not", "no", "never", "nothing", "nobody", "none", "nor", "neither", "nowhere", "without", "hardly",
+    "barely", "scarcely", "cannot", "n't", "dont", "doesnt", "didnt", "isnt", "wasnt", "werent", "arent",
+    "cant", "couldnt", "wouldnt", "shouldnt", "wont", "havent", "hasnt", "hadnt", "aint", "mustnt", "neednt",
+}
+PSEUDO_NEGATIONS = {"not": {"only", "just"}, "no": {"doubt", "wonder", "matter"}}
+ZH_CUES = {
+    "不", "没", "无", "未", "别", "非", "莫", "勿", "没有", "毫无", "并无", "从无", "并非", "绝非", "从未", "并未",
+    "尚未", "未曾", "毫不", "绝不", "决不", "从不", "并没有", "从来没有", "不太", "不怎么", "不是", "不会",
+    "不能", "不用", "不必", "不再", "不够", "不要", "不算", "没什么", "别再",
+}
+ZH_EXCEPTIONS = {"不得不", "要不"}
+CONTRAST_WORDS = {
+    "but", "however", "although", "though", "yet", "whereas", "while", "nevertheless", "nonetheless",
+    "except", "但", "但是", "可是", "不过", "然而", "却", "只是",
+}
+JOINING_PUNCTUATION = {"-", "'", "/", "&"}
+
+
+def folded(token):
+    return token.lower() if any("A" <= c <= "Z" for c in token) else token
+
+
+def is_cue(token, following):
+    if token in EN_CUES or token.endswith("n't"):
+        return following is None or folded(following) not in PSEUDO_NEGATIONS.get(token, set())
+    if token in ZH_CUES:
+        return True
+    return len(token) >= 2 and token[-1] in "不没" and token not in ZH_EXCEPTIONS
+
+
+def ends_scope(token):
+    if token in CONTRAST_WORDS:
+        return True
+    if token in JOINING_PUNCTUATION:
+        return False
+    return all(unicodedata.category(c)[0] in "PS" for c in token)
+
+
+def negation_marks(tokens):
+    marks, in_scope = [], False
+    for i, token in enumerate(tokens):
+        token = folded(token)
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if is_cue(token, following):
+            in_scope = not in_scope
+            marks.append(False)
+        elif ends_scope(token):
+            in_scope = False
+            marks.append(False)
+        else:
+            marks.append(in_scope)
+    return marks
+
+
+def negation_input(x, p, transform):
+    if transform == "diagonal":
+        return p["negation.scale"] * x + p["negation.shift"]
+    if transform == "affine":
+        return p["negation.weight"] @ x + p["negation.bias"]
+    return x  # identity
+
+
 def sigmoid(x):
     return 1 / (1 + np.exp(-x))
 
@@ -100,6 +166,10 @@ def gru_direction(inputs, p, suffix, layer, hidden, cell):
 def probability(tokens, p, vocab, config):
     index = {token: i for i, token in enumerate(vocab)}
     ids = [index.get(token, 1) for token in tokens]  # 1 is <unk>
+    cues = config.get("negation_cues")
+    if cues is not None:
+        assert cues == 1, f"negation_cues {cues} is not a rule this script knows"
+        ids = [i + len(vocab) if marked else i for i, marked in zip(ids, negation_marks(tokens))]
     wide = 0.0
     count = config.get("ngram_buckets", 0)
     found = buckets(ids, count) if count else []
@@ -110,7 +180,12 @@ def probability(tokens, p, vocab, config):
         head = config.get("head_len", max_len)
         ids = ids[:head] + ids[len(ids) - (max_len - head) :]
     hidden, cell = config["hidden"], config["cell"]
-    inputs = [p["embedding.weight"][i] for i in ids]
+    rows = len(vocab)
+    transform = config.get("negation_transform")
+    inputs = [
+        negation_input(p["embedding.weight"][i - rows], p, transform) if i >= rows else p["embedding.weight"][i]
+        for i in ids
+    ]
     finals = (np.zeros(hidden), np.zeros(hidden))
     for layer in range(config["layers"]):
         forward, forward_final = gru_direction(inputs, p, "", layer, hidden, cell)

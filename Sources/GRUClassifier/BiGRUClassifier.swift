@@ -82,6 +82,8 @@ public final class BiGRUClassifier {
                 values = [Float](repeating: 0, count: count)
             } else if name == ParameterLayout.wideScaleName {
                 values = [Float](repeating: 1, count: count)
+            } else if layout.negation != nil, name.hasPrefix(NegationTransform.namePrefix) {
+                values = NegationTransform.initialValues(name: name, shape: shape)
             } else {
                 let fanIn = name.hasPrefix("out.") ? configuration.headWidth : configuration.hidden
                 let bound = 1 / Float(fanIn).squareRoot()
@@ -423,11 +425,11 @@ public final class BiGRUClassifier {
         } else if configuration.hasWideChannel {
             throw ClassifierError.missingNGrams
         }
-        let vocabularySize = configuration.vocabularySize
+        let limit = configuration.tokenIDLimit
         for (sequenceIndex, sequence) in batch.enumerated() {
-            for (position, id) in sequence.enumerated() where id < 0 || Int(id) >= vocabularySize {
+            for (position, id) in sequence.enumerated() where id < 0 || Int(id) >= limit {
                 throw ClassifierError.tokenOutOfRange(
-                    sequence: sequenceIndex, position: position, id: id, vocabularySize: vocabularySize)
+                    sequence: sequenceIndex, position: position, id: id, vocabularySize: limit)
             }
         }
         guard let labels else { return }
@@ -458,7 +460,7 @@ public final class BiGRUClassifier {
 
     /// Sorts the batch longest first, deals it round-robin into shards and runs them concurrently. With
     /// `inputVectors` (rows of `embeddingDim` floats) the batch's ids index those rows instead of the
-    /// embedding table.
+    /// embedding table (and none is a marked id).
     func runPass(batch: [[Int32]], labels: [Float]?, options: PassOptions, inputVectors: [Float]? = nil) {
         precondition(parameters.hasConfiguredSizes, "the parameters' sizes no longer match the configuration")
         let shards = shardCount(batchCount: batch.count)
@@ -470,9 +472,10 @@ public final class BiGRUClassifier {
         let rows = inputVectors.map { $0.count / configuration.embeddingDim } ?? configuration.vocabularySize
         parameters.dense.withUnsafeBufferPointer { dense in
             (inputVectors ?? parameters.embedding.weights).withUnsafeBufferPointer { embedding in
+                // Given input vectors are what the first layer reads: no id of theirs is marked.
                 let model = ModelSnapshot(
                     layout: layout, dense: dense.baseAddress!, embedding: embedding.baseAddress!,
-                    embeddingRows: rows)
+                    embeddingRows: rows, negation: inputVectors == nil ? layout.negation : nil)
                 let runShard: @Sendable (Int) -> Void = { shard in
                     workspaces[shard].run(
                         batch: batch, labels: labels,

@@ -47,12 +47,16 @@ public struct ClassifierConfiguration: Sendable, Equatable {
     public var ngramBuckets: Int
     /// What the output layer reads: the final states, or also the maximum and mean over time.
     public var pooling: HeadPooling
+    /// How the first layer reads a token marked as inside a negation scope (`NegationTransform`); nil:
+    /// the network takes no marked tokens.
+    public var negationTransform: NegationTransform?
 
     /// A configuration; `validate()` checks the values.
     public init(
         vocabularySize: Int, embeddingDim: Int, hidden: Int, layers: Int = 1,
         cell: GRUCellVariant = .resetAfter,
-        dropout: Float = 0, embeddingDropout: Float = 0, ngramBuckets: Int = 0, pooling: HeadPooling = .final
+        dropout: Float = 0, embeddingDropout: Float = 0, ngramBuckets: Int = 0, pooling: HeadPooling = .final,
+        negationTransform: NegationTransform? = nil
     ) {
         self.vocabularySize = vocabularySize
         self.embeddingDim = embeddingDim
@@ -63,7 +67,12 @@ public struct ClassifierConfiguration: Sendable, Equatable {
         self.embeddingDropout = embeddingDropout
         self.ngramBuckets = ngramBuckets
         self.pooling = pooling
+        self.negationTransform = negationTransform
     }
+
+    /// One past the largest token id the network takes: the vocabulary size, or twice it with a negation
+    /// transform (ids from `vocabularySize` on are marked tokens, `NegationTransform`).
+    public var tokenIDLimit: Int { negationTransform == nil ? vocabularySize : 2 * vocabularySize }
 
     /// The number of features the output layer reads per sequence.
     public var headWidth: Int { 2 * hidden * pooling.blocks }
@@ -96,7 +105,7 @@ public struct ClassifierConfiguration: Sendable, Equatable {
                 "ngramBuckets must be 0 or lie in [2, \(Self.maximumNGramBuckets)], got \(ngramBuckets)")
         }
         let limit = 1 << 24
-        guard vocabularySize <= Int(Int32.max), embeddingDim <= limit, hidden <= limit, layers <= 1024 else {
+        guard tokenIDLimit <= Int(Int32.max), embeddingDim <= limit, hidden <= limit, layers <= 1024 else {
             throw fail(
                 "sizes too large (vocabulary \(vocabularySize), embedding \(embeddingDim), hidden \(hidden))")
         }

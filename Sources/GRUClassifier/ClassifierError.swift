@@ -8,7 +8,8 @@ public enum ClassifierError: Error, Equatable, CustomStringConvertible {
     case unexpectedParameter(name: String)
     /// A parameter has a different shape than the configuration requires.
     case shapeMismatch(name: String, expected: [Int], found: [Int])
-    /// A token id outside `0..<vocabularySize`.
+    /// A token id outside `0..<vocabularySize` (the network's `tokenIDLimit`: with a negation transform, twice
+    /// the vocabulary size).
     case tokenOutOfRange(sequence: Int, position: Int, id: Int32, vocabularySize: Int)
     /// The number of labels differs from the number of sequences.
     case labelCountMismatch(sequences: Int, labels: Int)

@@ -1,4 +1,33 @@
 extension BiGRUClassifier {
+    /// The vectors the first layer reads for token ids `ids`, `ids.count × embeddingDim` floats: each
+    /// id's embedding row, a marked id's (`NegationTransform`) through the negation transform.
+    public func inputVectors(for ids: [Int32]) throws -> [Float] {
+        let limit = configuration.tokenIDLimit
+        if let (position, id) = ids.enumerated().first(where: { $0.1 < 0 || Int($0.1) >= limit }) {
+            throw ClassifierError.tokenOutOfRange(sequence: 0, position: position, id: id, vocabularySize: limit)
+        }
+        let dimension = configuration.embeddingDim
+        let rows = configuration.vocabularySize
+        var input = [Float](repeating: 0, count: ids.count * dimension)
+        parameters.embedding.weights.withUnsafeBufferPointer { table in
+            parameters.dense.withUnsafeBufferPointer { dense in
+                input.withUnsafeMutableBufferPointer { input in
+                    for (position, id) in ids.enumerated() {
+                        let target = input.baseAddress! + position * dimension
+                        if let negation = layout.negation, Int(id) >= rows {
+                            negation.apply(
+                                table.baseAddress! + (Int(id) - rows) * dimension, into: target,
+                                dense: dense.baseAddress!)
+                        } else {
+                            target.update(from: table.baseAddress! + Int(id) * dimension, count: dimension)
+                        }
+                    }
+                }
+            }
+        }
+        return input
+    }
+
     /// The BiGRU's own logit (the linear head on the final states, without the wide channel) of sequences
     /// given as input vectors rather than token ids, and the gradient of each logit with respect to each
     /// of its input vectors: what gradient-based attributions need.

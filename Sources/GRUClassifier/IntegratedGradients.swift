@@ -1,5 +1,6 @@
 /// Integrated gradients (Sundararajan et al. 2017) of the BiGRU's own logit (the head on its final
-/// states, without the wide channel) over the embedding vectors of a sequence.
+/// states, without the wide channel) over the vectors its first layer reads: the embedding rows, a
+/// marked token's through the negation transform (`BiGRUClassifier.inputVectors(for:)`).
 ///
 /// The baseline is the same number of zero vectors. Along the straight path `x(α) = α·x`, token `t` gets
 /// `IG_t = x_t · ∫₀¹ ∂f/∂x_t(α·x) dα`, the integral taken by the midpoint rule over `steps` points
@@ -27,15 +28,7 @@ public struct IntegratedGradients: Sendable {
     public init(ids: [Int32], classifier: BiGRUClassifier, steps: Int = defaultSteps) throws {
         precondition(steps >= 1, "integrated gradients need at least one step")
         let dimension = classifier.configuration.embeddingDim
-        let vocabularySize = classifier.configuration.vocabularySize
-        if let (position, id) = ids.enumerated().first(where: { $0.1 < 0 || Int($0.1) >= vocabularySize }) {
-            throw ClassifierError.tokenOutOfRange(
-                sequence: 0, position: position, id: id, vocabularySize: vocabularySize)
-        }
-        let table = classifier.parameters.embedding.weights
-        var input = [Float]()
-        input.reserveCapacity(ids.count * dimension)
-        for id in ids { input.append(contentsOf: table[Int(id) * dimension..<(Int(id) + 1) * dimension]) }
+        let input = try classifier.inputVectors(for: ids)
 
         // The endpoints (α = 0 and 1) give the two logits; their gradients are not used.
         let alphas = [0, 1] + (0..<steps).map { (Float($0) + 0.5) / Float(steps) }

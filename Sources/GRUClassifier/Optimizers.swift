@@ -197,7 +197,11 @@ public final class AdamOptimizer: ClassifierOptimizer {
 
     /// Replays the deferred zero-gradient updates of the embedding rows `batch` uses.
     public func prepare(_ parameters: inout ClassifierParameters, forReading batch: [[Int32]]) {
-        embeddingState?.catchUp(rows: batch.joined(), in: &parameters.embedding, threads: threadCount)
+        let rows = Int32(parameters.configuration.vocabularySize)
+        // A marked token (`NegationTransform`) reads the row of its plain id.
+        embeddingState?.catchUp(
+            rows: batch.joined().lazy.map { $0 >= rows ? $0 - rows : $0 }, in: &parameters.embedding,
+            threads: threadCount)
     }
 
     /// True while some embedding rows lag behind the steps applied (until `synchronize(_:)`).

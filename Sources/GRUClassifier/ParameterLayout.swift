@@ -23,6 +23,8 @@ struct ParameterLayout: Sendable, Equatable {
     /// Offsets of `out.weight` `[1 × 2H]` and `out.bias` `[1]`.
     let outWeight: Int
     let outBias: Int
+    /// The negation transform's parameters (nil without a negation transform).
+    let negation: NegationTransformSlots?
     /// Length of the flat dense vector.
     let denseCount: Int
 
@@ -57,6 +59,13 @@ struct ParameterLayout: Sendable, Equatable {
         }
         outWeight = add("out.weight", [1, configuration.headWidth])
         outBias = add("out.bias", [1])
+        // After every PyTorch-named tensor, so a model without it keeps their layout.
+        negation = configuration.negationTransform.map { transform in
+            let slots = transform.parameterShapes(dimension: configuration.embeddingDim).map { add($0.name, $0.shape) }
+            return NegationTransformSlots(
+                transform: transform, dimension: configuration.embeddingDim, map: slots.first ?? 0,
+                offset: slots.last ?? 0)
+        }
         denseEntries = entries
         self.directions = directions
         denseCount = offset

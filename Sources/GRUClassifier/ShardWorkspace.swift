@@ -8,6 +8,12 @@ struct ModelSnapshot: @unchecked Sendable {
     /// Rows of `embedding`: the vocabulary size, or the number of vectors a pass on given input vectors
     /// reads (`BiGRUClassifier.deepLogitsAndInputGradients`).
     let embeddingRows: Int
+    /// The negation transform, when ids from `embeddingRows` on are marked tokens that read row
+    /// `id − embeddingRows` through it; nil: every id is a row.
+    let negation: NegationTransformSlots?
+
+    /// One past the largest id a pass reads.
+    var idLimit: Int { negation == nil ? embeddingRows : 2 * embeddingRows }
 
     func direction(layer: Int, reverse: Bool) -> DirectionParameters {
         let slots = layout.directions[2 * layer + (reverse ? 1 : 0)]
@@ -89,6 +95,10 @@ final class ShardWorkspace: @unchecked Sendable {
     let outputGradients = (ScratchBuffer<Float>(), ScratchBuffer<Float>())  // [T × 2H], ping-pong
     /// Gradient of the embedding rows of `distinctTokens`, `[U × E]`.
     let embeddingGradient = ScratchBuffer<Float>()
+    /// The embedding row each row of `embeddingGradient` belongs to: the distinct tokens' ids, a marked
+    /// token's made plain (so a token read both ways appears twice).
+    let gradientRowIDs = ScratchBuffer<Int32>()
+    let negationScratch = ScratchBuffer<Float>()  // [E]
     /// Gradient of the dense parameters, in layout order.
     let denseGradient = ScratchBuffer<Float>()
 
@@ -112,9 +122,8 @@ final class ShardWorkspace: @unchecked Sendable {
         batch: [[Int32]], labels: [Float]?, members: some Sequence<Int>, model: ModelSnapshot,
         options: PassOptions
     ) {
-        if slotOfToken.count < model.embeddingRows {
-            slotOfToken.append(
-                contentsOf: repeatElement(-1, count: model.embeddingRows - slotOfToken.count))
+        if slotOfToken.count < model.idLimit {
+            slotOfToken.append(contentsOf: repeatElement(-1, count: model.idLimit - slotOfToken.count))
         }
         shard.rebuild(batch: batch, members: members)
         collectDistinctTokens()
@@ -139,9 +148,16 @@ final class ShardWorkspace: @unchecked Sendable {
         let distinct = distinctCount
 
         let embedded = embedded.reserve(distinct * embeddingDim)
+        let rows = model.embeddingRows
         for (slot, id) in UnsafeBufferPointer(start: distinctTokens.pointer, count: distinct).enumerated() {
-            (embedded + slot * embeddingDim).update(
-                from: model.embedding + Int(id) * embeddingDim, count: embeddingDim)
+            if let negation = model.negation, Int(id) >= rows {
+                negation.apply(
+                    model.embedding + (Int(id) - rows) * embeddingDim, into: embedded + slot * embeddingDim,
+                    dense: model.dense)
+            } else {
+                (embedded + slot * embeddingDim).update(
+                    from: model.embedding + Int(id) * embeddingDim, count: embeddingDim)
+            }
         }
         if let dropoutSeed, configuration.embeddingDropout > 0 {
             // One mask per distinct token, drawn from the token id: the same in every shard.
@@ -424,6 +440,10 @@ final class ShardWorkspace: @unchecked Sendable {
                 let mask = embeddingMask.pointer
                 for index in 0..<distinct * configuration.embeddingDim { inputGradient[index] *= mask[index] }
             }
+            if layer == 0 {
+                negationBackward(
+                    model: model, parameterGradient: parameterGradients ? gradient : nil)
+            }
             if layer > 0 {
                 if dropoutSeed != nil {
                     let mask = dropoutMasks[layer - 1].pointer
@@ -435,10 +455,30 @@ final class ShardWorkspace: @unchecked Sendable {
         }
     }
 
-    /// The shard's sparse embedding gradient: ids and rows.
+    /// Takes the gradient of the marked tokens' transformed rows back through the negation transform
+    /// (adding its parameters' gradient to `parameterGradient` when given) and names each gradient row's
+    /// embedding row in `gradientRowIDs`.
+    private func negationBackward(model: ModelSnapshot, parameterGradient: UnsafeMutablePointer<Float>?) {
+        let distinct = distinctCount
+        let ids = gradientRowIDs.reserve(distinct)
+        ids.update(from: distinctTokens.pointer, count: distinct)
+        guard let negation = model.negation else { return }
+        let e = layout.configuration.embeddingDim
+        let rows = Int32(model.embeddingRows)
+        let scratch = negationScratch.reserve(e)
+        for slot in 0..<distinct where ids[slot] >= rows {
+            ids[slot] -= rows
+            negation.backward(
+                input: model.embedding + Int(ids[slot]) * e, gradient: embeddingGradient.pointer + slot * e,
+                dense: model.dense, parameterGradient: parameterGradient, scratch: scratch)
+        }
+    }
+
+    /// The shard's sparse embedding gradient: ids (a row may appear twice: read plain and marked) and
+    /// rows.
     var embeddingGradientRows: (ids: UnsafeBufferPointer<Int32>, rows: UnsafePointer<Float>) {
         (
-            UnsafeBufferPointer(start: distinctTokens.pointer, count: distinctCount),
+            UnsafeBufferPointer(start: gradientRowIDs.pointer, count: distinctCount),
             UnsafePointer(embeddingGradient.pointer)
         )
     }

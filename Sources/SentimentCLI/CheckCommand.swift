@@ -119,9 +119,8 @@ struct CheckCommand: ParsableCommand {
         if listCases { return try FileWriting.writeToStandardOutput(check.caseList(languages: languages)) }
         if listAugmentation {
             var lines = "label\ttext\n"
-            for sentence in check.suite.augmentationSentences(languages: languages) {
-                let label = sentence.label ?? (sentence.expectation == .notNegative ? .positive : .negative)
-                lines += "\(label == .positive ? 1 : 0)\t\(sentence.text)\n"
+            for document in check.suite.augmentationSentences(languages: languages).compactMap(\.leaningDocument) {
+                lines += "\(Int(document.label))\t\(document.text)\n"
             }
             return try FileWriting.writeToStandardOutput(Array(lines.utf8))
         }

@@ -247,6 +247,40 @@ struct TrainCommand: ParsableCommand {
 
     @Option(
         help: """
+            How the model reads the words after a negation cue up to the next punctuation or contrast \
+            word (not, never, n't, no …, 不, 没有 …; docs/negation.md): marked, they hash to n-gram \
+            buckets of their own, and the GRU reads them through a learned map, affine (W x + b) or \
+            diagonal (s ⊙ x + t), or unchanged (identity); none marks nothing. Ignored with --init.
+            """)
+    var negation = NegationOption(ModelTrainingOptions.defaultNegationTransform)
+
+    @Flag(
+        inversion: .prefixedNo,
+        help: """
+            Add a negated copy, with the opposite label, of each short training text that a rule can \
+            negate safely ("the plot was thin" -> "the plot was not thin", 很好 -> 不好; docs/negation.md).
+            """)
+    var negatedExamples = ModelTrainingOptions().negatedExamples
+
+    @Flag(
+        inversion: .prefixedNo,
+        help: """
+            Add training texts that join two short training texts of opposite labels by a contrast \
+            ("A, but B", "although A, B", 虽然A，但是B), labelled as the clause after the turn \
+            (docs/negation.md).
+            """)
+    var contrastExamples = ModelTrainingOptions().contrastExamples
+
+    @Flag(
+        inversion: .prefixedNo,
+        help: """
+            Add the labelled sentences of the built-in behavioural suite's augment half in the training \
+            texts' languages (never a sentence `sentiment check` runs; docs/negation.md).
+            """)
+    var suiteExamples = ModelTrainingOptions().suiteExamples
+
+    @Option(
+        help: """
             How the model file stores the weights: f32, or f16 (half the size; training is float32 \
             either way, and scoring converts back). See also sentiment convert.
             """)
@@ -533,6 +567,10 @@ struct TrainCommand: ParsableCommand {
         options.training.embeddingAdamMode = lazyAdam ? .lazy : .dense
         options.training.wordDropout = wordDropout ?? 0
         options.pooling = pooling.headPooling
+        options.negationTransform = negation.transform
+        options.negatedExamples = negatedExamples
+        options.contrastExamples = contrastExamples
+        options.suiteExamples = suiteExamples
         options.training.adversarialEpsilon = adversarial
         if let ema { options.training.averageDecay = ema > 0 ? ema : nil }
         options.record.programVersion = SentimentCommand.version
@@ -552,6 +590,15 @@ enum PoolingOption: String, ExpressibleByArgument, CaseIterable {
     init(_ pooling: HeadPooling) { self = pooling == .final ? .final : .finalMaxMean }
 
     var headPooling: HeadPooling { self == .final ? .final : .finalMaxMean }
+}
+
+/// `--negation` values.
+enum NegationOption: String, ExpressibleByArgument, CaseIterable {
+    case none, identity, diagonal, affine
+
+    init(_ transform: NegationTransform?) { self = transform.flatMap { Self(rawValue: $0.rawValue) } ?? .none }
+
+    var transform: NegationTransform? { NegationTransform(rawValue: rawValue) }
 }
 
 /// `--cell` values.

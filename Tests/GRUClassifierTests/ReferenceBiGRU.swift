@@ -41,9 +41,8 @@ struct ReferenceBiGRU {
     /// `[h_fwd ; h_bwd]`, then with pooling the maximum and the mean over time of its outputs.
     func finalState(_ tokens: [Int32], sequence index: Int) -> [Double] {
         let h = configuration.hidden
-        let embedding = parameters["embedding.weight"]!
         let e = configuration.embeddingDim
-        var inputs = tokens.map { Array(embedding[Int($0) * e..<(Int($0) + 1) * e]) }
+        var inputs = tokens.map { inputVector($0) }
         if let dropoutSeed, configuration.embeddingDropout > 0 {
             // One mask per token id, whatever the position or sequence.
             for (time, token) in tokens.enumerated() {
@@ -121,6 +120,29 @@ struct ReferenceBiGRU {
             for column in finals.indices { finals[column] *= mask[column] }
         }
         return finals
+    }
+
+    /// The vector the first layer reads for token id `id`: its embedding row, or for a marked id
+    /// (`vocabularySize` and up) the plain row through the negation transform.
+    func inputVector(_ id: Int32) -> [Double] {
+        let e = configuration.embeddingDim
+        let rows = configuration.vocabularySize
+        let embedding = parameters["embedding.weight"]!
+        let plain = Int(id) % rows
+        let x = Array(embedding[plain * e..<(plain + 1) * e])
+        guard Int(id) >= rows, let transform = configuration.negationTransform else { return x }
+        switch transform {
+        case .identity:
+            return x
+        case .diagonal:
+            let scale = parameters["negation.scale"]!
+            let shift = parameters["negation.shift"]!
+            return (0..<e).map { scale[$0] * x[$0] + shift[$0] }
+        case .affine:
+            let weight = parameters["negation.weight"]!
+            let bias = parameters["negation.bias"]!
+            return (0..<e).map { row in (0..<e).reduce(bias[row]) { $0 + weight[row * e + $1] * x[$1] } }
+        }
     }
 
     func logits(_ batch: [[Int32]]) -> [Double] {

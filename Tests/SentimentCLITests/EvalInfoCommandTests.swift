@@ -225,9 +225,10 @@ private func tableValue(_ table: String, _ name: String) -> String? {
         #expect(result.standardError == "")
         let text = result.standardOutput
         // V·E embedding + two directions of (3H·E + 3H·H + 6H) + 2H + 1 output weights + one weight per
-        // n-gram bucket of the wide channel (its fixed scale is not counted).
+        // n-gram bucket of the wide channel (its fixed scale is not counted) + the default affine negation
+        // transform's E·E + E.
         let (v, e, h, buckets) = (model.vocabulary.count, 8, 8, 1 << 20)
-        let parameters = v * e + 2 * (3 * h * e + 3 * h * h + 6 * h) + 2 * h + 1 + buckets
+        let parameters = v * e + 2 * (3 * h * e + 3 * h * h + 6 * h) + 2 * h + 1 + buckets + e * e + e
         #expect(tableValue(text, "model") == path.path)
         #expect(
             tableValue(text, "network")

@@ -50,13 +50,7 @@ import Testing
     func theScorerComputesWhatTheIndependentScriptComputes(
         suffix: String, layers: Int, pooling: HeadPooling, temperature: Float?, storage: ModelFileStorage
     ) throws {
-        let fixture = try JSONDecoder().decode(
-            Fixture.self,
-            from: Data(
-                contentsOf: Self.fixtures.appendingPathComponent("reference_probabilities\(suffix).json")))
-        let model = try SentimentModel(
-            contentsOf: Self.fixtures.appendingPathComponent("reference_model\(suffix).safetensors"),
-            threadCount: 1)
+        let (fixture, model) = try Self.load(suffix: suffix)
         #expect(model.classifier.configuration.ngramBuckets == 64)
         #expect(model.fileStorage == storage)
         #expect(model.classifier.configuration.layers == layers)
@@ -64,6 +58,37 @@ import Testing
         #expect(fixture.texts.contains { $0.tokens.isEmpty }, "no empty text")
         #expect(model.temperature == temperature)
         #expect(fixture.texts.contains { $0.tokens.count > model.maxLength }, "no text exercises the cut")
+        #expect(model.negationScope == nil)
+        try Self.expectScores(of: model, as: fixture)
+    }
+
+    /// The pair `_negation_affine` / `_negation_diagonal`: 1-layer models trained with `--negation
+    /// affine` and `--negation diagonal` on corpora/en.tsv and zh.tsv together (so the transform is no
+    /// longer the identity it starts as), scored on texts with English and Chinese cues, scopes that
+    /// punctuation, a contrast word or a second cue closes, and a pseudo-negation.
+    @Test(arguments: [NegationTransform.affine, .diagonal])
+    func negationMarksAndTheTransformAreWhatTheScriptComputes(transform: NegationTransform) throws {
+        let suffix = "_negation_\(transform.rawValue)"
+        let (fixture, model) = try Self.load(suffix: suffix)
+        #expect(model.classifier.configuration.negationTransform == transform)
+        #expect(model.negationScope == .version1)
+        let vocabularySize = Int32(model.vocabulary.count)
+        #expect(fixture.texts.contains { $0.ids.contains { $0 >= vocabularySize } }, "no text has a marked token")
+        try Self.expectScores(of: model, as: fixture)
+    }
+
+    /// The script's output for `reference_model<suffix>` and that model.
+    static func load(suffix: String) throws -> (Fixture, SentimentModel) {
+        let fixture = try JSONDecoder().decode(
+            Fixture.self,
+            from: Data(contentsOf: fixtures.appendingPathComponent("reference_probabilities\(suffix).json")))
+        let model = try SentimentModel(
+            contentsOf: fixtures.appendingPathComponent("reference_model\(suffix).safetensors"), threadCount: 1)
+        return (fixture, model)
+    }
+
+    /// The model's ids, n-gram buckets and probabilities of the fixture's texts are the script's.
+    static func expectScores(of model: SentimentModel, as fixture: Fixture) throws {
         let scorer = try TextScorer(model: model, threads: 1)
         let texts = fixture.texts.map(\.text)
         let probabilities = try scorer.probabilities(for: texts)

@@ -14,9 +14,14 @@ import Tokenizer
 
     /// A random model over `words` with a wide channel of random weights, cut to 6 tokens (2 from the
     /// start). With `deep: false` the BiGRU's output weights are zero: the logit is linear in the n-grams.
-    static func model(deep: Bool = true, seed: UInt64 = 5) throws -> SentimentModel {
+    /// With a `negation` transform (random, not the identity it starts as) the words after "not" are
+    /// marked.
+    static func model(deep: Bool = true, seed: UInt64 = 5, negation: NegationTransform? = nil) throws
+        -> SentimentModel
+    {
         let configuration = ClassifierConfiguration(
-            vocabularySize: words.count, embeddingDim: 6, hidden: 5, layers: 2, ngramBuckets: buckets)
+            vocabularySize: words.count, embeddingDim: 6, hidden: 5, layers: 2, ngramBuckets: buckets,
+            negationTransform: negation)
         var parameters = try BiGRUClassifier(
             configuration: configuration, seed: seed, embeddingStandardDeviation: 1
         ).parameterDictionary()
@@ -25,12 +30,17 @@ import Tokenizer
             shape: [buckets], values: (0..<buckets).map { _ in generator.nextUniform(-0.5, 0.5) })
         parameters["wide.scale"] = Tensor(
             shape: [buckets], values: (0..<buckets).map { _ in generator.nextUniform(-2, 2) })
+        for name in parameters.keys.sorted() where name.hasPrefix("negation.") {
+            let shape = parameters[name]!.shape
+            parameters[name] = Tensor(
+                shape: shape, values: (0..<shape.reduce(1, *)).map { _ in generator.nextUniform(-1, 1) })
+        }
         if !deep { parameters["out.weight"] = Tensor(zeros: [1, 10]) }
         return try SentimentModel(
             tokenizerSettings: TokenizerSettings(), vocabulary: try Vocabulary(tokens: words),
             classifier: try BiGRUClassifier(
                 configuration: configuration, parameters: parameters, threadCount: 1),
-            maxLength: 6, headLength: 2)
+            maxLength: 6, headLength: 2, negationScope: negation.map { _ in .current })
     }
 
     static let texts = [
@@ -43,9 +53,11 @@ import Tokenizer
         return log(p / (1 - p))
     }
 
-    @Test func integratedGradientsAddUpToTheLogitMinusTheBaseline() throws {
-        let explainer = try TextExplainer(model: try Self.model(), method: .integratedGradients(steps: 50))
-        let scorer = try TextScorer(model: try Self.model(), threads: 1)
+    @Test(arguments: [nil, .affine] as [NegationTransform?])
+    func integratedGradientsAddUpToTheLogitMinusTheBaseline(negation: NegationTransform?) throws {
+        let explainer = try TextExplainer(
+            model: try Self.model(negation: negation), method: .integratedGradients(steps: 50))
+        let scorer = try TextScorer(model: try Self.model(negation: negation), threads: 1)
         let probabilities = try scorer.probabilities(for: Self.texts)
         for (text, probability) in zip(Self.texts, probabilities) {
             let explanation = try explainer.explain(text)
@@ -79,24 +91,26 @@ import Tokenizer
         #expect(try explainer.explain("zebra film").tokens == ["zebra", "film"])
     }
 
-    @Test func withoutTheBiGRUTheAttributionsAreTheNGramsExactShares() throws {
+    @Test(arguments: [nil, .affine] as [NegationTransform?])
+    func withoutTheBiGRUTheAttributionsAreTheNGramsExactShares(negation: NegationTransform?) throws {
         // A linear model: out.weight = 0, so the logit is out.bias plus the wide channel.
-        let model = try Self.model(deep: false)
+        let model = try Self.model(deep: false, negation: negation)
         let bias = try #require(model.classifier.parameterDictionary()["out.bias"]?.values.first)
         let explainer = try TextExplainer(model: model, method: .integratedGradients(steps: 3))
         for text in Self.texts.prefix(6) {
             let explanation = try explainer.explain(text)
-            let ids = model.vocabulary.ids(for: try Tokenizer().tokens(in: text))
+            let ids = model.networkIDs(for: try Tokenizer().tokens(in: text))
             #expect(explanation.attributions == model.classifier.wideAttributions(of: ids), "\(text)")
             #expect(explanation.baselineLogit == bias)
             #expect(abs(try #require(explanation.completenessError)) < 1e-5)
         }
     }
 
-    @Test func occlusionIsTheLogitChangeWhenATokenIsLeftOut() throws {
-        let model = try Self.model()
+    @Test(arguments: [nil, .affine] as [NegationTransform?])
+    func occlusionIsTheLogitChangeWhenATokenIsLeftOut(negation: NegationTransform?) throws {
+        let model = try Self.model(negation: negation)
         let explainer = try TextExplainer(model: model, method: .occlusion)
-        let scorer = try TextScorer(model: try Self.model(), threads: 1)
+        let scorer = try TextScorer(model: try Self.model(negation: negation), threads: 1)
         let tokenizer = try Tokenizer()
         for text in Self.texts {
             let explanation = try explainer.explain(text)

@@ -12,6 +12,7 @@ private struct ModelParts: Sendable {
     var parameters: [String: Tensor]
     var maxLength: Int
     var headLength: Int?
+    var negationScope: NegationScope?
 }
 
 /// A tiny model trained once on corpora/en.tsv, cut to 30 tokens (the first 7 and the last 23). Every test
@@ -27,7 +28,7 @@ private enum ScoringModel {
         return ModelParts(
             tokenizerSettings: model.tokenizerSettings, vocabulary: model.vocabulary,
             configuration: model.classifier.configuration, parameters: model.classifier.parameterDictionary(),
-            maxLength: model.maxLength, headLength: model.headLength)
+            maxLength: model.maxLength, headLength: model.headLength, negationScope: model.negationScope)
     }
 
     static func make() throws -> SentimentModel {
@@ -36,7 +37,7 @@ private enum ScoringModel {
             tokenizerSettings: parts.tokenizerSettings, vocabulary: parts.vocabulary,
             classifier: try BiGRUClassifier(
                 configuration: parts.configuration, parameters: parts.parameters, threadCount: 1),
-            maxLength: parts.maxLength, headLength: parts.headLength)
+            maxLength: parts.maxLength, headLength: parts.headLength, negationScope: parts.negationScope)
     }
 }
 
@@ -92,13 +93,14 @@ private func sampleTexts() throws -> [String] {
         let tokenizer = try Tokenizer(settings: model.tokenizerSettings)
         let reference = try texts.map { text in
             let tokens = tokenizer.tokens(in: text)
-            let ids = SentimentModel.encode(
-                tokens, vocabulary: model.vocabulary, maxLength: model.maxLength, headLength: model.headLength
-            )
+            // Vocabulary ids, those inside a negation scope marked (the model's default transform).
+            let all = model.networkIDs(for: tokens)
+            let ids = SentimentModel.encodeDocument(
+                ids: all, maxLength: model.maxLength, headLength: model.headLength, ngramBuckets: 0
+            ).ids
             #expect(ids.count <= 30)
             // The wide channel reads the n-grams of all of the text's ids, before the cut.
-            let ngrams = NGramHashing.buckets(
-                of: model.vocabulary.ids(for: tokens), buckets: model.classifier.configuration.ngramBuckets)
+            let ngrams = NGramHashing.buckets(of: all, buckets: model.classifier.configuration.ngramBuckets)
             return try model.classifier.probabilities(for: [ids], ngrams: [ngrams])[0]
         }
         // Bitwise: a text's probability does not depend on the batch it was scored in.

@@ -16,6 +16,17 @@ public struct AugmentationSentence: Sendable, Equatable {
     public var document: CorpusDocument? {
         label.map { CorpusDocument(text: text, label: $0 == .positive ? 1 : 0) }
     }
+
+    /// As a training document with the "not …" sentences labelled as the side they lean to ("not bad",
+    /// `not_negative`, positive; `not_positive` negative): what `sentiment check --list-augmentation`
+    /// writes and `sentiment train` adds (`SuiteExamples`). Nil for a pair's expectation.
+    public var leaningDocument: CorpusDocument? {
+        switch expectation {
+        case .positive, .notNegative: CorpusDocument(text: text, label: 1)
+        case .negative, .notPositive: CorpusDocument(text: text, label: 0)
+        default: nil
+        }
+    }
 }
 
 extension BehaviouralSuite {

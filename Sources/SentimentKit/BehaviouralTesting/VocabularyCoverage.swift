@@ -10,9 +10,11 @@ extension BehaviouralCheck {
         for generated in tests {
             byLanguage[generated.test.language, default: []] += generated.cases.prefix(20).map(\.text)
         }
+        let vocabularySize = Int32(scorer.model.vocabulary.count)
         return byLanguage.mapValues { texts in
             let ids = scorer.tokenIDs(for: texts).joined()
-            let known = ids.filter { $0 != Vocabulary.unknownID }.count
+            // A token inside a negation scope has a marked id: its plain id plus the vocabulary size.
+            let known = ids.filter { $0 % vocabularySize != Vocabulary.unknownID }.count
             return ids.isEmpty ? 0 : Double(known) / Double(ids.count)
         }
     }

@@ -28,12 +28,16 @@ public struct ModelFileConfiguration: Codable, Sendable, Equatable {
     public var temperature: Float?
     /// How text was tokenized.
     public var tokenizer: TokenizerSettings
+    /// The version of the rule that marks the tokens inside a negation scope (`NegationScope`), with
+    /// `network.negationTransform`; absent: nothing is marked.
+    public var negationCues: NegationScope?
     /// How the model was trained; absent for files not written by `sentiment train`.
     public var training: TrainingRecord?
 
     private enum CodingKeys: String, CodingKey, CaseIterable {
         case embeddingDim = "embedding_dim", hidden, layers, cell, dropout,
             embeddingDropout = "embedding_dropout", ngramBuckets = "ngram_buckets", pooling,
+            negationTransform = "negation_transform", negationCues = "negation_cues",
             maxLen = "max_len",
             headLen = "head_len", threshold, temperature,
             tokenizer, training,
@@ -52,9 +56,11 @@ public struct ModelFileConfiguration: Codable, Sendable, Equatable {
     public init(
         network: ClassifierConfiguration, maxLen: Int = defaultMaxLength, headLen: Int? = nil,
         threshold: Float = defaultThreshold, temperature: Float? = nil,
-        tokenizer: TokenizerSettings = TokenizerSettings(), training: TrainingRecord? = nil
+        tokenizer: TokenizerSettings = TokenizerSettings(), negationCues: NegationScope? = nil,
+        training: TrainingRecord? = nil
     ) {
         self.network = network
+        self.negationCues = negationCues
         self.maxLen = maxLen
         self.headLen = headLen
         self.threshold = threshold
@@ -94,7 +100,17 @@ public struct ModelFileConfiguration: Codable, Sendable, Equatable {
             dropout: try container.decodeIfPresent(Float.self, forKey: .dropout) ?? 0,
             embeddingDropout: try container.decodeIfPresent(Float.self, forKey: .embeddingDropout) ?? 0,
             ngramBuckets: try container.decodeIfPresent(Int.self, forKey: .ngramBuckets) ?? 0,
-            pooling: try container.decodeIfPresent(HeadPooling.self, forKey: .pooling) ?? .final)
+            pooling: try container.decodeIfPresent(HeadPooling.self, forKey: .pooling) ?? .final,
+            negationTransform: try container.decodeIfPresent(NegationTransform.self, forKey: .negationTransform))
+        if let version = try? container.decodeIfPresent(Int.self, forKey: .negationCues),
+            NegationScope(rawValue: version) == nil
+        {
+            throw ModelFileError.invalid(
+                "negation_cues \(version) is a rule this version of sentiment does not know (it knows "
+                    + NegationScope.allCases.map { "\($0.rawValue)" }.joined(separator: ", ")
+                    + "); use a newer sentiment for this model")
+        }
+        negationCues = try container.decodeIfPresent(NegationScope.self, forKey: .negationCues)
         maxLen = try container.decodeIfPresent(Int.self, forKey: .maxLen) ?? Self.defaultMaxLength
         headLen = try container.decodeIfPresent(Int.self, forKey: .headLen)
         threshold = try container.decodeIfPresent(Float.self, forKey: .threshold) ?? Self.defaultThreshold
@@ -140,6 +156,9 @@ public struct ModelFileConfiguration: Codable, Sendable, Equatable {
         if network.ngramBuckets > 0 { try container.encode(network.ngramBuckets, forKey: .ngramBuckets) }
         // Absent for the final states alone, likewise.
         if network.pooling != .final { try container.encode(network.pooling, forKey: .pooling) }
+        // Absent without negation marks, likewise.
+        try container.encodeIfPresent(network.negationTransform, forKey: .negationTransform)
+        try container.encodeIfPresent(negationCues, forKey: .negationCues)
         try container.encode(maxLen, forKey: .maxLen)
         try container.encodeIfPresent(headLen, forKey: .headLen)
         try container.encode(threshold, forKey: .threshold)
@@ -341,7 +360,7 @@ extension SentimentModel {
             tokenizerSettings: configuration.tokenizer, vocabulary: vocabulary, classifier: classifier,
             maxLength: configuration.maxLen, headLength: configuration.headLen,
             threshold: configuration.threshold, temperature: configuration.temperature,
-            trainingRecord: configuration.training)
+            negationScope: configuration.negationCues, trainingRecord: configuration.training)
         let storage = ModelFileStorage(
             weightDTypes: Set(file.tensors.map { file.dtype(of: $0.name)?.rawValue ?? "" }).sorted(),
             storedWideBuckets: storedWideBuckets, formatVersion: formatVersion)
@@ -358,7 +377,8 @@ extension SentimentModel {
     public var fileConfiguration: ModelFileConfiguration {
         ModelFileConfiguration(
             network: classifier.configuration, maxLen: maxLength, headLen: headLength, threshold: threshold,
-            temperature: temperature, tokenizer: tokenizerSettings, training: trainingRecord)
+            temperature: temperature, tokenizer: tokenizerSettings, negationCues: negationScope,
+            training: trainingRecord)
     }
 
     /// Writes the model file atomically: an interrupted write never leaves a broken file at `url`. The
@@ -508,7 +528,7 @@ extension SentimentModel {
 
     /// The config keys that hold whole numbers.
     private static let integerConfigurationKeys: Set = [
-        "embedding_dim", "hidden", "layers", "ngram_buckets", "max_len", "head_len", "vocab_size",
+        "embedding_dim", "hidden", "layers", "ngram_buckets", "max_len", "head_len", "vocab_size", "negation_cues",
     ]
 
     /// Throws for a size such as `1e30` or `2.5`: JSONDecoder would only say the data is not valid JSON.

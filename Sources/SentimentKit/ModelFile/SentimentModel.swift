@@ -28,6 +28,9 @@ public final class SentimentModel {
     public var temperature: Float? {
         didSet { precondition(temperature.map(Self.isValidTemperature) ?? true, "invalid temperature") }
     }
+    /// The rule that marks the tokens inside a negation scope before the network reads them
+    /// (`NegationScope`); nil for a network without a negation transform, which reads plain ids.
+    public let negationScope: NegationScope?
     /// How the model was trained, when it was trained by `sentiment`.
     public var trainingRecord: TrainingRecord?
     /// How `write(to:)` stores the weights: float32 for a new model; a loaded model keeps its file's
@@ -41,7 +44,7 @@ public final class SentimentModel {
         tokenizerSettings: TokenizerSettings, vocabulary: Vocabulary, classifier: BiGRUClassifier,
         maxLength: Int = ModelFileConfiguration.defaultMaxLength, headLength: Int? = nil,
         threshold: Float = ModelFileConfiguration.defaultThreshold, temperature: Float? = nil,
-        trainingRecord: TrainingRecord? = nil
+        negationScope: NegationScope? = nil, trainingRecord: TrainingRecord? = nil
     ) throws {
         guard classifier.configuration.vocabularySize == vocabulary.count else {
             throw ModelFileError.invalid(
@@ -61,6 +64,14 @@ public final class SentimentModel {
         if let temperature, !Self.isValidTemperature(temperature) {
             throw ModelFileError.invalid("temperature must be a positive number, got \(temperature)")
         }
+        // Marks without the network's transform would be ids it refuses; the transform without marks
+        // would never be used.
+        guard (negationScope == nil) == (classifier.configuration.negationTransform == nil) else {
+            throw ModelFileError.invalid(
+                negationScope == nil
+                    ? "negation_transform needs negation_cues: the rule that marks the tokens it reads"
+                    : "negation_cues needs negation_transform: a network that reads marked tokens")
+        }
         self.tokenizerSettings = tokenizerSettings
         self.vocabulary = vocabulary
         self.classifier = classifier
@@ -68,6 +79,7 @@ public final class SentimentModel {
         self.headLength = headLength
         self.threshold = threshold
         self.temperature = temperature
+        self.negationScope = negationScope
         self.trainingRecord = trainingRecord
     }
 
@@ -82,36 +94,39 @@ public final class SentimentModel {
         return logit / temperature
     }
 
-    /// Maps tokens to ids and cuts the sequence to `maxLength`.
+    /// The ids the network reads for all of a document's tokens: their vocabulary ids, those inside a
+    /// negation scope marked (`NegationScope`) when the model has a negation transform.
+    public func networkIDs(for tokens: [String]) -> [Int32] {
+        Self.networkIDs(for: tokens, vocabulary: vocabulary, negationScope: negationScope)
+    }
+
+    /// `networkIDs(for:)` with the given vocabulary and rule.
+    public static func networkIDs(for tokens: [String], vocabulary: Vocabulary, negationScope: NegationScope?)
+        -> [Int32]
+    {
+        let ids = vocabulary.ids(for: tokens)
+        guard let negationScope else { return ids }
+        return negationScope.mark(ids, tokens: tokens, vocabularySize: vocabulary.count)
+    }
+
+    /// The ids the GRU reads for `tokens`: `networkIDs(for:)` cut to `maxLength`.
     public func encode(_ tokens: [String]) -> [Int32] {
-        Self.encode(tokens, vocabulary: vocabulary, maxLength: maxLength, headLength: headLength)
+        Self.encodeDocument(ids: networkIDs(for: tokens), maxLength: maxLength, headLength: headLength, ngramBuckets: 0)
+            .ids
     }
 
-    /// What the network reads of a document: its ids cut to `maxLength`, and (with the wide channel) the
-    /// n-gram buckets of all its ids.
+    /// What the network reads of a document: its ids (`networkIDs(for:)`) cut to `maxLength`, and (with
+    /// the wide channel) the n-gram buckets of all its ids.
     public func encodeDocument(_ tokens: [String]) -> (ids: [Int32], ngrams: [Int32]) {
-        Self.encodeDocument(
-            tokens, vocabulary: vocabulary, maxLength: maxLength, headLength: headLength,
-            ngramBuckets: classifier.configuration.ngramBuckets)
+        encodeDocument(ids: networkIDs(for: tokens))
     }
 
-    /// `encodeDocument` from the ids of all of a document's tokens, with this model's cut and buckets.
+    /// `encodeDocument` from the ids of all of a document's tokens (`networkIDs(for:)`), with this model's
+    /// cut and buckets.
     public func encodeDocument(ids: [Int32]) -> (ids: [Int32], ngrams: [Int32]) {
         Self.encodeDocument(
             ids: ids, maxLength: maxLength, headLength: headLength,
             ngramBuckets: classifier.configuration.ngramBuckets)
-    }
-
-    /// `encode` and, when `ngramBuckets > 0`, the n-gram buckets of every token's id (`NGramHashing`).
-    public static func encodeDocument(
-        _ tokens: [String], vocabulary: Vocabulary, maxLength: Int, headLength: Int?, ngramBuckets: Int
-    ) -> (ids: [Int32], ngrams: [Int32]) {
-        guard ngramBuckets > 0 else {
-            return (encode(tokens, vocabulary: vocabulary, maxLength: maxLength, headLength: headLength), [])
-        }
-        return encodeDocument(
-            ids: vocabulary.ids(for: tokens), maxLength: maxLength, headLength: headLength,
-            ngramBuckets: ngramBuckets)
     }
 
     /// `encodeDocument` from the ids of all of a document's tokens.

@@ -16,6 +16,7 @@ struct ModelBlueprint: @unchecked Sendable {
     let headLength: Int?
     let threshold: Float
     let temperature: Float?
+    let negationScope: NegationScope?
 
     /// A snapshot of `model` (later changes to `model` do not reach it), labelling at `threshold`.
     init(model: SentimentModel, threshold: Float) {
@@ -26,6 +27,7 @@ struct ModelBlueprint: @unchecked Sendable {
         maxLength = model.maxLength
         headLength = model.headLength
         temperature = model.temperature
+        negationScope = model.negationScope
         self.threshold = threshold
     }
 
@@ -35,6 +37,7 @@ struct ModelBlueprint: @unchecked Sendable {
             configuration: configuration, parameters: parameters, threadCount: 1)
         return try SentimentModel(
             tokenizerSettings: tokenizerSettings, vocabulary: vocabulary, classifier: classifier,
-            maxLength: maxLength, headLength: headLength, threshold: threshold, temperature: temperature)
+            maxLength: maxLength, headLength: headLength, threshold: threshold, temperature: temperature,
+            negationScope: negationScope)
     }
 }

@@ -44,7 +44,7 @@ public final class TextExplainer {
 
     /// The explanation of a text given as its tokens (as `sentiment tokenize` prints them).
     public func explain(tokens: [String]) throws -> Explanation {
-        let ids = model.vocabulary.ids(for: tokens)
+        let ids = model.networkIDs(for: tokens)
         let kept = model.keptPositions(count: ids.count)
         let positions = Array(kept.head) + Array(kept.tail)
         let cut = kept.tail.isEmpty ? nil : kept.head.count
@@ -66,11 +66,12 @@ public final class TextExplainer {
             explanation.cutAttribution = Float(wideTotal - keptShare)
             explanation.baselineLogit = deep.baselineLogit
         case .occlusion:
-            // The text without each token in turn, cut and hashed as scoring would; then the empty text.
+            // The text without each token in turn, marked, cut and hashed as scoring would (without a
+            // negation cue its scope is gone too); then the empty text.
             var variants = positions.map { position in
-                var shorter = ids
+                var shorter = tokens
                 shorter.remove(at: position)
-                return model.encodeDocument(ids: shorter)
+                return model.encodeDocument(shorter)
             }
             variants.append(model.encodeDocument(ids: []))
             let variantLogits = try logits(of: variants)

@@ -20,6 +20,21 @@ public struct ModelTrainingOptions {
     public var ngramBuckets = 1 << 20
     /// What the output layer reads of the BiGRU's outputs.
     public var pooling = HeadPooling.final
+    /// How the network reads the tokens inside a negation scope (`NegationScope.current` marks them);
+    /// nil: no marks, the network reads every token alike (ignored with `initialModel`, which keeps its
+    /// own).
+    public var negationTransform: NegationTransform? = ModelTrainingOptions.defaultNegationTransform
+    /// Whether each training text a rule can negate safely gets a negated copy with the opposite label
+    /// (`NegatedExamples`).
+    public var negatedExamples = true
+    /// Whether pairs of short training texts of opposite labels are joined by a contrast ("A, but B")
+    /// into extra training texts labelled as the clause after the turn (`ContrastExamples`). Off by
+    /// default: it lifts the contrast checks but costs CR and ChnSentiCorp accuracy (BENCHMARKS.md,
+    /// "Negation and contrast").
+    public var contrastExamples = false
+    /// Whether the labelled sentences of the built-in behavioural suite's augment half, in the languages
+    /// of the training texts, are added to them (`SuiteExamples`; never a sentence `sentiment check` runs).
+    public var suiteExamples = false
     /// Factor on the learning rate for the wide channel's weights: a linear model over n-grams wants a
     /// larger step than the GRU (the values tried: BENCHMARKS.md, "Accuracy").
     public var wideLearningRateScale: Float = 5
@@ -93,6 +108,8 @@ public struct ModelTrainingOptions {
     /// BiGRU over good vectors is a strong classifier alone, and without its own loss the wide channel,
     /// which fits the training set within an epoch, leaves it little to learn from.
     public static let vectorsBranchLossWeight: Float = 1
+    /// How the network reads the tokens inside a negation scope by default.
+    public static let defaultNegationTransform: NegationTransform? = .affine
     public static let defaultDropout: Float = 0.3
     public static let defaultLearningRates: [OptimizerKind: Float] = [.adam: 2e-3, .sgd: 0.1]
     /// With a few million labelled training tokens, fine-tuning the pre-trained vectors on the labels
@@ -223,7 +240,25 @@ public enum ModelTraining {
         } else {
             try requireBothClasses(validation, in: .validation)
         }
-        let trainingTokens = pool.tokens(of: trainingDocuments.map(\.text))
+        var trainingTokens = pool.tokens(of: trainingDocuments.map(\.text))
+        // Synthetic training texts only: validation measures the texts as they are. They follow the
+        // user's texts, which alone make the vocabulary, the pre-training and the counts reported.
+        let userTrainingCount = trainingDocuments.count
+        var synthetic = [CorpusDocument]()
+        if options.negatedExamples {
+            synthetic += NegatedExamples.documents(trainingDocuments, tokens: trainingTokens)
+        }
+        if options.contrastExamples {
+            var contrastGenerator = SplitMix64(seed: seed ^ 0xC0A7_7A57)
+            synthetic += ContrastExamples.documents(trainingDocuments, tokens: trainingTokens, using: &contrastGenerator)
+        }
+        trainingDocuments += synthetic
+        trainingTokens += pool.tokens(of: synthetic.map(\.text))
+        if options.suiteExamples {
+            let suite = try SuiteExamples.documents(trainingTokens: trainingTokens) { pool.tokens(of: $0) }
+            trainingDocuments += suite.documents
+            trainingTokens += suite.tokens
+        }
         let validationTokens = pool.tokens(of: validationDocuments.map(\.text))
         // Unlabelled texts only serve a new vocabulary and its pre-training. They are tokenized in chunks,
         // twice (to count, then to encode) rather than held as token strings: a token's string costs 16
@@ -246,7 +281,7 @@ public enum ModelTraining {
             vocabulary = initial.vocabulary
         } else {
             var builder = VocabularyBuilder()
-            for tokens in trainingTokens { builder.add(tokens) }
+            for tokens in trainingTokens.prefix(userTrainingCount) { builder.add(tokens) }
             let vectorsStart = Date()
             if let vectors = try loadVectors(options, trainingCounts: builder) {
                 let plan = PretrainedEmbedding(vectors: vectors, trainingCounts: builder)
@@ -291,20 +326,25 @@ public enum ModelTraining {
         let maxLength = initial?.maxLength ?? options.maxLength
         let headLength = initial.map(\.headLength) ?? (options.headLength ?? options.maxLength / 4)
         let ngramBuckets = initial?.classifier.configuration.ngramBuckets ?? options.ngramBuckets
+        let negationTransform = initial.map(\.classifier.configuration.negationTransform) ?? options.negationTransform
+        let negationScope = initial.map(\.negationScope) ?? (negationTransform == nil ? nil : NegationScope.current)
         // Every token's id, once: the wide channel's n-grams and the pre-training read whole documents.
         let trainingIDs = trainingTokens.map { vocabulary.ids(for: $0) }
-        func encode(_ ids: [[Int32]], _ documents: [CorpusDocument]) -> [EncodedExample] {
-            zip(ids, documents).map { ids, document in
+        func encode(_ ids: [[Int32]], _ tokens: [[String]], _ documents: [CorpusDocument]) -> [EncodedExample] {
+            zip(zip(ids, tokens), documents).map { idsAndTokens, document in
+                let (ids, tokens) = idsAndTokens
+                let marked = negationScope?.mark(ids, tokens: tokens, vocabularySize: vocabulary.count) ?? ids
                 let encoded = SentimentModel.encodeDocument(
-                    ids: ids, maxLength: maxLength, headLength: headLength, ngramBuckets: ngramBuckets)
+                    ids: marked, maxLength: maxLength, headLength: headLength, ngramBuckets: ngramBuckets)
                 return EncodedExample(ids: encoded.ids, ngrams: encoded.ngrams, label: document.label)
             }
         }
-        let trainingExamples = encode(trainingIDs, trainingDocuments)
-        let validationExamples = encode(validationTokens.map { vocabulary.ids(for: $0) }, validationDocuments)
+        let trainingExamples = encode(trainingIDs, trainingTokens, trainingDocuments)
+        let validationExamples = encode(
+            validationTokens.map { vocabulary.ids(for: $0) }, validationTokens, validationDocuments)
         try onEvent(
             .prepared(
-                trainingDocuments: trainingExamples.count, validationDocuments: validationExamples.count,
+                trainingDocuments: userTrainingCount, validationDocuments: validationExamples.count,
                 vocabularySize: vocabulary.count, threads: threads))
 
         var classifier: BiGRUClassifier
@@ -335,7 +375,7 @@ public enum ModelTraining {
                     hidden: options.hidden, layers: options.layers, cell: options.cell,
                     dropout: options.dropout ?? ModelTrainingOptions.defaultDropout,
                     embeddingDropout: options.embeddingDropout ?? 0, ngramBuckets: ngramBuckets,
-                    pooling: options.pooling),
+                    pooling: options.pooling, negationTransform: negationTransform),
                 seed: seed, embeddingStandardDeviation: options.embeddingInitStd, threadCount: threads)
             if ngramBuckets > 0 {
                 classifier.parameters.wideScale = NaiveBayesScaling.logCountRatios(
@@ -348,8 +388,8 @@ public enum ModelTraining {
                 // without a pre-trained vector.
                 var skipGram: SkipGramVectors?
                 if options.pretrainEpochs > 0 {
-                    pretrainedTrainingTokens = trainingIDs.reduce(0) { $0 + $1.count }
-                    var documents = trainingIDs
+                    var documents = Array(trainingIDs.prefix(userTrainingCount))
+                    pretrainedTrainingTokens = documents.reduce(0) { $0 + $1.count }
                     forEachUnlabelledChunk { chunk in documents += chunk.map { vocabulary.ids(for: $0) } }
                     let (vectors, summary) = try EmbeddingPretraining.vectors(
                         documents: documents, vocabularySize: vocabulary.count,
@@ -364,10 +404,10 @@ public enum ModelTraining {
                     embeddingDim: embeddingDim,
                     skipGram: skipGram)
             } else if options.pretrainEpochs > 0 {
-                var documents = trainingIDs
-                documents.reserveCapacity(trainingIDs.count + unlabelledTexts.count)
+                var documents = Array(trainingIDs.prefix(userTrainingCount))
+                pretrainedTrainingTokens = documents.reduce(0) { $0 + $1.count }
+                documents.reserveCapacity(userTrainingCount + unlabelledTexts.count)
                 forEachUnlabelledChunk { chunk in documents += chunk.map { vocabulary.ids(for: $0) } }
-                pretrainedTrainingTokens = trainingIDs.reduce(0) { $0 + $1.count }
                 let summary = try EmbeddingPretraining.pretrain(
                     classifier, documents: documents, epochs: options.pretrainEpochs, seed: seed,
                     standardDeviation: options.embeddingInitStd
@@ -395,7 +435,7 @@ public enum ModelTraining {
         if let vectorsSummary { try onEvent(.vectors(vectorsSummary)) }
 
         var record = options.record
-        record.trainingExamples = trainingExamples.count
+        record.trainingExamples = userTrainingCount
         record.validationExamples = validationExamples.count
         if !unlabelledTexts.isEmpty { record.unlabelledDocuments = unlabelledTexts.count }
         // The record holds no clock readings but the finish time.
@@ -430,7 +470,7 @@ public enum ModelTraining {
                 temperature: validationLogits.map {
                     TemperatureScaling.fit(logits: $0, labels: validationLabels)
                 },
-                trainingRecord: record)
+                negationScope: negationScope, trainingRecord: record)
             model.precision = options.precision
             return model
         }
@@ -606,6 +646,10 @@ public enum ModelTraining {
             "pretrain_epochs": fromInit ? "0" : "\(options.pretrainEpochs)",
             "embedding_lr_scale": "\(training.embeddingLearningRateScale)",
             "ngram_buckets": "\(classifier.configuration.ngramBuckets)",
+            "negation_transform": classifier.configuration.negationTransform?.rawValue ?? "none",
+            "negated_examples": "\(options.negatedExamples)",
+            "contrast_examples": "\(options.contrastExamples)",
+            "suite_examples": "\(options.suiteExamples)",
             "wide_lr_scale": "\(training.wideLearningRateScale)",
             "branch_loss": "\(training.branchLossWeight)",
             "adversarial": "\(training.adversarialEpsilon)",
