@@ -76,8 +76,9 @@ def buckets(ids, count):
     return sorted(found)
 
 
-# NegationScope version 1 (docs/negation.md): which tokens a negation cue reaches. A model whose config
-# has "negation_cues": 1 reads a marked token as the id len(vocab) + id.
+# NegationScope versions 1 and 2 (docs/negation.md): which tokens a negation cue reaches; version 2 has
+# the English cues alone. A model whose config has "negation_cues" reads a marked token as the id
+# len(vocab) + id.
 EN_CUES = {
     "not", "no", "never", "nothing", "nobody", "none", "nor", "neither", "nowhere", "without", "hardly",
     "barely", "scarcely", "cannot", "n't", "dont", "doesnt", "didnt", "isnt", "wasnt", "werent", "arent",
@@ -101,9 +102,11 @@ def folded(token):
     return token.lower() if any("A" <= c <= "Z" for c in token) else token
 
 
-def is_cue(token, following):
+def is_cue(token, following, chinese):
     if token in EN_CUES or token.endswith("n't"):
         return following is None or folded(following) not in PSEUDO_NEGATIONS.get(token, set())
+    if not chinese:
+        return False
     if token in ZH_CUES:
         return True
     return len(token) >= 2 and token[-1] in "不没" and token not in ZH_EXCEPTIONS
@@ -117,12 +120,12 @@ def ends_scope(token):
     return all(unicodedata.category(c)[0] in "PS" for c in token)
 
 
-def negation_marks(tokens):
+def negation_marks(tokens, chinese):
     marks, in_scope = [], False
     for i, token in enumerate(tokens):
         token = folded(token)
         following = tokens[i + 1] if i + 1 < len(tokens) else None
-        if is_cue(token, following):
+        if is_cue(token, following, chinese):
             in_scope = not in_scope
             marks.append(False)
         elif ends_scope(token):
@@ -168,8 +171,9 @@ def probability(tokens, p, vocab, config):
     ids = [index.get(token, 1) for token in tokens]  # 1 is <unk>
     cues = config.get("negation_cues")
     if cues is not None:
-        assert cues == 1, f"negation_cues {cues} is not a rule this script knows"
-        ids = [i + len(vocab) if marked else i for i, marked in zip(ids, negation_marks(tokens))]
+        assert cues in (1, 2), f"negation_cues {cues} is not a rule this script knows"
+        marks = negation_marks(tokens, chinese=cues == 1)
+        ids = [i + len(vocab) if marked else i for i, marked in zip(ids, marks)]
     wide = 0.0
     count = config.get("ngram_buckets", 0)
     found = buckets(ids, count) if count else []

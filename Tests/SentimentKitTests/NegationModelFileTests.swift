@@ -59,9 +59,9 @@ import Testing
     }
 
     @Test func anUnknownRuleVersionIsRefused() throws {
-        let message = Self.loadingError(try Self.withConfig { $0["negation_cues"] = 2 })
+        let message = Self.loadingError(try Self.withConfig { $0["negation_cues"] = 3 })
         #expect(
-            message?.contains("negation_cues 2 is a rule this version of sentiment does not know") == true,
+            message?.contains("negation_cues 3 is a rule this version of sentiment does not know") == true,
             "\(message ?? "loaded")")
     }
 

@@ -5,9 +5,9 @@ import Tokenizer
 /// `NegationScope`: which tokens a negation cue reaches.
 @Suite struct NegationScopeTests {
     /// The tokens `sentiment tokenize` gives for `text`, with the marked ones in brackets.
-    static func marked(_ text: String) throws -> String {
+    static func marked(_ text: String, rule: NegationScope = .current) throws -> String {
         let tokens = try Tokenizer().tokens(in: text)
-        return zip(tokens, NegationScope.current.marks(tokens)).map { $1 ? "[\($0)]" : $0 }.joined(
+        return zip(tokens, rule.marks(tokens)).map { $1 ? "[\($0)]" : $0 }.joined(
             separator: " ")
     }
 
@@ -43,16 +43,28 @@ import Tokenizer
         #expect(NegationScope.current.marks(tokens) == [false, false, false, false, true])
     }
 
-    @Test func chineseCuesAreTheSegmentersTokens() throws {
-        #expect(try Self.marked("这个菜不难吃") == "这个 菜 不 [难] [吃]")
-        #expect(try Self.marked("我不喜欢这个") == "我不 [喜欢] [这个]")
-        #expect(try Self.marked("没有让我失望。很好") == "没有 [让] [我] [失望] 。 很好")
-        #expect(try Self.marked("一点都不好看") == "一点 都不 [好看]")
-        #expect(NegationScope.current.marks(["不", "贵", "可是", "难吃"]) == [false, true, false, false])
+    @Test func chineseCuesOfVersion1AreTheSegmentersTokens() throws {
+        #expect(try Self.marked("这个菜不难吃", rule: .version1) == "这个 菜 不 [难] [吃]")
+        #expect(try Self.marked("我不喜欢这个", rule: .version1) == "我不 [喜欢] [这个]")
+        #expect(try Self.marked("没有让我失望。很好", rule: .version1) == "没有 [让] [我] [失望] 。 很好")
+        #expect(try Self.marked("一点都不好看", rule: .version1) == "一点 都不 [好看]")
+        #expect(NegationScope.version1.marks(["不", "贵", "可是", "难吃"]) == [false, true, false, false])
         // Lexicalised words and look-alikes open no scope.
-        #expect(try Self.marked("不错") == "不错")
-        #expect(try Self.marked("特别好吃") == "特别 好吃")
-        #expect(try Self.marked("不得不说很好") == "不得不 说 很好")
+        #expect(try Self.marked("不错", rule: .version1) == "不错")
+        #expect(try Self.marked("特别好吃", rule: .version1) == "特别 好吃")
+        #expect(try Self.marked("不得不说很好", rule: .version1) == "不得不 说 很好")
+    }
+
+    @Test func version2MarksEnglishAsVersion1AndLeavesChineseUnmarked() throws {
+        #expect(NegationScope.current == .version2)
+        for text in ["The soup was not warm.", "I can't say I didn't enjoy it", "no doubt, not only good", "不是很好"] {
+            let tokens = try Tokenizer().tokens(in: text)
+            let english = tokens.map { !$0.unicodeScalars.contains { $0.value >= 0x3400 } }
+            let expected = zip(NegationScope.version1.marks(tokens), english).map { $0 && $1 }
+            #expect(NegationScope.version2.marks(tokens) == expected, "\(text)")
+        }
+        #expect(try Self.marked("这个菜不难吃") == "这个 菜 不 难 吃")
+        #expect(try Self.marked("我不喜欢这个，but not this") == "我不 喜欢 这个 , but not [this]")
     }
 
     @Test func otherLanguagesAreNotMarked() throws {

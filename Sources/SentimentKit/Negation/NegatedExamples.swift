@@ -37,7 +37,8 @@ public enum NegatedExamples {
         let folded = tokens.map(NegationCues.folded)
         if folded.contains(where: NegationCues.contrastWords.contains) { return nil }
         let cues = folded.indices.filter { position in
-            NegationCues.isCue(folded[position], next: position + 1 < tokens.count ? tokens[position + 1] : nil)
+            NegationCues.isCue(
+                folded[position], next: position + 1 < tokens.count ? tokens[position + 1] : nil, chinese: true)
         }
         if cues.count > 1 { return nil }
         var result = tokens

@@ -1,4 +1,5 @@
-/// The word lists of `NegationScope.version1`. Frozen: a change is a new version of the rule.
+/// The word lists of `NegationScope` (version 2 leaves the Chinese ones out). Frozen: a change is a new
+/// version of the rule.
 enum NegationCues {
     /// English cue words (besides any token ending in "n't").
     static let english: Set<String> = [
@@ -34,13 +35,15 @@ enum NegationCues {
         token.utf8.contains { $0 >= 0x41 && $0 <= 0x5A } ? token.lowercased() : token
     }
 
-    /// Whether the case-folded `token`, followed by the token `next`, is a negation cue.
-    static func isCue(_ token: String, next: String?) -> Bool {
+    /// Whether the case-folded `token`, followed by the token `next`, is a negation cue (a Chinese one
+    /// only when `chinese`).
+    static func isCue(_ token: String, next: String?, chinese: Bool) -> Bool {
         if english.contains(token) || token.hasSuffix("n't") {
             if let next, let blocked = pseudoNegations[token], blocked.contains(folded(next)) { return false }
             return true
         }
-        if chinese.contains(token) { return true }
+        guard chinese else { return false }
+        if Self.chinese.contains(token) { return true }
         guard let last = token.last, last == "不" || last == "没", token.count >= 2 else { return false }
         return !chineseExceptions.contains(token)
     }

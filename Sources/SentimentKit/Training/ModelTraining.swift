@@ -25,8 +25,9 @@ public struct ModelTrainingOptions {
     /// own).
     public var negationTransform: NegationTransform? = ModelTrainingOptions.defaultNegationTransform
     /// Whether each training text a rule can negate safely gets a negated copy with the opposite label
-    /// (`NegatedExamples`).
-    public var negatedExamples = true
+    /// (`NegatedExamples`). Off by default: with the marks on it lifted negated negatives ("not bad")
+    /// but cost CR and SST-2 accuracy (BENCHMARKS.md, "Negation and contrast").
+    public var negatedExamples = false
     /// Whether pairs of short training texts of opposite labels are joined by a contrast ("A, but B")
     /// into extra training texts labelled as the clause after the turn (`ContrastExamples`). Off by
     /// default: it lifts the contrast checks but costs CR and ChnSentiCorp accuracy (BENCHMARKS.md,
