@@ -319,67 +319,27 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one training file") }
-        if !(0..<1).contains(validSplit) { throw ValidationError("--valid-split must be in [0, 1)") }
-        if vectorVocabulary < 0 { throw ValidationError("--vector-vocabulary must be at least 0") }
-        if vectors.isEmpty { throw ValidationError("--vectors needs auto, none or a file") }
-        if let embeddingDim, embeddingDim < 1 { throw ValidationError("--embedding-dim must be at least 1") }
-        for (name, value) in [
-            ("--epochs", epochs), ("--hidden", hidden),
-            ("--layers", layers),
-            ("--max-len", maxLen), ("--min-count", minCount), ("--batch", batch),
-        ] where value < 1 {
-            throw ValidationError("\(name) must be at least 1")
+        // The library holds the rules; the model --init names is loaded only when the run starts.
+        do {
+            try flagOptions().validate(fineTuning: initModel != nil, unlabelledTexts: !unlabelled.isEmpty)
+        } catch {
+            throw ValidationError(error.message { Self.flagNames[$0] ?? $0.rawValue })
         }
-        if let headLen, !(0...maxLen).contains(headLen) {
-            throw ValidationError("--head-len must lie between 0 and --max-len (\(maxLen))")
-        }
-        if patience < 0 { throw ValidationError("--patience must be at least 0") }
-        if pretrainEpochs < 0 { throw ValidationError("--pretrain-epochs must be at least 0") }
-        if !unlabelled.isEmpty && initModel != nil {
-            throw ValidationError(
-                "--unlabelled builds a new vocabulary, which --init keeps; give one of them")
-        }
-        if !unlabelled.isEmpty && pretrainEpochs == 0 {
-            throw ValidationError(
-                "--unlabelled text serves the pre-training, which --pretrain-epochs 0 turns off")
-        }
-        if let embeddingLrScale, !(embeddingLrScale >= 0 && embeddingLrScale.isFinite) {
-            throw ValidationError("--embedding-lr-scale must be 0 or a positive number")
-        }
-        if maxVocab < 3 { throw ValidationError("--max-vocab must be at least 3 (<pad>, <unk> and a token)") }
-        if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
-        if let dropout, !(dropout >= 0 && dropout < 1) {
-            throw ValidationError("--dropout must be in [0, 1)")
-        }
-        if let embeddingDropout, !(embeddingDropout >= 0 && embeddingDropout < 1) {
-            throw ValidationError("--embedding-dropout must be in [0, 1)")
-        }
-        if let wordDropout, !(wordDropout >= 0 && wordDropout < 1) {
-            throw ValidationError("--word-dropout must be in [0, 1)")
-        }
-        if let lrDecay, !(lrDecay > 0 && lrDecay <= 1) {
-            throw ValidationError("--lr-decay must be in (0, 1]")
-        }
-        if let ema, !(ema >= 0 && ema < 1) { throw ValidationError("--ema must be in [0, 1)") }
-        if !(embeddingInitStd > 0 && embeddingInitStd.isFinite) {
-            throw ValidationError("--embedding-init-std must be a positive number")
-        }
-        if !(ngramBuckets == 0 || (2...ClassifierConfiguration.maximumNGramBuckets).contains(ngramBuckets)) {
-            throw ValidationError(
-                "--ngram-buckets must be 0 or lie between 2 and \(ClassifierConfiguration.maximumNGramBuckets)"
-            )
-        }
-        if !(adversarial >= 0 && adversarial.isFinite) {
-            throw ValidationError("--adversarial must be 0 or a positive number")
-        }
-        if let branchLoss, !(branchLoss >= 0 && branchLoss.isFinite) {
-            throw ValidationError("--branch-loss must be 0 or a positive number")
-        }
-        if !(wideLrScale >= 0 && wideLrScale.isFinite) {
-            throw ValidationError("--wide-lr-scale must be 0 or a positive number")
-        }
-        if !(clip >= 0 && clip.isFinite) { throw ValidationError("--clip must be 0 or a positive number") }
     }
+
+    /// The flag of each library option.
+    static let flagNames: [ModelTrainingOptions.Field: String] = [
+        .validationSplit: "--valid-split", .epochs: "--epochs", .patience: "--patience", .batchSize: "--batch",
+        .embeddingDim: "--embedding-dim", .hidden: "--hidden", .layers: "--layers", .maxLength: "--max-len",
+        .headLength: "--head-len", .minCount: "--min-count", .maxVocabulary: "--max-vocab",
+        .vectors: "--vectors", .vectorVocabularyExtension: "--vector-vocabulary", .learningRate: "--lr",
+        .learningRateDecay: "--lr-decay", .dropout: "--dropout", .embeddingDropout: "--embedding-dropout",
+        .wordDropout: "--word-dropout", .averageDecay: "--ema", .embeddingInitStd: "--embedding-init-std",
+        .pretrainEpochs: "--pretrain-epochs", .unlabelled: "--unlabelled", .initialModel: "--init",
+        .embeddingLearningRateScale: "--embedding-lr-scale", .ngramBuckets: "--ngram-buckets",
+        .wideLearningRateScale: "--wide-lr-scale", .branchLossWeight: "--branch-loss",
+        .adversarialEpsilon: "--adversarial", .clipNorm: "--clip",
+    ]
 
     func run() throws {
         let start = Date()
@@ -526,8 +486,16 @@ struct TrainCommand: ParsableCommand {
         value.map { TrainingProgress.fixed($0, 4) } ?? "-"
     }
 
-    /// The library's options from the command line's; unset options keep the library's default rules.
+    /// The library's options from the command line's, with the --init model loaded.
     private func trainingOptions() throws -> ModelTrainingOptions {
+        var options = flagOptions()
+        options.initialModel = try initModel.map { try loadModel(at: $0, threads: threadOptions.count) }
+        return options
+    }
+
+    /// The library's options from the command line's, all but the --init model; unset options keep the
+    /// library's default rules. Off (0) for --clip and --ema is the library's nil.
+    private func flagOptions() -> ModelTrainingOptions {
         var options = ModelTrainingOptions()
         options.embeddingDim = embeddingDim
         switch vectors {
@@ -556,13 +524,12 @@ struct TrainCommand: ParsableCommand {
         options.embeddingInitStd = embeddingInitStd
         options.pretrainEpochs = pretrainEpochs
         options.threads = threadOptions.count
-        options.initialModel = try initModel.map { try loadModel(at: $0, threads: threadOptions.count) }
         options.training.epochs = epochs
         options.training.patience = patience
         options.training.batchSize = batch
         options.training.optimizer = optimizer
         options.training.learningRateDecay = lrDecay ?? 1
-        options.training.clipNorm = clip > 0 ? clip : nil
+        options.training.clipNorm = clip == 0 ? nil : clip
         options.training.seed = seed
         options.training.embeddingAdamMode = lazyAdam ? .lazy : .dense
         options.training.wordDropout = wordDropout ?? 0
@@ -572,7 +539,7 @@ struct TrainCommand: ParsableCommand {
         options.contrastExamples = contrastExamples
         options.suiteExamples = suiteExamples
         options.training.adversarialEpsilon = adversarial
-        if let ema { options.training.averageDecay = ema > 0 ? ema : nil }
+        if let ema { options.training.averageDecay = ema == 0 ? nil : ema }
         options.record.programVersion = SentimentCommand.version
         options.record.trainingFiles = files
         options.record.validationFiles = valid.isEmpty ? nil : valid
