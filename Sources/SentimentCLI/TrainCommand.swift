@@ -323,12 +323,14 @@ struct TrainCommand: ParsableCommand {
         do {
             try flagOptions().validate(fineTuning: initModel != nil, unlabelledTexts: !unlabelled.isEmpty)
         } catch {
-            throw ValidationError(error.message { Self.flagNames[$0] ?? $0.rawValue })
+            throw ValidationError(error.message(naming: Self.flagName))
         }
     }
 
-    /// The flag of each library option.
-    static let flagNames: [ModelTrainingOptions.Field: String] = [
+    /// The flag of a library option.
+    static func flagName(_ field: ModelTrainingOptions.Field) -> String { flagNames[field] ?? field.rawValue }
+
+    private static let flagNames: [ModelTrainingOptions.Field: String] = [
         .validationSplit: "--valid-split", .epochs: "--epochs", .patience: "--patience", .batchSize: "--batch",
         .embeddingDim: "--embedding-dim", .hidden: "--hidden", .layers: "--layers", .maxLength: "--max-len",
         .headLength: "--head-len", .minCount: "--min-count", .maxVocabulary: "--max-vocab",
@@ -377,26 +379,9 @@ struct TrainCommand: ParsableCommand {
             FileWriting.printError(interruption.description)
             throw ExitCode(InterruptSignals.exitStatus(for: interrupts.received ?? SIGINT))
         }
-        if let temperature = outcome.temperature, let before = outcome.bestValidation,
-            let after = outcome.calibratedValidation
-        {
-            FileWriting.printError(
-                "train: temperature \(TrainingProgress.fixed(Double(temperature), 3)) fitted on the validation set: "
-                    + "log loss \(Self.figure(before.logLoss)) → \(Self.figure(after.logLoss)), "
-                    + "ECE \(Self.figure(before.expectedCalibrationError)) → \(Self.figure(after.expectedCalibrationError))"
-            )
-        } else {
-            FileWriting.printError(
-                "train: no validation set, so no temperature is fitted (probabilities as trained)")
-        }
-        var summary = "trained \(outcome.epochsRun) epoch\(outcome.epochsRun == 1 ? "" : "s") in "
-        summary += TrainingProgress.duration(Date().timeIntervalSince(start))
-        if let accuracy = outcome.bestValidation?.accuracy {
-            summary +=
-                "; best validation accuracy \(TrainingProgress.fixed(accuracy, 4)) at epoch \(outcome.bestEpoch)"
-        }
-        summary += "; model written to \(model)"
-        FileWriting.printError(summary)
+        FileWriting.printError("train: " + TrainingReport.calibrationLine(outcome))
+        FileWriting.printError(
+            TrainingReport.summaryLine(outcome, seconds: Date().timeIntervalSince(start), modelPath: model))
         if let plotDirectory {
             let picture = TrainingPlot.picture(epochs: outcome.epochs, keptEpoch: outcome.bestEpoch)
             do {
@@ -445,45 +430,17 @@ struct TrainCommand: ParsableCommand {
             options: try trainingOptions(), writingTo: destination
         ) { event in
             switch event {
-            case .prepared(let trainingCount, let validationCount, let vocabularySize, let threads):
-                FileWriting.printError(
-                    "train: \(trainingCount) training and \(validationCount) validation documents, "
-                        + "vocabulary \(vocabularySize) tokens, \(threads) thread\(threads == 1 ? "" : "s")")
             case .pretraining(let step): progress.handlePretraining(step)
-            case .pretrained(let summary):
-                FileWriting.printError(
-                    "train: skip-gram pre-training of the embedding: \(summary.epochs) "
-                        + "epoch\(summary.epochs == 1 ? "" : "s") over \(summary.tokens) tokens, \(summary.rows) of "
-                        + "\(summary.vocabularySize) rows, \(TrainingProgress.duration(summary.seconds))")
-            case .embeddingFrozen(let tokens):
-                FileWriting.printError(
-                    "train: the pre-trained embedding stays frozen (the training texts hold \(tokens) tokens, "
-                        + "at least \(ModelTrainingOptions.frozenEmbeddingTokenThreshold)); --embedding-lr-scale 1 "
-                        + "fine-tunes it")
-            case .vectors(let summary): FileWriting.printError(Self.vectorsLine(summary))
             case .training(let event): progress.handle(event)
-            case .checkpointWritten: break
+            default:
+                if let line = TrainingReport.line(for: event, naming: Self.flagName) {
+                    FileWriting.printError("train: " + line)
+                }
             }
             // Checked after the report, not before: an epoch that finished counts as kept when the signal
             // stops the run, so its line must be on standard error before the run stops.
             if interrupts.received != nil { throw ModelTrainingCancellation() }
         }
-    }
-
-    /// What became of the pre-trained vectors, in one line.
-    static func vectorsLine(_ summary: WordVectorsSummary) -> String {
-        let coverage = TrainingProgress.fixed(summary.coverage * 100, 1) + " %"
-        guard summary.used else {
-            return "train: the bundled English vectors are not used: \(summary.notUsedBecause ?? "")"
-                + " (--vectors FILE gives others, --vectors none silences this)"
-        }
-        return "train: vectors \(summary.source.name) (\(summary.dimension) dimensions) cover \(coverage) of "
-            + "the training tokens; \(summary.matchedRows) vocabulary rows start from them, "
-            + "\(summary.addedWords) of their words added, \(TrainingProgress.duration(summary.seconds))"
-    }
-
-    private static func figure(_ value: Double?) -> String {
-        value.map { TrainingProgress.fixed($0, 4) } ?? "-"
     }
 
     /// The library's options from the command line's, with the --init model loaded.
