@@ -45,6 +45,6 @@ struct ConvertCommand: ParsableCommand {
     /// "16,214,404 bytes".
     private static func size(_ path: String) -> String {
         let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
-        return "\(TrainingProgress.grouped(Double(bytes ?? 0))) bytes"
+        return "\(TrainingReport.grouped(Double(bytes ?? 0))) bytes"
     }
 }

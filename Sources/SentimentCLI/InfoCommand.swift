@@ -67,7 +67,7 @@ struct InfoCommand: ParsableCommand {
                 add("best epoch", record.bestEpoch.map(String.init))
                 add("validation accuracy", record.validationAccuracy.map { String(format: "%.4f", $0) })
                 add("validation loss", record.validationLoss.map { String(format: "%.4f", $0) })
-                add("time", record.seconds.map { TrainingProgress.duration($0) })
+                add("time", record.seconds.map { TrainingReport.duration($0) })
                 add("initialised from", record.initializedFrom)
                 add("vectors", record.vectors.map(Self.vectors))
                 add(
@@ -89,7 +89,7 @@ extension InfoCommand {
     static func vectors(_ summary: WordVectorsSummary) -> String {
         let what =
             "\(summary.source.name) (\(summary.dimension) dimensions, sha256 \(summary.source.sha256.prefix(12))…), "
-            + "covering \(TrainingProgress.fixed(summary.coverage * 100, 1)) % of the training tokens"
+            + "covering \(TrainingReport.fixed(summary.coverage * 100, 1)) % of the training tokens"
         guard summary.used else { return what + "; not used: \(summary.notUsedBecause ?? "")" }
         return what + ": \(summary.matchedRows) rows from them, \(summary.addedWords) words added"
     }
@@ -102,8 +102,8 @@ extension InfoCommand {
         var wide = ""
         if let stored = storage.storedWideBuckets {
             wide =
-                ", wide channel sparse (\(TrainingProgress.grouped(Double(stored))) of "
-                + "\(TrainingProgress.grouped(Double(ngramBuckets))) buckets stored)"
+                ", wide channel sparse (\(TrainingReport.grouped(Double(stored))) of "
+                + "\(TrainingReport.grouped(Double(ngramBuckets))) buckets stored)"
         } else if ngramBuckets > 0 {
             wide = ", wide channel dense"
         }

@@ -319,67 +319,29 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one training file") }
-        if !(0..<1).contains(validSplit) { throw ValidationError("--valid-split must be in [0, 1)") }
-        if vectorVocabulary < 0 { throw ValidationError("--vector-vocabulary must be at least 0") }
-        if vectors.isEmpty { throw ValidationError("--vectors needs auto, none or a file") }
-        if let embeddingDim, embeddingDim < 1 { throw ValidationError("--embedding-dim must be at least 1") }
-        for (name, value) in [
-            ("--epochs", epochs), ("--hidden", hidden),
-            ("--layers", layers),
-            ("--max-len", maxLen), ("--min-count", minCount), ("--batch", batch),
-        ] where value < 1 {
-            throw ValidationError("\(name) must be at least 1")
+        // The library holds the rules; the model --init names is loaded only when the run starts.
+        do {
+            try flagOptions().validate(fineTuning: initModel != nil, unlabelledTexts: !unlabelled.isEmpty)
+        } catch {
+            throw ValidationError(error.message(naming: Self.flagName))
         }
-        if let headLen, !(0...maxLen).contains(headLen) {
-            throw ValidationError("--head-len must lie between 0 and --max-len (\(maxLen))")
-        }
-        if patience < 0 { throw ValidationError("--patience must be at least 0") }
-        if pretrainEpochs < 0 { throw ValidationError("--pretrain-epochs must be at least 0") }
-        if !unlabelled.isEmpty && initModel != nil {
-            throw ValidationError(
-                "--unlabelled builds a new vocabulary, which --init keeps; give one of them")
-        }
-        if !unlabelled.isEmpty && pretrainEpochs == 0 {
-            throw ValidationError(
-                "--unlabelled text serves the pre-training, which --pretrain-epochs 0 turns off")
-        }
-        if let embeddingLrScale, !(embeddingLrScale >= 0 && embeddingLrScale.isFinite) {
-            throw ValidationError("--embedding-lr-scale must be 0 or a positive number")
-        }
-        if maxVocab < 3 { throw ValidationError("--max-vocab must be at least 3 (<pad>, <unk> and a token)") }
-        if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
-        if let dropout, !(dropout >= 0 && dropout < 1) {
-            throw ValidationError("--dropout must be in [0, 1)")
-        }
-        if let embeddingDropout, !(embeddingDropout >= 0 && embeddingDropout < 1) {
-            throw ValidationError("--embedding-dropout must be in [0, 1)")
-        }
-        if let wordDropout, !(wordDropout >= 0 && wordDropout < 1) {
-            throw ValidationError("--word-dropout must be in [0, 1)")
-        }
-        if let lrDecay, !(lrDecay > 0 && lrDecay <= 1) {
-            throw ValidationError("--lr-decay must be in (0, 1]")
-        }
-        if let ema, !(ema >= 0 && ema < 1) { throw ValidationError("--ema must be in [0, 1)") }
-        if !(embeddingInitStd > 0 && embeddingInitStd.isFinite) {
-            throw ValidationError("--embedding-init-std must be a positive number")
-        }
-        if !(ngramBuckets == 0 || (2...ClassifierConfiguration.maximumNGramBuckets).contains(ngramBuckets)) {
-            throw ValidationError(
-                "--ngram-buckets must be 0 or lie between 2 and \(ClassifierConfiguration.maximumNGramBuckets)"
-            )
-        }
-        if !(adversarial >= 0 && adversarial.isFinite) {
-            throw ValidationError("--adversarial must be 0 or a positive number")
-        }
-        if let branchLoss, !(branchLoss >= 0 && branchLoss.isFinite) {
-            throw ValidationError("--branch-loss must be 0 or a positive number")
-        }
-        if !(wideLrScale >= 0 && wideLrScale.isFinite) {
-            throw ValidationError("--wide-lr-scale must be 0 or a positive number")
-        }
-        if !(clip >= 0 && clip.isFinite) { throw ValidationError("--clip must be 0 or a positive number") }
     }
+
+    /// The flag of a library option.
+    static func flagName(_ field: ModelTrainingOptions.Field) -> String { flagNames[field] ?? field.rawValue }
+
+    private static let flagNames: [ModelTrainingOptions.Field: String] = [
+        .validationSplit: "--valid-split", .epochs: "--epochs", .patience: "--patience", .batchSize: "--batch",
+        .embeddingDim: "--embedding-dim", .hidden: "--hidden", .layers: "--layers", .maxLength: "--max-len",
+        .headLength: "--head-len", .minCount: "--min-count", .maxVocabulary: "--max-vocab",
+        .vectors: "--vectors", .vectorVocabularyExtension: "--vector-vocabulary", .learningRate: "--lr",
+        .learningRateDecay: "--lr-decay", .dropout: "--dropout", .embeddingDropout: "--embedding-dropout",
+        .wordDropout: "--word-dropout", .averageDecay: "--ema", .embeddingInitStd: "--embedding-init-std",
+        .pretrainEpochs: "--pretrain-epochs", .unlabelled: "--unlabelled", .initialModel: "--init",
+        .embeddingLearningRateScale: "--embedding-lr-scale", .ngramBuckets: "--ngram-buckets",
+        .wideLearningRateScale: "--wide-lr-scale", .branchLossWeight: "--branch-loss",
+        .adversarialEpsilon: "--adversarial", .clipNorm: "--clip",
+    ]
 
     func run() throws {
         let start = Date()
@@ -417,26 +379,9 @@ struct TrainCommand: ParsableCommand {
             FileWriting.printError(interruption.description)
             throw ExitCode(InterruptSignals.exitStatus(for: interrupts.received ?? SIGINT))
         }
-        if let temperature = outcome.temperature, let before = outcome.bestValidation,
-            let after = outcome.calibratedValidation
-        {
-            FileWriting.printError(
-                "train: temperature \(TrainingProgress.fixed(Double(temperature), 3)) fitted on the validation set: "
-                    + "log loss \(Self.figure(before.logLoss)) → \(Self.figure(after.logLoss)), "
-                    + "ECE \(Self.figure(before.expectedCalibrationError)) → \(Self.figure(after.expectedCalibrationError))"
-            )
-        } else {
-            FileWriting.printError(
-                "train: no validation set, so no temperature is fitted (probabilities as trained)")
-        }
-        var summary = "trained \(outcome.epochsRun) epoch\(outcome.epochsRun == 1 ? "" : "s") in "
-        summary += TrainingProgress.duration(Date().timeIntervalSince(start))
-        if let accuracy = outcome.bestValidation?.accuracy {
-            summary +=
-                "; best validation accuracy \(TrainingProgress.fixed(accuracy, 4)) at epoch \(outcome.bestEpoch)"
-        }
-        summary += "; model written to \(model)"
-        FileWriting.printError(summary)
+        FileWriting.printError("train: " + TrainingReport.calibrationLine(outcome))
+        FileWriting.printError(
+            TrainingReport.summaryLine(outcome, seconds: Date().timeIntervalSince(start), modelPath: model))
         if let plotDirectory {
             let picture = TrainingPlot.picture(epochs: outcome.epochs, keptEpoch: outcome.bestEpoch)
             do {
@@ -485,24 +430,12 @@ struct TrainCommand: ParsableCommand {
             options: try trainingOptions(), writingTo: destination
         ) { event in
             switch event {
-            case .prepared(let trainingCount, let validationCount, let vocabularySize, let threads):
-                FileWriting.printError(
-                    "train: \(trainingCount) training and \(validationCount) validation documents, "
-                        + "vocabulary \(vocabularySize) tokens, \(threads) thread\(threads == 1 ? "" : "s")")
             case .pretraining(let step): progress.handlePretraining(step)
-            case .pretrained(let summary):
-                FileWriting.printError(
-                    "train: skip-gram pre-training of the embedding: \(summary.epochs) "
-                        + "epoch\(summary.epochs == 1 ? "" : "s") over \(summary.tokens) tokens, \(summary.rows) of "
-                        + "\(summary.vocabularySize) rows, \(TrainingProgress.duration(summary.seconds))")
-            case .embeddingFrozen(let tokens):
-                FileWriting.printError(
-                    "train: the pre-trained embedding stays frozen (the training texts hold \(tokens) tokens, "
-                        + "at least \(ModelTrainingOptions.frozenEmbeddingTokenThreshold)); --embedding-lr-scale 1 "
-                        + "fine-tunes it")
-            case .vectors(let summary): FileWriting.printError(Self.vectorsLine(summary))
             case .training(let event): progress.handle(event)
-            case .checkpointWritten: break
+            default:
+                if let line = TrainingReport.line(for: event, naming: Self.flagName) {
+                    FileWriting.printError("train: " + line)
+                }
             }
             // Checked after the report, not before: an epoch that finished counts as kept when the signal
             // stops the run, so its line must be on standard error before the run stops.
@@ -510,24 +443,16 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    /// What became of the pre-trained vectors, in one line.
-    static func vectorsLine(_ summary: WordVectorsSummary) -> String {
-        let coverage = TrainingProgress.fixed(summary.coverage * 100, 1) + " %"
-        guard summary.used else {
-            return "train: the bundled English vectors are not used: \(summary.notUsedBecause ?? "")"
-                + " (--vectors FILE gives others, --vectors none silences this)"
-        }
-        return "train: vectors \(summary.source.name) (\(summary.dimension) dimensions) cover \(coverage) of "
-            + "the training tokens; \(summary.matchedRows) vocabulary rows start from them, "
-            + "\(summary.addedWords) of their words added, \(TrainingProgress.duration(summary.seconds))"
-    }
-
-    private static func figure(_ value: Double?) -> String {
-        value.map { TrainingProgress.fixed($0, 4) } ?? "-"
-    }
-
-    /// The library's options from the command line's; unset options keep the library's default rules.
+    /// The library's options from the command line's, with the --init model loaded.
     private func trainingOptions() throws -> ModelTrainingOptions {
+        var options = flagOptions()
+        options.initialModel = try initModel.map { try loadModel(at: $0, threads: threadOptions.count) }
+        return options
+    }
+
+    /// The library's options from the command line's, all but the --init model; unset options keep the
+    /// library's default rules. Off (0) for --clip and --ema is the library's nil.
+    private func flagOptions() -> ModelTrainingOptions {
         var options = ModelTrainingOptions()
         options.embeddingDim = embeddingDim
         switch vectors {
@@ -556,13 +481,12 @@ struct TrainCommand: ParsableCommand {
         options.embeddingInitStd = embeddingInitStd
         options.pretrainEpochs = pretrainEpochs
         options.threads = threadOptions.count
-        options.initialModel = try initModel.map { try loadModel(at: $0, threads: threadOptions.count) }
         options.training.epochs = epochs
         options.training.patience = patience
         options.training.batchSize = batch
         options.training.optimizer = optimizer
         options.training.learningRateDecay = lrDecay ?? 1
-        options.training.clipNorm = clip > 0 ? clip : nil
+        options.training.clipNorm = clip == 0 ? nil : clip
         options.training.seed = seed
         options.training.embeddingAdamMode = lazyAdam ? .lazy : .dense
         options.training.wordDropout = wordDropout ?? 0
@@ -572,7 +496,7 @@ struct TrainCommand: ParsableCommand {
         options.contrastExamples = contrastExamples
         options.suiteExamples = suiteExamples
         options.training.adversarialEpsilon = adversarial
-        if let ema { options.training.averageDecay = ema > 0 ? ema : nil }
+        if let ema { options.training.averageDecay = ema == 0 ? nil : ema }
         options.record.programVersion = SentimentCommand.version
         options.record.trainingFiles = files
         options.record.validationFiles = valid.isEmpty ? nil : valid

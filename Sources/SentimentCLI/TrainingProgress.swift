@@ -34,13 +34,13 @@ final class TrainingProgress {
             let line = Self.barLine(
                 epoch: "epoch \(epoch)/\(epochs)", fraction: fraction,
                 details: [
-                    "loss \(Self.fixed(loss, 4))", "\(Self.grouped(rate)) tok/s,",
-                    "\(Self.duration(remaining)) left",
+                    "loss \(TrainingReport.fixed(loss, 4))", "\(TrainingReport.grouped(rate)) tok/s,",
+                    "\(TrainingReport.duration(remaining)) left",
                 ], columns: TerminalWidth.columns(of: 2))
             FileWriting.printError("\r\u{1B}[2K" + line, newline: false)
         case .epochFinished(let summary):
             if isTerminal { FileWriting.printError("\r\u{1B}[2K", newline: false) }
-            FileWriting.printError(Self.line(for: summary, epochs: epochs))
+            FileWriting.printError(TrainingReport.epochLine(summary, epochs: epochs))
         }
     }
 
@@ -60,7 +60,7 @@ final class TrainingProgress {
         let remaining = Double(progress.totalTokens - progress.tokens) / max(rate, 1e-9)
         let line = Self.barLine(
             epoch: "pre-training \(progress.epoch)/\(progress.epochs)", fraction: fraction,
-            details: ["\(Self.grouped(rate)) tok/s,", "\(Self.duration(remaining)) left"],
+            details: ["\(TrainingReport.grouped(rate)) tok/s,", "\(TrainingReport.duration(remaining)) left"],
             columns: TerminalWidth.columns(of: 2))
         FileWriting.printError("\r\u{1B}[2K" + line, newline: false)
     }
@@ -85,40 +85,6 @@ final class TrainingProgress {
             }
         }
         return ["\(epoch) \(percent)", percent].first { $0.count <= room } ?? ""
-    }
-
-    static func line(for summary: EpochSummary, epochs: Int) -> String {
-        var line = "epoch \(summary.epoch)/\(epochs): loss \(fixed(summary.trainingLoss, 4))"
-        if let validation = summary.validation {
-            line += ", valid accuracy \(validation.accuracy.map { fixed($0, 4) } ?? "-")"
-            line += ", valid loss \(validation.logLoss.map { fixed($0, 4) } ?? "-")"
-        }
-        line += ", \(grouped(summary.tokensPerSecond)) tokens/s, \(duration(summary.seconds))"
-        if summary.isBest && summary.validation != nil { line += " (best so far)" }
-        return line
-    }
-
-    static func fixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
-
-    /// 12345.6 → "12,346".
-    static func grouped(_ value: Double) -> String {
-        guard value.isFinite else { return "-" }
-        let digits = String(Int(value.rounded()))
-        var result = ""
-        for (index, character) in digits.reversed().enumerated() {
-            if index > 0 && index % 3 == 0 && character != "-" { result.append(",") }
-            result.append(character)
-        }
-        return String(result.reversed())
-    }
-
-    /// Seconds as "42.0 s", "3 min 05 s" or "1 h 02 min".
-    static func duration(_ seconds: Double) -> String {
-        guard seconds.isFinite, seconds >= 0 else { return "-" }
-        if seconds < 60 { return String(format: "%.1f s", seconds) }
-        let whole = Int(seconds.rounded())
-        if whole < 3600 { return String(format: "%d min %02d s", whole / 60, whole % 60) }
-        return String(format: "%d h %02d min", whole / 3600, (whole % 3600) / 60)
     }
 }
 

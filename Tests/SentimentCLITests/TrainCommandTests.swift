@@ -421,6 +421,13 @@ private func directoryContents(_ directory: URL) throws -> [String] {
         (["--branch-loss", "-1"], "--branch-loss must be 0 or a positive number"),
         (["--adversarial", "-0.1"], "--adversarial must be 0 or a positive number"),
         (["--pooling", "max"], "--pooling"),
+        // Rules the library holds, named by their flags.
+        (["--ema", "1"], "--ema must be in [0, 1)"),
+        (["--word-dropout", "1"], "--word-dropout must be in [0, 1)"),
+        (["--embedding-dim", "0"], "--embedding-dim must be at least 1"),
+        (["--unlabelled", "more.txt", "--init", "base.safetensors"],
+         "--unlabelled builds a new vocabulary, which --init keeps"),
+        (["--unlabelled", "more.txt", "--pretrain-epochs", "0"], "--pretrain-epochs 0 turns off"),
     ])
     func invalidOptionsAreUsageErrors(options: [String], message: String) throws {
         try withTemporaryDirectory { directory in

@@ -580,51 +580,14 @@ public enum ModelTraining {
 
     /// Throws for options and inputs the network would otherwise stop the process on.
     private static func validate(_ options: ModelTrainingOptions, training: [CorpusDocument]) throws {
-        func fail(_ message: String) -> ModelTrainingError { .invalidOptions(message) }
         guard !training.isEmpty else { throw ModelTrainingError.noTrainingDocuments }
         try requireBothClasses(training, in: .training)
-        guard (0..<1).contains(options.validationSplit) else {
-            throw fail("validationSplit must lie in [0, 1)")
-        }
-        let training = options.training
-        guard training.epochs >= 1, training.batchSize >= 1, training.patience >= 0 else {
-            throw fail("epochs and batch size must be at least 1, patience at least 0")
-        }
-        guard training.wordDropout >= 0 && training.wordDropout < 1 else {
-            throw fail("wordDropout must lie in [0, 1)")
-        }
-        guard training.adversarialEpsilon >= 0 && training.adversarialEpsilon.isFinite else {
-            throw fail("adversarialEpsilon must be finite and at least 0")
-        }
-        guard training.learningRateDecay > 0 && training.learningRateDecay <= 1 else {
-            throw fail("learningRateDecay must lie in (0, 1]")
-        }
-        if let decay = training.averageDecay, !(decay > 0 && decay < 1) {
-            throw fail("averageDecay must lie in (0, 1)")
-        }
-        guard options.maxLength >= 1, options.minCount >= 1, options.maxVocabulary >= 3 else {
-            throw fail("maxLength and minCount must be at least 1, maxVocabulary at least 3")
-        }
-        if let head = options.headLength, !(0...options.maxLength).contains(head) {
-            throw fail("headLength must lie in [0, maxLength]")
-        }
-        guard options.embeddingInitStd > 0 && options.embeddingInitStd.isFinite, options.pretrainEpochs >= 0
-        else {
-            throw fail("embeddingInitStd must be positive and pretrainEpochs at least 0")
-        }
-        // Rates and weights that would train nonsense (or NaN) without stopping anything.
-        if let rate = options.learningRate, !(rate > 0 && rate.isFinite) {
-            throw fail("learningRate must be a positive number")
-        }
-        if let clip = training.clipNorm, !(clip > 0 && clip.isFinite) {
-            throw fail("clipNorm must be a positive number (nil: no clipping)")
-        }
-        for (name, value) in [
-            ("wideLearningRateScale", options.wideLearningRateScale),
-            ("branchLossWeight", options.branchLossWeight ?? 0),
-            ("embeddingLearningRateScale", options.embeddingLearningRateScale ?? 0),
-        ] where !(value >= 0 && value.isFinite) {
-            throw fail("\(name) must be 0 or a positive number")
+        // Unlabelled texts training cannot use (with an initial model, or without pre-training) are
+        // ignored here; a front end that would rather refuse them asks `validate(unlabelledTexts:)`.
+        do {
+            try options.validate()
+        } catch {
+            throw ModelTrainingError.invalidOption(error)
         }
     }
 
@@ -702,6 +665,8 @@ public enum ModelTrainingError: Error, Equatable, CustomStringConvertible {
     case cannotWriteModel(path: String, reason: String)
     case noTrainingDocuments
     case invalidOptions(String)
+    /// An option breaks its rule (`ModelTrainingOptions.validate`).
+    case invalidOption(ModelTrainingOptionError)
     /// Every document of a set has the same label (`positive` tells which).
     case singleClass(DocumentSet, positive: Bool, count: Int)
     /// Another run holds the lock on the destination (`ModelDestination`).
@@ -714,6 +679,7 @@ public enum ModelTrainingError: Error, Equatable, CustomStringConvertible {
         case .cannotWriteModel(let path, let reason): "\(path): cannot write the model: \(reason)"
         case .noTrainingDocuments: "no documents to train on"
         case .invalidOptions(let message): "invalid training options: \(message)"
+        case .invalidOption(let error): "invalid training options: \(error)"
         case .destinationLocked(let path, let lockPath):
             "\(path): another training run is writing this model (it holds \(lockPath)); wait for it to "
                 + "finish or write the model elsewhere"
