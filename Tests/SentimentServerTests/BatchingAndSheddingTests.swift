@@ -31,7 +31,9 @@ import Testing
             $0.maxTexts = 4
             $0.maxExplainTexts = 4
             $0.maxBatch = 64
-            $0.maxDelay = .milliseconds(800)  // the first request waits in the queue this long
+            // The first request waits in the queue this long: far longer than a shed answer may take on a
+            // loaded machine, so a request that waited for the batch instead is told apart.
+            $0.maxDelay = .seconds(3)
             $0.retryAfterSeconds = 2
         }
         try await ServerTestSupport.withServer(configuration) { client, port in
@@ -41,7 +43,7 @@ import Testing
             let shed = try await client.execute(
                 uri: "/v1/score", method: .post, headers: [.contentType: "application/json"],
                 body: JSONBody.texts(["d", "e"]))
-            #expect(ContinuousClock.now - start < .milliseconds(500), "shedding waited")
+            #expect(ContinuousClock.now - start < .milliseconds(1500), "shedding waited")
             #expect(shed.status == .serviceUnavailable)
             #expect(shed.headers[.retryAfter] == "2")
             #expect(try JSONBody.error(shed.body).code == "overloaded")
