@@ -27,9 +27,7 @@ struct CheckCommand: ParsableCommand {
             every text and variant, write {"text": …, "probability": …, "label": …} lines and give \
             them to --predictions FILE (scripts/check_vader.py does this for VADER).
 
-            The model comes from --model, else the SENTIMENT_MODEL environment variable, else \
-            sentiment.safetensors in the current directory, else the general model bundled in the \
-            executable (English and Chinese reviews; --model default names it).
+            \(ModelLocation.lookupDescription)
 
             Examples:
               sentiment check --model film.safetensors
@@ -40,7 +38,7 @@ struct CheckCommand: ParsableCommand {
     )
 
     @Option(
-        name: .shortAndLong, help: "Model file (default: $SENTIMENT_MODEL, else ./sentiment.safetensors, else the bundled model: `default`).")
+        name: .shortAndLong, help: ArgumentHelp(ModelLocation.optionHelp))
     var model: String?
 
     @Option(

@@ -40,7 +40,7 @@ struct EvalCommand: ParsableCommand {
     var files: [String]
 
     @Option(
-        name: .shortAndLong, help: "Model file (default: $SENTIMENT_MODEL, else ./sentiment.safetensors, else the bundled model: `default`).")
+        name: .shortAndLong, help: ArgumentHelp(ModelLocation.optionHelp))
     var model: String?
 
     @Option(

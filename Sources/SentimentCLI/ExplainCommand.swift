@@ -53,7 +53,7 @@ struct ExplainCommand: ParsableCommand {
     var files: [String] = []
 
     @Option(
-        name: .shortAndLong, help: "Model file (default: $SENTIMENT_MODEL, else ./sentiment.safetensors, else the bundled model: `default`).")
+        name: .shortAndLong, help: ArgumentHelp(ModelLocation.optionHelp))
     var model: String?
 
     @Option(help: "Attribution method: integrated-gradients or occlusion.")

@@ -13,6 +13,15 @@ struct CommandFailure: Error, CustomStringConvertible {
 /// `./default`).
 enum ModelLocation {
     static let defaultPath = "sentiment.safetensors"
+    /// `--model`'s help, the same for every command that reads a model.
+    static let optionHelp =
+        "Model file (default: $SENTIMENT_MODEL, else ./sentiment.safetensors, else the bundled model: `default`)."
+    /// The lookup order in words, for the commands' discussions.
+    static let lookupDescription = """
+        The model comes from --model, else the SENTIMENT_MODEL environment variable, else \
+        sentiment.safetensors in the current directory, else the general model bundled in the \
+        executable (English and Chinese reviews; --model default names it).
+        """
     static let environmentVariable = "SENTIMENT_MODEL"
 
     static func resolve(_ option: String?) throws -> String {

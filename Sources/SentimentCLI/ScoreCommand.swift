@@ -22,9 +22,7 @@ struct ScoreCommand: ParsableCommand {
             -o FILE is written atomically: until the end FILE keeps its old contents, and SIGINT or \
             SIGTERM removes the temporary file and exits 130 or 143 leaving FILE as it was.
 
-            The model comes from --model, else the SENTIMENT_MODEL environment variable, else \
-            sentiment.safetensors in the current directory, else the general model bundled in the \
-            executable (English and Chinese reviews; --model default names it).
+            \(ModelLocation.lookupDescription)
 
             With --text-column N each line is a TSV row and its N-th column is scored; a first row whose \
             N-th column is a header name (text, review, sentence, …) is a header: TSV output gives it a \
@@ -56,7 +54,7 @@ struct ScoreCommand: ParsableCommand {
     var files: [String] = []
 
     @Option(
-        name: .shortAndLong, help: "Model file (default: $SENTIMENT_MODEL, else ./sentiment.safetensors, else the bundled model: `default`).")
+        name: .shortAndLong, help: ArgumentHelp(ModelLocation.optionHelp))
     var model: String?
 
     @Option(help: "Output format: tsv or jsonl.")

@@ -22,9 +22,7 @@ struct ServeCommand: AsyncParsableCommand {
             POST /v1/reload reads the model file again; a file that does not load is refused and the old \
             model keeps serving. Logs go to standard error. See docs/serving.md.
 
-            The model comes from --model, else the SENTIMENT_MODEL environment variable, else \
-            sentiment.safetensors in the current directory, else the general model bundled in the \
-            executable (English and Chinese reviews; --model default names it).
+            \(ModelLocation.lookupDescription)
 
             Examples:
               sentiment serve --model film.safetensors --port 8080
@@ -34,7 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
     )
 
     @Option(
-        name: .shortAndLong, help: "Model file (default: $SENTIMENT_MODEL, else ./sentiment.safetensors, else the bundled model: `default`).")
+        name: .shortAndLong, help: ArgumentHelp(ModelLocation.optionHelp))
     var model: String?
 
     @Option(help: "Address to listen on (default \(defaults.host)).")
