@@ -52,6 +52,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Most texts waiting; beyond, 503 with Retry-After (default \(defaults.maxQueue)).")
     var maxQueue: Int?
 
+    @Option(
+        help: "Milliseconds the oldest queued text may wait past --max-delay before new requests get 503 (default \(defaults.maxQueueWait / .milliseconds(1))).")
+    var maxQueueWait: Double?
+
     @Option(help: "Largest request body in bytes; beyond, 413 (default \(defaults.maxBody)).")
     var maxBody: Int?
 
@@ -87,6 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let maxBatch { configuration.maxBatch = maxBatch }
         if let maxDelay { configuration.maxDelay = .milliseconds(maxDelay) }
         if let maxQueue { configuration.maxQueue = maxQueue }
+        if let maxQueueWait { configuration.maxQueueWait = .milliseconds(maxQueueWait) }
         if let maxBody { configuration.maxBody = maxBody }
         if let maxTexts { configuration.maxTexts = maxTexts }
         if let maxExplainTexts { configuration.maxExplainTexts = maxExplainTexts }

@@ -8,7 +8,9 @@ import ServiceLifecycle
 /// has waited `maxDelay`, whichever comes first (Triton's and TorchServe's two knobs). A request larger
 /// than `maxBatch` is cut into parts that several workers may score at once. Explanations share the
 /// queue and the workers, one request per job. A request that would take the queue past `maxQueue`
-/// texts is refused at once (`Refusal.queueFull`), so overload costs a quick 503, not memory.
+/// texts, or that arrives while the oldest queued job has waited longer than `maxDelay + maxQueueWait`,
+/// is refused at once (`Refusal.queueFull`), so overload costs a quick 503, not memory, and an admitted
+/// request's wait stays bounded.
 ///
 /// A batch holds texts of one model only: each request keeps the model it was admitted with, so a
 /// reload never mixes two models in one answer. A text's probability does not depend on the other
@@ -25,6 +27,8 @@ final class BatchScheduler: Service, @unchecked Sendable {
     private let maxBatch: Int
     private let maxDelay: Duration
     private let maxQueue: Int
+    /// `maxDelay + maxQueueWait`: the oldest job's age past which new requests are refused.
+    private let maxHeadAge: Duration
     private let threads: Int
     private let metrics: ServerMetrics
     private let logger: Logger
@@ -40,6 +44,7 @@ final class BatchScheduler: Service, @unchecked Sendable {
         maxBatch = configuration.maxBatch
         maxDelay = configuration.maxDelay
         maxQueue = configuration.maxQueue
+        maxHeadAge = configuration.maxDelay + configuration.maxQueueWait
         threads = configuration.threads
         self.metrics = metrics
         self.logger = logger
@@ -67,7 +72,8 @@ final class BatchScheduler: Service, @unchecked Sendable {
     {
         guard !texts.isEmpty else { return [] }
         return try await withCheckedThrowingContinuation { continuation in
-            let job = ExplainJob(model: model, texts: texts, method: method, continuation: continuation)
+            let job = ExplainJob(
+                model: model, texts: texts, method: method, enqueued: .now, continuation: continuation)
             if let refusal = enqueue([.explain(job)], texts: texts.count) { continuation.resume(throwing: refusal) }
         }
     }
@@ -78,6 +84,8 @@ final class BatchScheduler: Service, @unchecked Sendable {
         defer { condition.unlock() }
         if stopping { return .stopped }
         if queuedTexts + texts > maxQueue { return .queueFull }
+        // Jobs are queued in arrival order, so the first is the oldest.
+        if let oldest = jobs.first?.enqueued, oldest.duration(to: .now) > maxHeadAge { return .queueFull }
         jobs.append(contentsOf: newJobs)
         queuedTexts += texts
         metrics.setQueueDepth(queuedTexts)
@@ -233,6 +241,14 @@ private enum Job {
     var scorePart: ScorePart? {
         if case .score(let part) = self { part } else { nil }
     }
+
+    /// When it was queued.
+    var enqueued: ContinuousClock.Instant {
+        switch self {
+        case .score(let part): part.enqueued
+        case .explain(let job): job.enqueued
+        }
+    }
 }
 
 /// Up to `maxBatch` consecutive texts of one score request.
@@ -249,6 +265,7 @@ private struct ExplainJob {
     let model: ServedModel
     let texts: [String]
     let method: ExplainMethod
+    let enqueued: ContinuousClock.Instant
     let continuation: CheckedContinuation<[Explanation], any Error>
 }
 

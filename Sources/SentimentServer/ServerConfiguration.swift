@@ -17,6 +17,11 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Most texts waiting to be scored or explained; a request that would pass it gets 503 with
     /// Retry-After (load shedding rather than unbounded memory).
     public var maxQueue = 4096
+    /// Longest the oldest queued text may have waited past `maxDelay` before new requests are refused
+    /// (503 with Retry-After). It bounds how long an admitted request waits whatever its texts' length,
+    /// which a count of texts cannot: a queue of long reviews takes far longer than one of short
+    /// sentences. The default was measured with `scripts/serve_bench.sh` (BENCHMARKS.md, "Serving").
+    public var maxQueueWait = Duration.milliseconds(200)
     /// Largest request body in bytes; a larger one (or a Content-Length announcing one) gets 413.
     public var maxBody = 1 << 20
     /// Most texts in one /v1/score request (413 beyond).
@@ -50,6 +55,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         require(
             maxQueue >= max(maxTexts, maxExplainTexts),
             "--max-queue must be at least --max-texts and --max-explain-texts, or their largest request never fits")
+        require(maxQueueWait > .zero, "--max-queue-wait must be positive")
         require(maxBody >= 64, "--max-body must be at least 64 bytes")
         require(drainDelay >= .zero, "--drain-delay must not be negative")
         require(drainTimeout > drainDelay, "--drain-timeout must be longer than --drain-delay")
