@@ -121,6 +121,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                // Only to tell a refused connection (never admitted) from a failure after connecting.
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // The README's "Using the library" program: compiled with every build, run by SentimentKitTests.

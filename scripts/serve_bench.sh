@@ -29,6 +29,8 @@ Environment:
   TEXTS         texts, one per line (default: the text column of the shared folder's sst2/test.tsv)
   SERVER_CPUS   cores of the server and of the peer (default 0)
   LOAD_CPUS     cores of wrk and serve-load (default 1)
+  CONNECTIONS   most connections serve-load opens (default 2048: enough that the client never queues
+                a due request behind a busy connection, so overload reaches the server)
   THREADS       server --threads and the peer's torch threads (default: the count of SERVER_CPUS)
   DURATION      seconds per closed or open run (default 30)
   SOAK_SECONDS  (default 600)
@@ -48,6 +50,7 @@ repo=$(pwd)
 export PATH=/opt/swift/usr/bin:$PATH
 server_cpus=${SERVER_CPUS:-0}
 load_cpus=${LOAD_CPUS:-1}
+open_connections=${CONNECTIONS:-2048}
 threads=${THREADS:-$(taskset -c "$server_cpus" nproc)}
 duration=${DURATION:-30}
 soak_seconds=${SOAK_SECONDS:-600}
@@ -134,7 +137,7 @@ wrk_rate() { awk '/^requests/ {sub(/\/s;$/, "", $6); print $6}' "$1"; }
 run_open() {
     local url=$1 rate=$2 seconds=$3 per_request=$4 file=$5
     taskset -c "$load_cpus" "$serve_load" --url "$url" --rate "$rate" --duration "$seconds" \
-        --texts "$texts" --texts-per-request "$per_request" --connections 64 > "$file"
+        --texts "$texts" --texts-per-request "$per_request" --connections "$open_connections" > "$file"
     sed "s|^|  $(basename "$file" .txt): |" "$file"
 }
 
@@ -211,7 +214,10 @@ PY
         open)
             start_server open
             for share in 0.5 0.8; do
+                before=$(metrics_total)
                 run_open "http://127.0.0.1:$port/v1/score" "$(rate $share)" "$duration" 1 "$out/open-$share.txt"
+                answered=$(awk '/^all:/ {print $2}' "$out/open-$share.txt")
+                echo "  /metrics counted $(($(metrics_total) - before)) /v1/score requests, serve-load $answered"
             done
             stop_server
             ;;
@@ -234,7 +240,8 @@ PY
             stop_server
             ;;
         drain)
-            start_server drain --drain-delay 2 --drain-timeout 10
+            # Debug logging: one line per answered request, to count them against the client's.
+            start_server drain --drain-delay 2 --drain-timeout 10 --log-level debug
             # Printed when it ends, after the server's exit.
             run_open "http://127.0.0.1:$port/v1/score" "$(rate 0.5)" 8 1 "$out/drain.txt" &
             load=$!
@@ -247,7 +254,10 @@ PY
             exited=$(date +%s.%N); server_pid=""
             awk -v st="$status" -v s="$signalled" -v e="$exited" 'BEGIN { printf "  exit status %d, %.2f s after SIGTERM\n", st, e - s }'
             wait "$load" || true
-            echo "  (requests due after the listener closed fail to connect: they were never admitted)"
+            echo "  the server answered $(grep -c 'path=/v1/score' "$out/server-drain.log") /v1/score requests" \
+                "($(grep 'path=/v1/score' "$out/server-drain.log" | grep -vc 'status=200') not 200);" \
+                "the client received $(awk '/^(2xx|[0-9]+):/ {n += $2} END {print n + 0}' "$out/drain.txt") answers"
+            echo "  (not-connected: due after the listener closed, never admitted)"
             ;;
         reload)
             start_server reload

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """The peer of `sentiment serve` for scripts/serve_bench.sh: a FastAPI + uvicorn server that scores with
 OUR model file in PyTorch, the network of ../shared/bench/torch_bigru.py (embedding, bidirectional
-nn.GRU, linear head on the final states) plus the wide channel, the cut and the temperature exactly as
+nn.GRU, linear head on the final states) plus the wide channel (dense or sparse), the negation marks
+(the rule from reference_probability.py; the transformed rows appended to the table at load), the cut
+and the temperature exactly as
 docs/model-file.md, "Reproducing a probability outside Swift", and scripts/reference_probability.py describe them.
 
 Endpoint and limits as `sentiment serve`'s: POST /v1/score {"texts": [...]} or {"text": "..."} with an
@@ -25,7 +27,9 @@ safetensors, numpy, and optionally PyICU.
 """
 import argparse
 import json
+import os
 import re
+import sys
 import unicodedata
 
 import torch
@@ -41,6 +45,10 @@ try:
     import icu
 except ImportError:
     icu = None
+
+# The negation rule as the NumPy reference states it, not a third copy.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from reference_probability import negation_marks  # noqa: E402
 
 FNV_OFFSET, FNV_PRIME, MASK64 = 0xCBF29CE484222325, 0x100000001B3, (1 << 64) - 1
 EMOTICONS = [
@@ -125,10 +133,32 @@ class PeerModel:
         config, vocab = json.loads(meta["config"]), json.loads(meta["vocab"])
         if config.get("cell", "reset_after") != "reset_after" or config.get("pooling", "final") != "final":
             raise SystemExit(f"{path}: only reset_after models without pooling run in nn.GRU")
-        state = load_file(path)
+        state = {name: tensor.float() if tensor.is_floating_point() else tensor for name, tensor in load_file(path).items()}
+        if "wide.indices" in state:
+            # Format 2's sparse wide channel, made dense (docs/model-file.md).
+            indices = state.pop("wide.indices").long()
+            weight = torch.zeros(config["ngram_buckets"])
+            weight[indices] = state.pop("wide.weight_values")
+            scale = torch.full((config["ngram_buckets"],), float(state.pop("wide.scale_fill")[0]))
+            scale[indices] = state.pop("wide.scale_values")
+            state["wide.weight"], state["wide.scale"] = weight, scale
         self.wide_weight, self.wide_scale = state.pop("wide.weight", None), state.pop("wide.scale", None)
         self.wide = None if self.wide_weight is None else (self.wide_weight * self.wide_scale).tolist()
-        self.network = BiGRU(len(vocab), config["embedding_dim"], config["hidden"], config["layers"])
+        # Negation marks: a marked token reads id len(vocab) + id, whose input is the transform of its
+        # row, so the table is extended with every row's transform once, at load.
+        self.negation_cues = config.get("negation_cues")
+        transform = config.get("negation_transform")
+        rows = state["embedding.weight"]
+        if self.negation_cues is not None:
+            if transform == "affine":
+                marked = rows @ state.pop("negation.weight").T + state.pop("negation.bias")
+            elif transform == "diagonal":
+                marked = rows * state.pop("negation.scale") + state.pop("negation.shift")
+            else:
+                marked = rows.clone()
+            state["embedding.weight"] = torch.cat([rows, marked])
+        self.network = BiGRU(
+            state["embedding.weight"].shape[0], config["embedding_dim"], config["hidden"], config["layers"])
         self.network.load_state_dict(state)
         self.network.eval()
         self.index = {token: i for i, token in enumerate(vocab)}
@@ -148,7 +178,11 @@ class PeerModel:
         return h % count
 
     def encode(self, text):
-        ids = [self.index.get(t, 1) for t in self.tokenizer.tokens(text)]
+        tokens = self.tokenizer.tokens(text)
+        ids = [self.index.get(t, 1) for t in tokens]
+        if self.negation_cues is not None:
+            marks = negation_marks(tokens, chinese=self.negation_cues == 1)
+            ids = [i + len(self.index) if marked else i for i, marked in zip(ids, marks)]
         wide = 0.0
         if self.wide is not None and ids:
             found = {self.bucket([a], self.buckets) for a in ids}
