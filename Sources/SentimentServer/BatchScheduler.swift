@@ -78,6 +78,9 @@ final class BatchScheduler: Service, @unchecked Sendable {
         }
     }
 
+    /// Texts waiting to be scored or explained now.
+    var queuedTextCount: Int { condition.withLock { queuedTexts } }
+
     /// Queues `newJobs` holding `texts` texts, or says why not.
     private func enqueue(_ newJobs: [Job], texts: Int) -> Refusal? {
         condition.lock()

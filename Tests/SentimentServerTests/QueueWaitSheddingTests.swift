@@ -18,9 +18,15 @@ import Testing
             logger: Logger(label: "test"))
         let model = try ServedModel(
             model: SentimentModel(path: ServerTestSupport.model), name: "test", generation: 1)
-        // No worker runs yet, so what is admitted stays queued.
+        // No worker runs yet, so what is admitted stays queued. The tasks may start late on a busy
+        // machine: wait until both are queued, then past the limit.
         let first = Task { try await scheduler.probabilities(for: ["great film"], model: model) }
         let second = Task { try await scheduler.probabilities(for: ["dull plot", "never again"], model: model) }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while scheduler.queuedTextCount < 3, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try #require(scheduler.queuedTextCount == 3, "the first two requests were not both queued")
         try await Task.sleep(for: .milliseconds(1300))
         await #expect(throws: BatchScheduler.Refusal.self) {
             _ = try await scheduler.probabilities(for: ["too late"], model: model)
