@@ -20,7 +20,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Longest the oldest queued text may have waited past `maxDelay` before new requests are refused
     /// (503 with Retry-After). It bounds how long an admitted request waits whatever its texts' length,
     /// which a count of texts cannot: a queue of long reviews takes far longer than one of short
-    /// sentences. The default was measured with `scripts/serve_bench.sh` (BENCHMARKS.md, "Serving").
+    /// sentences. The default is a choice (room for a few full batches of long reviews), not a tuned
+    /// value; BENCHMARKS.md, "Serving", shows what it does under load.
     public var maxQueueWait = Duration.milliseconds(200)
     /// Largest request body in bytes; a larger one (or a Content-Length announcing one) gets 413.
     public var maxBody = 1 << 20
