@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Trains the general model compiled into the executable (issue 24):
-#   scripts/make_bundled_model.sh [SHARED]      (SHARED: the benchmark data, default ../shared)
+#   scripts/make_bundled_model.sh [--record | --candidate FILE] [SHARED]
+#                                               (SHARED: the benchmark data, default ../shared)
 #
 # One model for English and Chinese, from the training splits only (SST-2 phrases, IMDB, CR,
 # ChnSentiCorp, online_shopping: their test splits stay honest for the README's figures), with the
@@ -12,11 +13,18 @@
 # CPU kind (the matrix kernels differ between AVX2 and AVX-512 machines). The script prints a digest of
 # the weights and vocabulary (not of the whole file, whose metadata names the program version) and
 # compares it with scripts/bundled-model.digest when that file exists; --record writes it.
+# --candidate FILE writes the trained model to FILE and leaves the asset and the digest alone, so a
+# retrained model can be evaluated (`sentiment eval --model FILE ...`) before it replaces the bundled one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 record=false
+candidate=""
 if [[ ${1:-} == --record ]]; then record=true; shift; fi
+if [[ ${1:-} == --candidate ]]; then
+    [[ -n ${2:-} ]] || { echo "make_bundled_model: --candidate needs a file" >&2; exit 64; }
+    candidate=$2; shift 2
+fi
 shared=${1:-../shared}
 data=$shared/data
 for corpus in sst2 imdb cr chnsenticorp online_shopping; do
@@ -54,6 +62,11 @@ print(digest.hexdigest())
 EOF
 )
 echo "make_bundled_model: weights and vocabulary sha256 $digest" >&2
+if [[ -n $candidate ]]; then
+    cp "$work/general-model.safetensors" "$candidate.tmp" && mv "$candidate.tmp" "$candidate"
+    echo "make_bundled_model: candidate written to $candidate; the bundled asset and digest are unchanged" >&2
+    exit 0
+fi
 if $record; then
     echo "$digest" > scripts/bundled-model.digest
 elif [[ -f scripts/bundled-model.digest ]] && [[ $(cat scripts/bundled-model.digest) != "$digest" ]]; then
