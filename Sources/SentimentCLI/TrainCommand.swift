@@ -140,6 +140,9 @@ struct TrainCommand: ParsableCommand {
                 interrupts: interrupts)
         } catch ModelTrainingError.singleClass(let set, let positive, let count) {
             throw CommandFailure(singleClassMessage(set, positive: positive, count: count))
+        } catch ModelTrainingError.invalidOption(let error) {
+            // A rule only the data can test (the vectors' dimension), worded with the flags.
+            throw CommandFailure("invalid training options: " + error.message(naming: Self.flagName))
         } catch ModelTrainingError.interrupted(var interruption) {
             // The path as the user gave it.
             if interruption.modelPath != nil { interruption.modelPath = model }

@@ -438,4 +438,22 @@ private func directoryContents(_ directory: URL) throws -> [String] {
             #expect(try directoryContents(directory).isEmpty)
         }
     }
+
+    /// A rule only the data can test, the vectors' dimension, is named by its flag too.
+    @Test func anEmbeddingNarrowerThanTheVectorsIsAnErrorNamingTheFlag() throws {
+        try withTemporaryDirectory { directory in
+            let vectors = directory.appendingPathComponent("vectors.txt")
+            try "good 1 2 3\nbad -1 -2 -3\n".write(to: vectors, atomically: true, encoding: .utf8)
+            let model = directory.appendingPathComponent("m.safetensors").path
+            let result = try SentimentBinary.run(
+                ["train", corpus, "--vectors", vectors.path, "--embedding-dim", "2", "--model", model],
+                in: directory)
+            #expect(result.status == 1, "\(result.standardError)")
+            #expect(
+                result.standardError.contains(
+                    "--embedding-dim (2) must be at least the dimension of the vectors (3)"),
+                "\(result.standardError)")
+            #expect(!FileManager.default.fileExists(atPath: model))
+        }
+    }
 }

@@ -365,9 +365,10 @@ public enum ModelTraining {
                 options.embeddingDim
                 ?? max(ModelTrainingOptions.defaultEmbeddingDim, pretrainedEmbedding?.matching.vectors.dimension ?? 0)
             if let plan = pretrainedEmbedding, embeddingDim < plan.matching.vectors.dimension {
-                throw ModelTrainingError.invalidOptions(
-                    "embeddingDim (\(embeddingDim)) must be at least the dimension of the vectors "
-                        + "(\(plan.matching.vectors.dimension)), whose values fill its first columns")
+                throw ModelTrainingError.invalidOption(
+                    ModelTrainingOptionError(
+                        field: .embeddingDim,
+                        rule: .atLeastVectorsDimension(given: embeddingDim, vectors: plan.matching.vectors.dimension)))
             }
             classifier = try BiGRUClassifier(
                 configuration: ClassifierConfiguration(
@@ -664,7 +665,6 @@ public struct ModelTrainingInterruption: Sendable, Equatable, CustomStringConver
 public enum ModelTrainingError: Error, Equatable, CustomStringConvertible {
     case cannotWriteModel(path: String, reason: String)
     case noTrainingDocuments
-    case invalidOptions(String)
     /// An option breaks its rule (`ModelTrainingOptions.validate`).
     case invalidOption(ModelTrainingOptionError)
     /// Every document of a set has the same label (`positive` tells which).
@@ -678,7 +678,6 @@ public enum ModelTrainingError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .cannotWriteModel(let path, let reason): "\(path): cannot write the model: \(reason)"
         case .noTrainingDocuments: "no documents to train on"
-        case .invalidOptions(let message): "invalid training options: \(message)"
         case .invalidOption(let error): "invalid training options: \(error)"
         case .destinationLocked(let path, let lockPath):
             "\(path): another training run is writing this model (it holds \(lockPath)); wait for it to "

@@ -91,6 +91,9 @@ public struct ModelTrainingOptionError: Error, Equatable, Sendable, CustomString
         case excludesInitialModel
         /// Only with skip-gram pre-training (`pretrainEpochs` above 0).
         case needsPretraining
+        /// At least the dimension of the pre-trained vectors, whose values fill the first columns (known
+        /// only once the vectors are read, so `ModelTraining.train` checks it, not `validate`).
+        case atLeastVectorsDimension(given: Int, vectors: Int)
     }
 
     /// The option.
@@ -120,6 +123,9 @@ public struct ModelTrainingOptionError: Error, Equatable, Sendable, CustomString
             return "\(option) builds a new vocabulary, which \(name(.initialModel)) keeps; give one of them"
         case .needsPretraining:
             return "\(option) text serves the pre-training, which \(name(.pretrainEpochs)) 0 turns off"
+        case .atLeastVectorsDimension(let given, let vectors):
+            return "\(option) (\(given)) must be at least the dimension of the vectors (\(vectors)), whose "
+                + "values fill its first columns"
         }
     }
 
