@@ -22,8 +22,8 @@ Only `cell: reset_after` and `pooling: final` models (PyTorch's nn.GRU); others 
 
 usage: serve_peer.py MODEL.safetensors [--host 127.0.0.1] [--port 8090] [--threads 1]
                      [--max-body 1048576] [--max-texts 1024]
-Needs (in a venv outside the repository, scripts/serve_peer_setup.sh): torch, fastapi, uvicorn,
-safetensors, numpy, and optionally PyICU.
+Needs (in a venv outside the repository, scripts/serve_peer_setup.sh): torch, fastapi, uvicorn, numpy,
+and optionally PyICU; the model file is read by scripts/reference_probability.py beside it.
 """
 import argparse
 import json
@@ -38,19 +38,17 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
-from safetensors import safe_open
-from safetensors.torch import load_file
 
 try:
     import icu
 except ImportError:
     icu = None
 
-# The negation rule as the NumPy reference states it, not a third copy.
+# The file reader, the n-gram buckets and the negation rule as the NumPy reference states them, not a
+# third copy.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from reference_probability import negation_marks  # noqa: E402
+from reference_probability import buckets, load, negation_marks  # noqa: E402
 
-FNV_OFFSET, FNV_PRIME, MASK64 = 0xCBF29CE484222325, 0x100000001B3, (1 << 64) - 1
 EMOTICONS = [
     ":)", ":-)", ":(", ":-(", ":D", ":-D", ":d", ";)", ";-)", ";D", ":P", ":-P", ":p", ":-p", ";P", ";p",
     ":/", ":-/", ":\\", ":'(", ":')", ":'-(", ":,(", ":o", ":O", ":-o", ":-O", ":|", ":-|", ":*", ":-*",
@@ -128,20 +126,12 @@ class BiGRU(nn.Module):
 
 class PeerModel:
     def __init__(self, path):
-        with safe_open(path, "pt") as f:
-            meta = f.metadata()
-        config, vocab = json.loads(meta["config"]), json.loads(meta["vocab"])
+        # The NumPy reference's reader: the header checked, float16 widened, the sparse wide channel made
+        # dense (docs/model-file.md). float32 again here, as the model computes.
+        tensors, vocab, config = load(path)
         if config.get("cell", "reset_after") != "reset_after" or config.get("pooling", "final") != "final":
             raise SystemExit(f"{path}: only reset_after models without pooling run in nn.GRU")
-        state = {name: tensor.float() if tensor.is_floating_point() else tensor for name, tensor in load_file(path).items()}
-        if "wide.indices" in state:
-            # Format 2's sparse wide channel, made dense (docs/model-file.md).
-            indices = state.pop("wide.indices").long()
-            weight = torch.zeros(config["ngram_buckets"])
-            weight[indices] = state.pop("wide.weight_values")
-            scale = torch.full((config["ngram_buckets"],), float(state.pop("wide.scale_fill")[0]))
-            scale[indices] = state.pop("wide.scale_values")
-            state["wide.weight"], state["wide.scale"] = weight, scale
+        state = {name: torch.from_numpy(values).float() for name, values in tensors.items()}
         self.wide_weight, self.wide_scale = state.pop("wide.weight", None), state.pop("wide.scale", None)
         self.wide = None if self.wide_weight is None else (self.wide_weight * self.wide_scale).tolist()
         # Negation marks: a marked token reads id len(vocab) + id, whose input is the transform of its
@@ -169,14 +159,6 @@ class PeerModel:
         self.threshold = config.get("threshold", 0.5)
         self.tokenizer = Tokenizer(config.get("tokenizer", {}))
 
-    @staticmethod
-    def bucket(ngram, count):
-        h = ((FNV_OFFSET ^ len(ngram)) * FNV_PRIME) & MASK64
-        for token_id in ngram:
-            for byte in (token_id & 0xFFFFFFFF).to_bytes(4, "little"):
-                h = ((h ^ byte) * FNV_PRIME) & MASK64
-        return h % count
-
     def encode(self, text):
         tokens = self.tokenizer.tokens(text)
         ids = [self.index.get(t, 1) for t in tokens]
@@ -185,9 +167,7 @@ class PeerModel:
             ids = [i + len(self.index) if marked else i for i, marked in zip(ids, marks)]
         wide = 0.0
         if self.wide is not None and ids:
-            found = {self.bucket([a], self.buckets) for a in ids}
-            found |= {self.bucket([a, b], self.buckets) for a, b in zip(ids, ids[1:])}
-            wide = sum(self.wide[b] for b in found)
+            wide = sum(self.wide[b] for b in buckets(ids, self.buckets))
         if len(ids) > self.max_len:
             ids = ids[: self.head_len] + ids[len(ids) - (self.max_len - self.head_len):]
         return ids, wide
