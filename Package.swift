@@ -54,8 +54,8 @@ let package = Package(
             name: "CICU",
             linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n")]
         ),
-        // Float32 numeric kernels in C (GEMM, vectorised activations). AVX2/FMA code paths are compiled
-        // with function-level target attributes and picked at run time, so the package builds for any
+        // Float32 numeric kernels in C (GEMM, vectorised activations). AVX2/FMA and AVX-512 code paths
+        // are compiled with function-level target attributes and picked at run time, so the package builds for any
         // x86-64 (or ARM) target without unsafe flags and still runs at full speed where the CPU allows.
         .target(name: "CKernels"),
         .target(name: "Tokenizer", dependencies: ["CICU"]),

@@ -10,7 +10,8 @@
 # docs/bundled-model.md says why one model for both scripts and what it scored.
 #
 # Reproducible: a fixed seed and thread count give the same weights from the same program on the same
-# CPU kind (the matrix kernels differ between AVX2 and AVX-512 machines). The script prints a digest of
+# CPU kind (the portable kernels of a CPU without AVX2 and FMA round differently; AVX-512 and AVX2
+# machines give the same bits). The script prints a digest of
 # the weights and vocabulary (not of the whole file, whose metadata names the program version) and
 # compares it with scripts/bundled-model.digest when that file exists; --record writes it.
 # --candidate FILE writes the trained model to FILE and leaves the asset and the digest alone, so a

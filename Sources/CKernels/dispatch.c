@@ -1,4 +1,4 @@
-// Run-time choice between the AVX2/FMA and portable kernels, and per-thread scratch memory.
+// Run-time choice between the AVX-512, AVX2/FMA and portable kernels, and per-thread scratch memory.
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -23,6 +23,24 @@ int sk_cpu_has_avx2_fma(void) {
         has = 0;
 #endif
         atomic_store_explicit(&cpu_has_avx2_fma, has, memory_order_relaxed);
+    }
+    return has;
+}
+
+// -1: not probed yet; else 0 or 1.
+static atomic_int cpu_has_avx512 = -1;
+
+int sk_cpu_has_avx512(void) {
+    int has = atomic_load_explicit(&cpu_has_avx512, memory_order_relaxed);
+    if (has < 0) {
+#if SK_HAVE_X86_AVX2
+        // As for AVX2, the probe also checks that the OS saves the ZMM and mask registers.
+        __builtin_cpu_init();
+        has = sk_cpu_has_avx2_fma() && __builtin_cpu_supports("avx512f");
+#else
+        has = 0;
+#endif
+        atomic_store_explicit(&cpu_has_avx512, has, memory_order_relaxed);
     }
     return has;
 }
@@ -57,6 +75,37 @@ int sk_internal_use_avx2(void) {
 }
 
 int sk_using_avx2(void) { return sk_internal_use_avx2(); }
+
+// -1: not decided yet; 0: AVX-512 where the CPU has it; 1: turned off (AVX2 at most).
+static atomic_int avx512_off = -1;
+
+void sk_set_avx512_off(int off) { atomic_store_explicit(&avx512_off, off ? 1 : 0, memory_order_relaxed); }
+
+static int avx512_turned_off(void) {
+    int off = atomic_load_explicit(&avx512_off, memory_order_relaxed);
+    if (off < 0) {
+        const char *env = getenv("SENTIMENT_KERNELS");
+        int from_env = (env != NULL && strcmp(env, "avx2") == 0) ? 1 : 0;
+        int expected = -1;
+        atomic_compare_exchange_strong(&avx512_off, &expected, from_env);
+        off = atomic_load_explicit(&avx512_off, memory_order_relaxed);
+    }
+    return off;
+}
+
+// Per-thread override of the process-wide AVX-512 switch: -1 follows it, 0 takes AVX-512 where the CPU
+// has it, 1 stops at AVX2.
+static _Thread_local int thread_avx512_off = -1;
+
+void sk_set_thread_avx512_off(int off) { thread_avx512_off = off < 0 ? -1 : off ? 1 : 0; }
+
+int sk_internal_use_avx512(void) {
+    if (!sk_internal_use_avx2() || !sk_cpu_has_avx512()) return 0;
+    const int thread_off = thread_avx512_off;
+    return thread_off >= 0 ? !thread_off : !avx512_turned_off();
+}
+
+int sk_using_avx512(void) { return sk_internal_use_avx512(); }
 
 // MARK: - Per-thread scratch
 

@@ -9,6 +9,10 @@
 void sk_sgemm(int transA, int transB, int32_t M, int32_t N, int32_t K, float alpha, const float *A,
               int32_t lda, const float *B, int32_t ldb, float beta, float *C, int32_t ldc) {
 #if SK_HAVE_X86_AVX2
+    if (sk_internal_use_avx512()) {
+        sk_sgemm_avx512(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+        return;
+    }
     if (sk_internal_use_avx2()) {
         sk_sgemm_avx2(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
         return;
@@ -38,19 +42,22 @@ static int32_t k_block_start(int32_t K, int k_blocks, int index) {
 }
 
 // The tiles of one packed mc×kc block of A against one packed kc×nc panel of B. Columns go in groups
-// of the narrow kernel's width: for each group, the full tiles sliver by sliver (each B sliver stays in
-// L1 while the A slivers stream past), then a narrow bottom edge tile across the whole group at once.
+// of the narrow kernel's width: for each group, the full tiles a wide kernel's columns at a time (those
+// B slivers stay in L1 while the A slivers stream past), then a narrow bottom edge tile across the
+// whole group at once.
 static void run_tiles(const sk_gemm_impl *impl, int mc, int nc, int kc, const float *a_pack,
                       const float *b_pack, float *c, int64_t ldc, float alpha, float beta) {
     const int mr = impl->mr, nr = impl->nr;
     const int edge_rows = mc % mr;
     const int narrow = edge_rows != 0 && edge_rows <= impl->narrow_rows ? edge_rows : 0;
     const int wide_rows = mc - narrow;
-    const int group = narrow ? impl->narrow_cols : nr;
+    // The wide kernel's columns per call (several slivers at once); narrow_cols is a multiple of them.
+    const int wide = impl->wide_cols > nr ? impl->wide_cols : nr;
+    const int group = narrow ? impl->narrow_cols : wide;
     for (int jg = 0; jg < nc; jg += group) {
         const int group_n = nc - jg < group ? nc - jg : group;
-        for (int jr = jg; jr < jg + group_n; jr += nr) {
-            const int n = nc - jr < nr ? nc - jr : nr;
+        for (int jr = jg; jr < jg + group_n; jr += wide) {
+            const int n = jg + group_n - jr < wide ? jg + group_n - jr : wide;
             const float *b_sliver = b_pack + (int64_t)jr * kc;
             for (int ir = 0; ir < wide_rows; ir += mr) {
                 const int m = wide_rows - ir < mr ? wide_rows - ir : mr;

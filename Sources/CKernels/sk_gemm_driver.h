@@ -1,5 +1,5 @@
-// The blocked GEMM driver shared by the AVX2 and portable paths: only the register-tile size, the
-// micro-kernel and the packing routines differ between them.
+// The blocked GEMM driver shared by the AVX-512, AVX2 and portable paths: only the register-tile size,
+// the micro-kernels and the packing routines differ between them.
 #ifndef SK_GEMM_DRIVER_H
 #define SK_GEMM_DRIVER_H
 
@@ -22,6 +22,8 @@ typedef struct {
     int mr, nr;      // register tile
     int mc, kc, nc;  // cache blocks: A block mc×kc stays in L2, B sliver kc×nr in L1, B panel kc×nc in L3
     sk_microkernel_fn kernel;
+    // Columns `kernel` takes per call: consecutive B slivers of the packed panel (0 or nr: one sliver).
+    int wide_cols;
     // Edge tiles of at most narrow_rows rows (0: none) go to narrow_kernel instead, which takes up to
     // narrow_cols columns (several B slivers, consecutive in the packed panel) per call. It must give
     // every element bitwise what `kernel` gives it: only the number of independent chains may differ.

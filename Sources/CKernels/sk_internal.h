@@ -17,6 +17,10 @@
 /// for this thread or, without a thread override, for the process).
 int sk_internal_use_avx2(void);
 
+/// Non-zero when the GEMMs should take the AVX-512 path on the calling thread: the AVX2 path is in use,
+/// the CPU (and OS) support AVX-512F, and AVX-512 is not turned off for the thread or the process.
+int sk_internal_use_avx512(void);
+
 /// Per-thread scratch buffer `slot` (0 or 1) of at least `bytes` bytes, 64-byte aligned, grown on demand
 /// and freed when the thread exits. Returns NULL only when memory is exhausted.
 float *sk_internal_scratch(int slot, size_t bytes);
@@ -25,6 +29,9 @@ float *sk_internal_scratch(int slot, size_t bytes);
 void sk_sgemm_avx2(int transA, int transB, int32_t M, int32_t N, int32_t K, float alpha,
                    const float *A, int32_t lda, const float *B, int32_t ldb, float beta, float *C,
                    int32_t ldc);
+void sk_sgemm_avx512(int transA, int transB, int32_t M, int32_t N, int32_t K, float alpha,
+                     const float *A, int32_t lda, const float *B, int32_t ldb, float beta, float *C,
+                     int32_t ldc);
 void sk_sigmoid_avx2(const float *x, float *y, int64_t n);
 void sk_tanh_avx2(const float *x, float *y, int64_t n);
 void sk_add_bias_rows_avx2(float *C, int32_t M, int32_t N, int32_t ldc, const float *bias);

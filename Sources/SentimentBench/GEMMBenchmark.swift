@@ -2,7 +2,7 @@ import CKernels
 import Embedding
 import Foundation
 
-/// `sentiment-bench gemm [--passes P] [--rounds N] [--round-seconds S] [--all-layouts] [--portable]`:
+/// `sentiment-bench gemm [--passes P] [--rounds N] [--round-seconds S] [--all-layouts] [--portable | --avx2]`:
 /// GFLOP/s of sk_sgemm at the shapes one training step of the BiGRU uses (batch 64, hidden 128, 3 gates,
 /// sequences of 400 tokens) and at the few-row shapes of scoring (one thread only), plus activation
 /// throughput. With 2 threads the rows of the product are split in two halves multiplied at once, as the
@@ -18,6 +18,7 @@ func runGEMMBenchmark(arguments: [String]) {
         exit(2)
     }
     if options.portable { sk_set_force_portable(1) }
+    if options.avx2 { sk_set_avx512_off(1) }
     var cases: [GEMMBenchmarkCase] = []
     let products =
         GEMMProduct.trainingProducts.map { ($0, [1, 2]) } + GEMMProduct.edgeTileProducts.map { ($0, [1]) }
@@ -43,7 +44,7 @@ func runGEMMBenchmark(arguments: [String]) {
         }
     }
 
-    let path = sk_using_avx2() != 0 ? "AVX2/FMA" : "portable"
+    let path = sk_using_avx512() != 0 ? "AVX-512" : sk_using_avx2() != 0 ? "AVX2/FMA" : "portable"
     print(
         "sgemm, \(path) path; best of \(options.passes) passes × \(options.rounds) rounds of at least "
             + "\(options.roundSeconds) s")
@@ -105,6 +106,7 @@ private struct GEMMBenchmarkOptions {
     var roundSeconds = 0.05
     var allLayouts = false
     var portable = false
+    var avx2 = false
 
     init() {}
 
@@ -129,9 +131,10 @@ private struct GEMMBenchmarkOptions {
                 roundSeconds = value
             case "--all-layouts": allLayouts = true
             case "--portable": portable = true
+            case "--avx2": avx2 = true
             default:
                 throw GEMMBenchmarkUsageError(
-                    "unknown option \(argument); options: --passes P, --rounds N, --round-seconds S, --all-layouts, --portable"
+                    "unknown option \(argument); options: --passes P, --rounds N, --round-seconds S, --all-layouts, --portable, --avx2"
                 )
             }
         }

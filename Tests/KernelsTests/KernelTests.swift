@@ -7,24 +7,31 @@ import Testing
 /// them.
 @Suite(.serialized) enum KernelTests {}
 
-/// The implementations a test can exercise on this machine.
+/// The implementations a test can exercise on this machine. Only the GEMMs have an AVX-512 path; the
+/// other kernels run their AVX2 code under `.avx512`.
 enum KernelPath: String, CaseIterable, CustomTestStringConvertible {
+    case avx512
     case avx2
     case portable
 
     var testDescription: String { rawValue }
 
-    /// The AVX2 path only where the CPU has it (the portable one always).
+    /// The paths the CPU has (the portable one always).
     static var available: [KernelPath] {
-        sk_cpu_has_avx2_fma() != 0 ? [.avx2, .portable] : [.portable]
+        (sk_cpu_has_avx512() != 0 ? [.avx512] : []) + (sk_cpu_has_avx2_fma() != 0 ? [.avx2] : []) + [.portable]
     }
 
     /// Runs `body` with this thread's dispatch pinned to this path, then restores the thread to the
     /// process-wide choice.
     func run<T>(_ body: () throws -> T) rethrows -> T {
         sk_set_thread_force_portable(self == .portable ? 1 : 0)
-        defer { sk_set_thread_force_portable(-1) }
-        #expect(sk_using_avx2() == (self == .avx2 ? 1 : 0), "dispatch did not switch to \(self)")
+        sk_set_thread_avx512_off(self == .avx512 ? 0 : 1)
+        defer {
+            sk_set_thread_force_portable(-1)
+            sk_set_thread_avx512_off(-1)
+        }
+        #expect(sk_using_avx2() == (self == .portable ? 0 : 1), "dispatch did not switch to \(self)")
+        #expect(sk_using_avx512() == (self == .avx512 ? 1 : 0), "dispatch did not switch to \(self)")
         return try body()
     }
 }

@@ -1,8 +1,9 @@
 // Float32 numeric kernels for the GRU classifier.
 // Row-major storage throughout; `ld*` arguments are row strides in elements.
 //
-// Every entry point picks its implementation at run time: an AVX2/FMA path where the CPU has it, a
-// portable C path everywhere else (or when forced, see sk_set_force_portable). All functions are safe
+// Every entry point picks its implementation at run time: an AVX2/FMA path where the CPU has it (with
+// AVX-512 GEMMs where it has that too, bitwise equal to the AVX2 ones), a portable C path everywhere else
+// (or when forced, see sk_set_force_portable). All functions are safe
 // to call from several threads at once. The GEMMs keep their packing buffers per calling thread, reused
 // from call to call and freed when the thread exits (under 5 MiB per thread at most).
 #ifndef SENTIMENT_KERNELS_H
@@ -21,7 +22,8 @@ extern "C" {
 /// op(B) is K×N: B is stored K×N (ldb ≥ N), or N×K when transB (ldb ≥ K). ldc ≥ N.
 /// When beta == 0, C is not read (it may hold NaN). K == 0 gives C = beta · C.
 /// Row i of C is a function of row i of op(A), op(B), alpha, beta and row i of C alone, bit for bit: it
-/// does not depend on M or on the other rows (on one path; the AVX2 and portable paths round differently).
+/// does not depend on M or on the other rows (on one path; the AVX2 and portable paths round differently,
+/// the AVX-512 path rounds as the AVX2 one).
 /// Single-threaded: callers parallelise across batch shards with their own threads.
 void sk_sgemm(int transA, int transB, int32_t M, int32_t N, int32_t K, float alpha,
               const float *A, int32_t lda, const float *B, int32_t ldb, float beta,
@@ -101,6 +103,23 @@ void sk_set_thread_gemm_without_scratch(int without);
 
 /// 1 when kernels called from this thread take the AVX2/FMA path, 0 when they take the portable one.
 int sk_using_avx2(void);
+
+/// 1 when the CPU (and OS) support AVX-512F as well as AVX2 and FMA, else 0.
+int sk_cpu_has_avx512(void);
+
+/// Non-zero stops the GEMMs at the AVX2 path even where the CPU has AVX-512; zero restores the automatic
+/// choice. The environment variable SENTIMENT_KERNELS=avx2, read at first use, sets the same default.
+/// The AVX-512 GEMMs give bitwise the AVX2 ones' results, so this changes speed only: it is meant for
+/// benchmarks. Threads with their own override (below) ignore it.
+void sk_set_avx512_off(int off);
+
+/// Per-thread override for tests: 1 stops this thread's GEMMs at AVX2, 0 takes AVX-512 where the CPU
+/// has it whatever the process-wide switch says, -1 (the initial state) follows the process-wide switch.
+/// The AVX-512 path runs only where the AVX2 path would (see sk_set_thread_force_portable).
+void sk_set_thread_avx512_off(int off);
+
+/// 1 when GEMMs called from this thread take the AVX-512 path, else 0.
+int sk_using_avx512(void);
 
 #ifdef __cplusplus
 }
