@@ -6,6 +6,8 @@
 // rounded on its own, in the Swift expression's order; contracting a multiply and an add into an FMA
 // would change the rounding. This file is in C because Swift's
 // Float.squareRoot() calls libm's sqrtf on Linux (errno), which keeps loops from being vectorised.
+#include <string.h>
+
 #include "sentiment_kernels.h"
 #include "sk_internal.h"
 
@@ -196,9 +198,26 @@ void sk_adam_update(int64_t n, float *p, const float *g, float gradient_scale, f
     update_portable(n, p, g, gradient_scale, m, v, one_minus_beta1, beta2, one_minus_beta2, epsilon, step_size, root);
 }
 
+// Whether every moment of a row is +0 (bit pattern 0): a row that has never had a gradient.
+static int moments_all_positive_zero(int64_t n, const float *m, const float *v) {
+    uint32_t any = 0;
+    for (int64_t i = 0; i < n; i++) {
+        uint32_t a, b;
+        memcpy(&a, m + i, sizeof a);
+        memcpy(&b, v + i, sizeof b);
+        any |= a | b;
+        if (any != 0) return 0;
+    }
+    return 1;
+}
+
 void sk_adam_zero_gradient_steps(int64_t n, float *p, float *m, float *v, float one_minus_beta1, float beta2,
                                  float epsilon, const float *step_sizes, const float *roots, int64_t steps) {
     if (n <= 0 || steps <= 0) return;
+    // Moments of +0 stay +0 through zero-gradient steps (m − (1−β1)·m and β2·v), and p then moves by
+    // (stepSize·0) / (√0 / root + ε) = +0, which leaves it as it is: the replay would change nothing, so it
+    // is skipped. Most rows of an embedding that holds words the training texts never use are such rows.
+    if (moments_all_positive_zero(n, m, v)) return;
 #if SK_HAVE_X86_AVX2
     if (sk_internal_use_avx2()) {
         zero_gradient_steps_avx2(n, p, m, v, one_minus_beta1, beta2, epsilon, step_sizes, roots, steps);

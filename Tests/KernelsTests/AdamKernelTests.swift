@@ -64,6 +64,35 @@ extension KernelTests {
                 }
             }
         }
+
+        /// A row that never had a gradient (moments all +0) is skipped rather than replayed; the result
+        /// must still be the replay's, and moments of -0 (not skipped) must replay as usual.
+        @Test(arguments: KernelPath.available)
+        func rowsWithoutMomentsStayAsTheReplayLeavesThem(path: KernelPath) {
+            path.run {
+                var generator = SplitMix64(seed: 8)
+                for (firstMoment, secondMoment) in [(Float(0), Float(0)), (-0.0, 0), (0, -0.0), (-0.0, -0.0)] {
+                    for count in [1, 8, 131] {
+                        var p = (0..<count).map { index in index % 5 == 2 ? -0.0 : generator.nextFloat() }
+                        var m = [Float](repeating: firstMoment, count: count)
+                        var v = [Float](repeating: secondMoment, count: count)
+                        let steps = 50
+                        let stepSizes = (0..<steps).map { Float(0.002 / (1 - pow(0.9, Double($0 + 1)))) }
+                        let roots = (0..<steps).map { Float((1 - pow(0.999, Double($0 + 1))).squareRoot()) }
+                        var (expectedP, expectedM, expectedV) = (p, m, v)
+                        Self.reference(
+                            p: &expectedP, m: &expectedM, v: &expectedV, oneMinusBeta1: 0.1, beta2: 0.999,
+                            epsilon: 1e-8, stepSizes: stepSizes, roots: roots)
+                        sk_adam_zero_gradient_steps(
+                            Int64(count), &p, &m, &v, 0.1, 0.999, 1e-8, stepSizes, roots, Int64(steps))
+                        let label = "moments \(firstMoment), \(secondMoment), n \(count)"
+                        #expect(p.map(\.bitPattern) == expectedP.map(\.bitPattern), "p, \(label)")
+                        #expect(m.map(\.bitPattern) == expectedM.map(\.bitPattern), "m, \(label)")
+                        #expect(v.map(\.bitPattern) == expectedV.map(\.bitPattern), "v, \(label)")
+                    }
+                }
+            }
+        }
     }
 }
 
