@@ -74,6 +74,10 @@ static void tanh_portable(const float *x, float *y, int64_t n) {
 
 void sk_sigmoid(const float *x, float *y, int64_t n) {
 #if SK_HAVE_X86_AVX2
+    if (sk_internal_use_avx512()) {
+        sk_sigmoid_avx512(x, y, n);
+        return;
+    }
     if (sk_internal_use_avx2()) {
         sk_sigmoid_avx2(x, y, n);
         return;
@@ -84,6 +88,10 @@ void sk_sigmoid(const float *x, float *y, int64_t n) {
 
 void sk_tanh(const float *x, float *y, int64_t n) {
 #if SK_HAVE_X86_AVX2
+    if (sk_internal_use_avx512()) {
+        sk_tanh_avx512(x, y, n);
+        return;
+    }
     if (sk_internal_use_avx2()) {
         sk_tanh_avx2(x, y, n);
         return;

@@ -17,7 +17,7 @@
 /// for this thread or, without a thread override, for the process).
 int sk_internal_use_avx2(void);
 
-/// Non-zero when the GEMMs should take the AVX-512 path on the calling thread: the AVX2 path is in use,
+/// Non-zero when the GEMMs and activations should take the AVX-512 path on the calling thread: the AVX2 path is in use,
 /// the CPU (and OS) support AVX-512F, and AVX-512 is not turned off for the thread or the process.
 int sk_internal_use_avx512(void);
 
@@ -34,6 +34,8 @@ void sk_sgemm_avx512(int transA, int transB, int32_t M, int32_t N, int32_t K, fl
                      int32_t ldc);
 void sk_sigmoid_avx2(const float *x, float *y, int64_t n);
 void sk_tanh_avx2(const float *x, float *y, int64_t n);
+void sk_sigmoid_avx512(const float *x, float *y, int64_t n);
+void sk_tanh_avx512(const float *x, float *y, int64_t n);
 void sk_add_bias_rows_avx2(float *C, int32_t M, int32_t N, int32_t ldc, const float *bias);
 void sk_axpy_avx2(int64_t n, float alpha, const float *x, float *y);
 void sk_sum_rows_avx2(int32_t M, int32_t N, const float *A, int32_t lda, float *out);

@@ -3,8 +3,9 @@ import Embedding
 import Testing
 
 extension KernelTests {
-    /// The AVX-512 GEMMs promise bitwise the AVX2 ones' results (same packing, K blocks and FMA order),
-    /// so that a model's weights and scores do not depend on which of the two a CPU runs.
+    /// The AVX-512 GEMMs and activations promise bitwise the AVX2 ones' results (same packing, K blocks
+    /// and FMA order; the same operations per lane), so that a model's weights and scores do not depend
+    /// on which of the two a CPU runs.
     @Suite(.enabled(if: sk_cpu_has_avx512() != 0, "this CPU has no AVX-512: nothing to compare with AVX2"))
     struct SGEMMAVX512 {
         /// Rows around the 6-row tile and the 1- and 2-row edge tiles, columns around the 16-column
@@ -39,6 +40,19 @@ extension KernelTests {
                 }
             }
             #expect(differing.isEmpty, "AVX-512 and AVX2 differ on \(differing.count) shapes: \(differing.prefix(5))")
+        }
+
+        /// The AVX-512 activations promise the AVX2 ones' bits too, on every float of the sweep (NaN, the
+        /// infinities and every tail length included).
+        @Test(arguments: Activation.allCases)
+        func activationsGiveTheAVX2PathsBits(activation: Activation) {
+            let inputs = KernelTests.Activations.sweep + [.nan, -.nan, .infinity, -.infinity, 0, -0.0]
+            for length in [inputs.count, 1, 15, 17, 31] {
+                let x = Array(inputs.prefix(length))
+                let wide = KernelPath.avx512.run { activation(x) }
+                let narrow = KernelPath.avx2.run { activation(x) }
+                #expect(wide.elementsEqualBitwise(narrow), "\(activation), \(length) values")
+            }
         }
 
         @Test func theProcessWideSwitchStopsAtAVX2() {

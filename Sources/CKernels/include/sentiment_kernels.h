@@ -2,8 +2,8 @@
 // Row-major storage throughout; `ld*` arguments are row strides in elements.
 //
 // Every entry point picks its implementation at run time: an AVX2/FMA path where the CPU has it (with
-// AVX-512 GEMMs where it has that too, bitwise equal to the AVX2 ones), a portable C path everywhere else
-// (or when forced, see sk_set_force_portable). All functions are safe
+// AVX-512 GEMMs and activations where it has that too, bitwise equal to the AVX2 ones), a portable C
+// path everywhere else (or when forced, see sk_set_force_portable). All functions are safe
 // to call from several threads at once. The GEMMs keep their packing buffers per calling thread, reused
 // from call to call and freed when the thread exits (under 5 MiB per thread at most).
 #ifndef SENTIMENT_KERNELS_H
@@ -107,18 +107,19 @@ int sk_using_avx2(void);
 /// 1 when the CPU (and OS) support AVX-512F as well as AVX2 and FMA, else 0.
 int sk_cpu_has_avx512(void);
 
-/// Non-zero stops the GEMMs at the AVX2 path even where the CPU has AVX-512; zero restores the automatic
-/// choice. The environment variable SENTIMENT_KERNELS=avx2, read at first use, sets the same default.
-/// The AVX-512 GEMMs give bitwise the AVX2 ones' results, so this changes speed only: it is meant for
-/// benchmarks. Threads with their own override (below) ignore it.
+/// Non-zero stops the GEMMs and activations at the AVX2 path even where the CPU has AVX-512; zero
+/// restores the automatic choice. The environment variable SENTIMENT_KERNELS=avx2, read at first use,
+/// sets the same default. The AVX-512 paths give bitwise the AVX2 ones' results, so this changes speed
+/// only: it is meant for benchmarks. Threads with their own override (below) ignore it.
 void sk_set_avx512_off(int off);
 
-/// Per-thread override for tests: 1 stops this thread's GEMMs at AVX2, 0 takes AVX-512 where the CPU
-/// has it whatever the process-wide switch says, -1 (the initial state) follows the process-wide switch.
-/// The AVX-512 path runs only where the AVX2 path would (see sk_set_thread_force_portable).
+/// Per-thread override for tests: 1 stops this thread's GEMMs and activations at AVX2, 0 takes AVX-512
+/// where the CPU has it whatever the process-wide switch says, -1 (the initial state) follows the
+/// process-wide switch. The AVX-512 path runs only where the AVX2 path would (see
+/// sk_set_thread_force_portable).
 void sk_set_thread_avx512_off(int off);
 
-/// 1 when GEMMs called from this thread take the AVX-512 path, else 0.
+/// 1 when GEMMs and activations called from this thread take the AVX-512 path, else 0.
 int sk_using_avx512(void);
 
 #ifdef __cplusplus
