@@ -96,14 +96,23 @@ public final class BiGRUClassifier {
     }
 
     /// A model with the given parameters, which must be exactly the names of `parameterShapes(for:)`
-    /// with exactly those shapes.
-    public init(configuration: ClassifierConfiguration, parameters: [String: Tensor], threadCount: Int? = nil)
-        throws
-    {
+    /// with exactly those shapes. With `borrowedEmbedding`, the embedding table reads its rows from
+    /// those floats (a mapped model file's) rather than from a tensor of `parameters`, which then has none.
+    public init(
+        configuration: ClassifierConfiguration, parameters: [String: Tensor],
+        borrowedEmbedding: ReadOnlyFloats? = nil, threadCount: Int? = nil
+    ) throws {
         try configuration.validate()
         let layout = ParameterLayout(configuration)
         let shapes = layout.shapes
         for (name, shape) in shapes {
+            if name == ParameterLayout.embeddingName, let borrowedEmbedding {
+                if parameters[name] != nil { throw ClassifierError.unexpectedParameter(name: name) }
+                guard borrowedEmbedding.count == shape.reduce(1, *) else {
+                    throw ClassifierError.shapeMismatch(name: name, expected: shape, found: [borrowedEmbedding.count])
+                }
+                continue
+            }
             guard let tensor = parameters[name] else { throw ClassifierError.missingParameter(name: name) }
             guard tensor.shape == shape, tensor.values.count == shape.reduce(1, *) else {
                 throw ClassifierError.shapeMismatch(name: name, expected: shape, found: tensor.shape)
@@ -122,9 +131,13 @@ public final class BiGRUClassifier {
         self.layout = layout
         self.parameters = ClassifierParameters(
             layout: layout,
-            embedding: EmbeddingTable(
-                vocabularySize: configuration.vocabularySize, dimension: configuration.embeddingDim,
-                weights: parameters[ParameterLayout.embeddingName]!.values),
+            embedding: borrowedEmbedding.map {
+                EmbeddingTable(
+                    vocabularySize: configuration.vocabularySize, dimension: configuration.embeddingDim, reading: $0)
+            }
+                ?? EmbeddingTable(
+                    vocabularySize: configuration.vocabularySize, dimension: configuration.embeddingDim,
+                    weights: parameters[ParameterLayout.embeddingName]!.values),
             dense: dense,
             wide: parameters[ParameterLayout.wideWeightName].map {
                 EmbeddingTable(vocabularySize: configuration.ngramBuckets, dimension: 1, weights: $0.values)
@@ -138,6 +151,9 @@ public final class BiGRUClassifier {
         self.threadCount = max(1, threadCount ?? Self.defaultThreadCount)
         dropoutSeed = 0
     }
+
+    /// The embedding table's tensor in `namedParameters()`.
+    public static let embeddingName = ParameterLayout.embeddingName
 
     /// The wide channel's tensors in `namedParameters()`: the learned weight and the fixed scale of
     /// each n-gram bucket.
@@ -155,15 +171,17 @@ public final class BiGRUClassifier {
     /// `gru.weight_ih_l{k}`, `gru.weight_hh_l{k}`, `gru.bias_ih_l{k}`, `gru.bias_hh_l{k}` and their
     /// `_reverse` twins, then `out.weight`, `out.bias`, then (with the wide channel) `wide.weight` and
     /// `wide.scale`.
-    public func namedParameters() -> [(name: String, tensor: Tensor)] {
+    /// `includingEmbedding: false` leaves out the embedding (for a caller that shares its borrowed rows).
+    public func namedParameters(includingEmbedding: Bool = true) -> [(name: String, tensor: Tensor)] {
         let embedding = parameters.embedding
         let dense = parameters.dense
-        return [
-            (
-                ParameterLayout.embeddingName,
-                Tensor(shape: [embedding.vocabularySize, embedding.dimension], values: embedding.weights)
-            )
-        ]
+        return (includingEmbedding
+            ? [
+                (
+                    ParameterLayout.embeddingName,
+                    Tensor(shape: [embedding.vocabularySize, embedding.dimension], values: embedding.weights)
+                )
+            ] : [])
             + layout.denseEntries.map { entry in
                 let count = entry.shape.reduce(1, *)
                 return (
@@ -189,9 +207,11 @@ public final class BiGRUClassifier {
             + configuration.ngramBuckets
     }
 
-    /// Every parameter by name (the dictionary `init(configuration:parameters:)` takes).
-    public func parameterDictionary() -> [String: Tensor] {
-        Dictionary(uniqueKeysWithValues: namedParameters().map { ($0.name, $0.tensor) })
+    /// Every parameter by name (the dictionary `init(configuration:parameters:)` takes); see
+    /// `namedParameters(includingEmbedding:)`.
+    public func parameterDictionary(includingEmbedding: Bool = true) -> [String: Tensor] {
+        Dictionary(
+            uniqueKeysWithValues: namedParameters(includingEmbedding: includingEmbedding).map { ($0.name, $0.tensor) })
     }
 
     // MARK: Inference
@@ -471,7 +491,10 @@ public final class BiGRUClassifier {
         let workspaces = workspaces
         let rows = inputVectors.map { $0.count / configuration.embeddingDim } ?? configuration.vocabularySize
         parameters.dense.withUnsafeBufferPointer { dense in
-            (inputVectors ?? parameters.embedding.weights).withUnsafeBufferPointer { embedding in
+            func withFirstLayerRows(_ body: (UnsafeBufferPointer<Float>) -> Void) {
+                if let inputVectors { inputVectors.withUnsafeBufferPointer(body) } else { parameters.embedding.withRows(body) }
+            }
+            withFirstLayerRows { embedding in
                 // Given input vectors are what the first layer reads: no id of theirs is marked.
                 let model = ModelSnapshot(
                     layout: layout, dense: dense.baseAddress!, embedding: embedding.baseAddress!,

@@ -9,7 +9,7 @@ extension BiGRUClassifier {
         let dimension = configuration.embeddingDim
         let rows = configuration.vocabularySize
         var input = [Float](repeating: 0, count: ids.count * dimension)
-        parameters.embedding.weights.withUnsafeBufferPointer { table in
+        parameters.embedding.withRows { table in
             parameters.dense.withUnsafeBufferPointer { dense in
                 input.withUnsafeMutableBufferPointer { input in
                     for (position, id) in ids.enumerated() {

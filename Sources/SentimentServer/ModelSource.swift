@@ -13,8 +13,13 @@ public struct ModelSource: Sendable {
         self.load = load
     }
 
-    /// The model file at `path`.
+    /// The model file at `path`. The loaded model keeps nothing mapped from the file, so a server lives
+    /// through the file being rewritten in place before a reload.
     public static func file(_ path: String) -> ModelSource {
-        ModelSource(name: path) { try SentimentModel(path: path, threadCount: 1) }
+        ModelSource(name: path) {
+            let model = try SentimentModel(path: path, threadCount: 1)
+            model.makeIndependentOfFile()
+            return model
+        }
     }
 }

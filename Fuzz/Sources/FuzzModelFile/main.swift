@@ -7,10 +7,20 @@ import SentimentKit
 /// scores texts to finite probabilities in [0, 1] (a model that loads must never give NaN), and writes
 /// a file that loads back to the same parameters (in float16: each rounded to the nearest float16,
 /// unless a value is beyond float16's range and writing refuses it).
+/// Where each input is also written, to be loaded from a file: loading a file maps it and reads a
+/// float32 embedding in place, a path of its own (`SentimentModel.init(contentsOf:)`).
+let mappedCopy = FileManager.default.temporaryDirectory
+    .appendingPathComponent("fuzz-model-file-\(getpid()).safetensors")
+
 func fuzzModelFile(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data else { return 0 }
     let bytes = Data(bytes: data, count: size)
-    guard let model = try? SentimentModel(data: bytes, threadCount: 1) else { return 0 }
+    let fromBytes = try? SentimentModel(data: bytes, threadCount: 1)
+    // The mapped file must load exactly when the bytes do, and score the same.
+    precondition((try? bytes.write(to: mappedCopy)) != nil, "cannot write \(mappedCopy.path)")
+    let fromFile = try? SentimentModel(contentsOf: mappedCopy, threadCount: 1)
+    precondition((fromBytes == nil) == (fromFile == nil), "the file and its bytes load differently")
+    guard let model = fromBytes, let mapped = fromFile else { return 0 }
     guard let scorer = try? TextScorer(model: model, threads: 1) else { return 0 }
     let texts = ["", "great film", "awful, awful plot :(", String(repeating: "long ", count: 50)]
     guard let probabilities = try? scorer.probabilities(for: texts) else { return 0 }
@@ -18,6 +28,10 @@ func fuzzModelFile(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     for probability in probabilities {
         precondition(probability.isFinite && (0...1).contains(probability), "probability \(probability)")
     }
+    let mappedProbabilities = try? TextScorer(model: mapped, threads: 1).probabilities(for: texts)
+    precondition(
+        mappedProbabilities?.map(\.bitPattern) == probabilities.map(\.bitPattern),
+        "the mapped file scores differently from its bytes")
     let parameters = model.classifier.namedParameters()
     for precision in ModelFilePrecision.allCases {
         guard let written = try? model.serialized(precision: precision) else {

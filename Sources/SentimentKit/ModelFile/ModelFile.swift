@@ -1,4 +1,5 @@
 import Foundation
+import Embedding
 import GRUClassifier
 import Tokenizer
 
@@ -232,9 +233,14 @@ extension SentimentModel {
     /// Loads a model file: a safetensors file with PyTorch-named float32 or float16 tensors (the wide
     /// channel dense or sparse) and `vocab` / `config` metadata. Every offset and shape is checked;
     /// errors do not name the file (callers add it).
+    ///
+    /// A float32 embedding is read where the file is mapped rather than copied, which makes loading a
+    /// large model several times faster; the file stays mapped while the model lives, so replace a
+    /// model file by renaming a new one over it, not by writing into it. `makeIndependentOfFile()` copies
+    /// the embedding, for a long-lived process.
     public convenience init(contentsOf url: URL, threadCount: Int? = nil) throws {
         let file = try Self.reading {
-            try SafeTensorsFile(contentsOf: url)
+            try SafeTensorsFile(contentsOf: url, borrowing: [BiGRUClassifier.embeddingName])
         } bytes: {
             try? Data(contentsOf: url, options: .alwaysMapped)
         }
@@ -342,6 +348,23 @@ extension SentimentModel {
             }
             parameters[name] = tensor
         }
+        var borrowedEmbedding: ReadOnlyFloats?
+        for (name, borrowed) in file.borrowed {
+            let values = borrowed.values
+            if !Self.isWithinMagnitudeLimit(UnsafeBufferPointer(start: values.base, count: values.count)) {
+                let tensor = Tensor(shape: borrowed.shape, values: values.array)
+                try Self.refuseNonFinite(tensor, named: name)
+                try Self.refuseHuge(tensor, named: name)
+            }
+            let embeddingShape = [configuration.network.vocabularySize, configuration.network.embeddingDim]
+            if name == BiGRUClassifier.embeddingName, borrowed.shape == embeddingShape {
+                borrowedEmbedding = values
+            } else {
+                // Only an embedding of the right shape is read in place; anything else is copied, and a
+                // wrong shape is then named as for any tensor.
+                parameters[name] = Tensor(shape: borrowed.shape, values: values.array)
+            }
+        }
         do {
             try configuration.network.validate()
         } catch ClassifierError.invalidConfiguration(let message) {
@@ -352,7 +375,8 @@ extension SentimentModel {
         let classifier: BiGRUClassifier
         do {
             classifier = try BiGRUClassifier(
-                configuration: configuration.network, parameters: parameters, threadCount: threadCount)
+                configuration: configuration.network, parameters: parameters, borrowedEmbedding: borrowedEmbedding,
+                threadCount: threadCount)
         } catch {
             throw ModelFileError.invalid("the tensors do not match the config and vocab: \(error)")
         }
@@ -362,7 +386,9 @@ extension SentimentModel {
             threshold: configuration.threshold, temperature: configuration.temperature,
             negationScope: configuration.negationCues, trainingRecord: configuration.training)
         let storage = ModelFileStorage(
-            weightDTypes: Set(file.tensors.map { file.dtype(of: $0.name)?.rawValue ?? "" }).sorted(),
+            weightDTypes: Set(
+                (file.tensors.map(\.name) + file.borrowed.keys).map { file.dtypes[$0]?.rawValue ?? "f32" }
+            ).sorted(),
             storedWideBuckets: storedWideBuckets, formatVersion: formatVersion)
         fileStorage = storage
         precision = storage.precision
@@ -485,13 +511,15 @@ extension SentimentModel {
     /// x86-64 target. The two checks that name a problem were a noticeable share of scoring one line
     /// (BENCHMARKS.md, "Speed"); they now run only when this fails.
     static func isWithinMagnitudeLimit(_ values: [Float]) -> Bool {
+        values.withUnsafeBufferPointer { isWithinMagnitudeLimit($0) }
+    }
+
+    static func isWithinMagnitudeLimit(_ floats: UnsafeBufferPointer<Float>) -> Bool {
         let limitBits = Int32(bitPattern: maximumParameterMagnitude.bitPattern)
-        return values.withUnsafeBufferPointer { floats in
-            floats.withMemoryRebound(to: Int32.self) { bits in
-                var signs: Int32 = 0
-                for pattern in bits { signs |= limitBits &- (pattern & 0x7FFF_FFFF) }
-                return signs >= 0
-            }
+        return floats.withMemoryRebound(to: Int32.self) { bits in
+            var signs: Int32 = 0
+            for pattern in bits { signs |= limitBits &- (pattern & 0x7FFF_FFFF) }
+            return signs >= 0
         }
     }
 

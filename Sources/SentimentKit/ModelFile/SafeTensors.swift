@@ -4,6 +4,7 @@
     import Darwin
 #endif
 import Foundation
+import Embedding
 import GRUClassifier
 
 /// Why a safetensors file could not be read or written. `description` is a one-line message without the
@@ -74,6 +75,16 @@ public struct SafeTensorsFile: Sendable, Equatable {
     public var integerTensors: [(name: String, tensor: IntegerTensor)]
     /// The `__metadata__` strings.
     public var metadata: [String: String]
+    /// A float32 tensor read in place from a mapped file rather than copied.
+    public struct BorrowedTensor: Sendable {
+        public var shape: [Int]
+        public var values: ReadOnlyFloats
+    }
+
+    /// Float32 tensors read in place (see `init(contentsOf:borrowing:)`), by name; they are not in
+    /// `tensors`. Empty unless asked for.
+    public var borrowed: [String: BorrowedTensor] = [:]
+
     /// Each tensor's dtype in the file, as read; when writing, how a tensor is stored (see
     /// `dtype(of:)` for the default). The writer stores F32 and F16 floating-point tensors and I32 and
     /// I64 integer ones, and refuses a value its dtype cannot hold (a float beyond float16's ±65504, an
@@ -122,6 +133,16 @@ public struct SafeTensorsFile: Sendable, Equatable {
         try self.init(data: data)
     }
 
+    /// Reads and validates the file at `url` as `init(contentsOf:)` does, except that the float32
+    /// tensors named in `names` are not copied: they are read where the file is mapped, which stays
+    /// mapped while they are referenced (`borrowed`). Loading a large embedding this way costs no
+    /// allocation; the file must not be rewritten in place while they are in use (see `MappedFile`).
+    /// - Throws: `SafeTensorsError` describing the first problem found.
+    public init(contentsOf url: URL, borrowing names: Set<String>) throws {
+        let mapped = try MappedFile(path: url.path)
+        self = try SafeTensorsReader.read(mapped.bytes, borrowing: names, owner: mapped)
+    }
+
     /// Parses and validates a complete safetensors file held in memory.
     /// - Throws: `SafeTensorsError` describing the first problem found.
     public init(data: Data) throws {
@@ -155,6 +176,10 @@ public struct SafeTensorsFile: Sendable, Equatable {
     /// Equal metadata and the same named tensors in the same order, stored with the same dtypes.
     public static func == (lhs: SafeTensorsFile, rhs: SafeTensorsFile) -> Bool {
         lhs.metadata == rhs.metadata
+            && lhs.borrowed.keys.sorted() == rhs.borrowed.keys.sorted()
+            && lhs.borrowed.allSatisfy { name, tensor in
+                rhs.borrowed[name].map { $0.shape == tensor.shape && $0.values.array == tensor.values.array } ?? false
+            }
             && lhs.tensors.elementsEqual(rhs.tensors) {
                 $0.name == $1.name && $0.tensor == $1.tensor
                     && lhs.dtype(of: $0.name) == rhs.dtype(of: $1.name)

@@ -1,3 +1,4 @@
+import Embedding
 import GRUClassifier
 
 /// Parses and validates safetensors bytes. All arithmetic on values taken from the file is checked, and
@@ -13,7 +14,11 @@ enum SafeTensorsReader {
         let end: Int
     }
 
-    static func read(_ file: UnsafeRawBufferPointer) throws -> SafeTensorsFile {
+    /// The tensors of `file`. Float32 tensors named in `borrowing` whose bytes lie aligned are not copied
+    /// but read in place (`SafeTensorsFile.borrowed`), for as long as `owner` keeps `file` mapped.
+    static func read(_ file: UnsafeRawBufferPointer, borrowing: Set<String> = [], owner: AnyObject? = nil)
+        throws -> SafeTensorsFile
+    {
         let (members, headerLength) = try parseHeader(file)
         var metadata: [String: String] = [:]
         var entries: [Entry] = []
@@ -30,12 +35,17 @@ enum SafeTensorsReader {
 
         var tensors: [(name: String, tensor: Tensor)] = []
         var integerTensors: [(name: String, tensor: IntegerTensor)] = []
+        var borrowed: [String: SafeTensorsFile.BorrowedTensor] = [:]
         var dtypes: [String: SafeTensorsDType] = [:]
         tensors.reserveCapacity(ordered.count)
         for entry in ordered {
             let bytes = UnsafeRawBufferPointer(rebasing: dataRegion[entry.begin..<entry.end])
             dtypes[entry.name] = entry.dtype
-            if entry.dtype.isInteger {
+            if let owner, entry.dtype == .f32, borrowing.contains(entry.name), let floats = borrowable(bytes) {
+                borrowed[entry.name] = SafeTensorsFile.BorrowedTensor(
+                    shape: entry.shape,
+                    values: ReadOnlyFloats(base: floats, count: entry.elementCount, owner: owner))
+            } else if entry.dtype.isInteger {
                 let values = decodeIntegers(bytes, dtype: entry.dtype, count: entry.elementCount)
                 integerTensors.append((entry.name, IntegerTensor(shape: entry.shape, values: values)))
             } else {
@@ -43,8 +53,23 @@ enum SafeTensorsReader {
                 tensors.append((entry.name, Tensor(shape: entry.shape, values: values)))
             }
         }
-        return SafeTensorsFile(
+        var file = SafeTensorsFile(
             tensors: tensors, integerTensors: integerTensors, metadata: metadata, dtypes: dtypes)
+        file.borrowed = borrowed
+        return file
+    }
+
+    /// Float32 bytes as floats in place: on a little-endian machine, when they are 4-byte aligned (they
+    /// are in a mapped file whose float32 tensors come first, as every writer orders them).
+    private static func borrowable(_ bytes: UnsafeRawBufferPointer) -> UnsafePointer<Float>? {
+        #if _endian(little)
+            guard let base = bytes.baseAddress, Int(bitPattern: base) % MemoryLayout<Float>.alignment == 0 else {
+                return nil
+            }
+            return base.assumingMemoryBound(to: Float.self)
+        #else
+            return nil
+        #endif
     }
 
     /// The header's members, after checking its length, encoding and JSON, and its length in bytes.

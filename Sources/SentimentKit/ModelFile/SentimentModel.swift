@@ -39,6 +39,13 @@ public final class SentimentModel {
     /// How the file this model was loaded from stores it; nil for a model not loaded from a file.
     public internal(set) var fileStorage: ModelFileStorage?
 
+    /// Copies whatever the model still reads from its mapped file (a float32 embedding, see
+    /// `init(contentsOf:threadCount:)`) into memory of its own, so that the file can then change or go
+    /// without affecting the model: for a long-lived process such as a server.
+    public func makeIndependentOfFile() {
+        classifier.parameters.embedding.makeOwned()
+    }
+
     /// A model from its parts. The classifier's vocabulary size must equal the vocabulary's count.
     public init(
         tokenizerSettings: TokenizerSettings, vocabulary: Vocabulary, classifier: BiGRUClassifier,

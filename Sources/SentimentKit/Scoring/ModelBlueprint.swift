@@ -1,3 +1,4 @@
+import Embedding
 import GRUClassifier
 import Tokenizer
 
@@ -12,6 +13,8 @@ struct ModelBlueprint: @unchecked Sendable {
     let vocabulary: Vocabulary
     let configuration: ClassifierConfiguration
     let parameters: [String: Tensor]
+    /// The embedding's rows when the model reads them from its mapped file: shared, never copied.
+    let borrowedEmbedding: ReadOnlyFloats?
     let maxLength: Int
     let headLength: Int?
     let threshold: Float
@@ -23,7 +26,8 @@ struct ModelBlueprint: @unchecked Sendable {
         tokenizerSettings = model.tokenizerSettings
         vocabulary = model.vocabulary
         configuration = model.classifier.configuration
-        parameters = model.classifier.parameterDictionary()
+        borrowedEmbedding = model.classifier.parameters.embedding.borrowedRows
+        parameters = model.classifier.parameterDictionary(includingEmbedding: borrowedEmbedding == nil)
         maxLength = model.maxLength
         headLength = model.headLength
         temperature = model.temperature
@@ -34,7 +38,8 @@ struct ModelBlueprint: @unchecked Sendable {
     /// A model of its own over the shared parameters, its network on one thread.
     func makeModel() throws -> SentimentModel {
         let classifier = try BiGRUClassifier(
-            configuration: configuration, parameters: parameters, threadCount: 1)
+            configuration: configuration, parameters: parameters, borrowedEmbedding: borrowedEmbedding,
+            threadCount: 1)
         return try SentimentModel(
             tokenizerSettings: tokenizerSettings, vocabulary: vocabulary, classifier: classifier,
             maxLength: maxLength, headLength: headLength, threshold: threshold, temperature: temperature,
