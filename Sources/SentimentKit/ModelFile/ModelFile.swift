@@ -208,6 +208,13 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
     }
 }
 
+/// What the two halves of loading that run at once found (`SentimentModel.init(file:threadCount:)`);
+/// each half writes its own field, and both are read after both have finished.
+private final class LoadingHalves: @unchecked Sendable {
+    var vocabulary: Result<Vocabulary, any Error>?
+    var borrowedEmbeddingWithinLimit = true
+}
+
 /// A model file that cannot be read or does not describe a valid model.
 public enum ModelFileError: Error, Equatable, CustomStringConvertible {
     case invalid(String)
@@ -334,9 +341,22 @@ extension SentimentModel {
         } catch {
             throw ModelFileError.invalid("the \"config\" metadata is not valid: \(Self.describe(error))")
         }
+        // The two longest steps of loading a large model, at once: hashing every token into the
+        // vocabulary's dictionary, and checking every value of an embedding read in place.
+        let halves = LoadingHalves()
+        let borrowedValues = file.borrowed[BiGRUClassifier.embeddingName]?.values
+        let vocabularyTokens = tokens
+        ParallelWork.run(parts: borrowedValues == nil ? 1 : 2) { part in
+            if part == 0 {
+                halves.vocabulary = Result { try Vocabulary(tokens: vocabularyTokens) }
+            } else if let values = borrowedValues {
+                halves.borrowedEmbeddingWithinLimit = SentimentModel.isWithinMagnitudeLimit(
+                    UnsafeBufferPointer(start: values.base, count: values.count))
+            }
+        }
         let vocabulary: Vocabulary
         do {
-            vocabulary = try Vocabulary(tokens: tokens)
+            vocabulary = try halves.vocabulary!.get()
         } catch {
             throw ModelFileError.invalid("the \"vocab\" metadata is not a valid vocabulary: \(error)")
         }
@@ -351,7 +371,11 @@ extension SentimentModel {
         var borrowedEmbedding: ReadOnlyFloats?
         for (name, borrowed) in file.borrowed {
             let values = borrowed.values
-            if !Self.isWithinMagnitudeLimit(UnsafeBufferPointer(start: values.base, count: values.count)) {
+            let withinLimit =
+                values === borrowedValues
+                ? halves.borrowedEmbeddingWithinLimit
+                : Self.isWithinMagnitudeLimit(UnsafeBufferPointer(start: values.base, count: values.count))
+            if !withinLimit {
                 let tensor = Tensor(shape: borrowed.shape, values: values.array)
                 try Self.refuseNonFinite(tensor, named: name)
                 try Self.refuseHuge(tensor, named: name)
