@@ -136,7 +136,7 @@ let package = Package(
         .testTarget(name: "GRUClassifierTests", dependencies: ["GRUClassifier", "Evaluation", "Embedding", "CKernels"]),
         .testTarget(
             name: "SentimentKitTests",
-            dependencies: ["SentimentKit", "Tokenizer", "GRUClassifier", "Embedding", "WordVectors", "LibraryExample"],
+            dependencies: ["SentimentKit", "Tokenizer", "GRUClassifier", "Embedding", "WordVectors", "LibraryExample", "CBundledAssets"],
             exclude: ["Fixtures"]),
         .testTarget(
             name: "SentimentServerTests",

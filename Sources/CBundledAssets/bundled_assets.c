@@ -11,7 +11,8 @@ static const unsigned char english_vectors[] = {
 const unsigned char *sk_bundled_english_vectors(void) { return english_vectors; }
 size_t sk_bundled_english_vectors_size(void) { return sizeof english_vectors; }
 
-static const unsigned char general_model[] = {
+// Aligned so that its tensors lie aligned too and the model's embedding can be read in place.
+static const unsigned char general_model[] __attribute__((aligned(64))) = {
 #embed "assets/general-model.safetensors"
 };
 

@@ -100,7 +100,7 @@ public final class BiGRUClassifier {
     /// those floats (a mapped model file's) rather than from a tensor of `parameters`, which then has none.
     public init(
         configuration: ClassifierConfiguration, parameters: [String: Tensor],
-        borrowedEmbedding: ReadOnlyFloats? = nil, threadCount: Int? = nil
+        borrowedEmbedding: ReadOnlyValues? = nil, threadCount: Int? = nil
     ) throws {
         try configuration.validate()
         let layout = ParameterLayout(configuration)
@@ -491,13 +491,19 @@ public final class BiGRUClassifier {
         let workspaces = workspaces
         let rows = inputVectors.map { $0.count / configuration.embeddingDim } ?? configuration.vocabularySize
         parameters.dense.withUnsafeBufferPointer { dense in
-            func withFirstLayerRows(_ body: (UnsafeBufferPointer<Float>) -> Void) {
-                if let inputVectors { inputVectors.withUnsafeBufferPointer(body) } else { parameters.embedding.withRows(body) }
+            func withFirstLayerRows(_ body: (EmbeddingRows) -> Void) {
+                if let inputVectors {
+                    inputVectors.withUnsafeBufferPointer {
+                        body(EmbeddingRows(dimension: configuration.embeddingDim, floats: $0.baseAddress!, rows: rows))
+                    }
+                } else {
+                    parameters.embedding.withRowSource(body)
+                }
             }
             withFirstLayerRows { embedding in
                 // Given input vectors are what the first layer reads: no id of theirs is marked.
                 let model = ModelSnapshot(
-                    layout: layout, dense: dense.baseAddress!, embedding: embedding.baseAddress!,
+                    layout: layout, dense: dense.baseAddress!, embedding: embedding,
                     embeddingRows: rows, negation: inputVectors == nil ? layout.negation : nil)
                 let runShard: @Sendable (Int) -> Void = { shard in
                     workspaces[shard].run(

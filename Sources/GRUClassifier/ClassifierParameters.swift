@@ -44,7 +44,7 @@ extension ClassifierParameters {
         dense.count == layout.denseCount
             && embedding.vocabularySize == layout.configuration.vocabularySize
             && embedding.dimension == layout.configuration.embeddingDim
-            && embedding.withRows(\.count) == embedding.vocabularySize * embedding.dimension
+            && embedding.withRowSource { $0.rows * $0.dimension } == embedding.vocabularySize * embedding.dimension
             && (wide?.weights.count ?? 0) == layout.configuration.ngramBuckets
             && wideScale.count == layout.configuration.ngramBuckets
     }

@@ -9,17 +9,19 @@ extension BiGRUClassifier {
         let dimension = configuration.embeddingDim
         let rows = configuration.vocabularySize
         var input = [Float](repeating: 0, count: ids.count * dimension)
-        parameters.embedding.withRows { table in
+        var plain = [Float](repeating: 0, count: dimension)
+        parameters.embedding.withRowSource { table in
             parameters.dense.withUnsafeBufferPointer { dense in
                 input.withUnsafeMutableBufferPointer { input in
-                    for (position, id) in ids.enumerated() {
-                        let target = input.baseAddress! + position * dimension
-                        if let negation = layout.negation, Int(id) >= rows {
-                            negation.apply(
-                                table.baseAddress! + (Int(id) - rows) * dimension, into: target,
-                                dense: dense.baseAddress!)
-                        } else {
-                            target.update(from: table.baseAddress! + Int(id) * dimension, count: dimension)
+                    plain.withUnsafeMutableBufferPointer { plain in
+                        for (position, id) in ids.enumerated() {
+                            let target = input.baseAddress! + position * dimension
+                            if let negation = layout.negation, Int(id) >= rows {
+                                table.copyRow(Int(id) - rows, into: plain.baseAddress!)
+                                negation.apply(plain.baseAddress!, into: target, dense: dense.baseAddress!)
+                            } else {
+                                table.copyRow(Int(id), into: target)
+                            }
                         }
                     }
                 }

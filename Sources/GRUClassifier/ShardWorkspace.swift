@@ -4,7 +4,7 @@ import Embedding
 struct ModelSnapshot: @unchecked Sendable {
     let layout: ParameterLayout
     let dense: UnsafePointer<Float>
-    let embedding: UnsafePointer<Float>
+    let embedding: EmbeddingRows
     /// Rows of `embedding`: the vocabulary size, or the number of vectors a pass on given input vectors
     /// reads (`BiGRUClassifier.deepLogitsAndInputGradients`).
     let embeddingRows: Int
@@ -151,12 +151,11 @@ final class ShardWorkspace: @unchecked Sendable {
         let rows = model.embeddingRows
         for (slot, id) in UnsafeBufferPointer(start: distinctTokens.pointer, count: distinct).enumerated() {
             if let negation = model.negation, Int(id) >= rows {
-                negation.apply(
-                    model.embedding + (Int(id) - rows) * embeddingDim, into: embedded + slot * embeddingDim,
-                    dense: model.dense)
+                let plain = negationScratch.reserve(embeddingDim)
+                model.embedding.copyRow(Int(id) - rows, into: plain)
+                negation.apply(plain, into: embedded + slot * embeddingDim, dense: model.dense)
             } else {
-                (embedded + slot * embeddingDim).update(
-                    from: model.embedding + Int(id) * embeddingDim, count: embeddingDim)
+                model.embedding.copyRow(Int(id), into: embedded + slot * embeddingDim)
             }
         }
         if let dropoutSeed, configuration.embeddingDropout > 0 {
@@ -466,10 +465,12 @@ final class ShardWorkspace: @unchecked Sendable {
         let e = layout.configuration.embeddingDim
         let rows = Int32(model.embeddingRows)
         let scratch = negationScratch.reserve(e)
+        // Training owns its table, so its rows are float32 in place.
+        guard let embedding = model.embedding.floatRows else { preconditionFailure("training reads float16 rows") }
         for slot in 0..<distinct where ids[slot] >= rows {
             ids[slot] -= rows
             negation.backward(
-                input: model.embedding + Int(ids[slot]) * e, gradient: embeddingGradient.pointer + slot * e,
+                input: embedding + Int(ids[slot]) * e, gradient: embeddingGradient.pointer + slot * e,
                 dense: model.dense, parameterGradient: parameterGradient, scratch: scratch)
         }
     }

@@ -1,3 +1,4 @@
+import Embedding
 import Foundation
 import GRUClassifier
 import Testing

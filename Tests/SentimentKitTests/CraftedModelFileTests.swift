@@ -138,6 +138,17 @@ struct CraftedModelFileTests {
         #expect(message.contains("element 2, is inf"), "\(message)")
     }
 
+    @Test func infiniteFloat16EmbeddingValuesAreRefusedNamingTheTensor() throws {
+        // A float16 embedding is read in place, checked without widening it first.
+        let message = try refusal { file in
+            let entry = file.index(of: "embedding.weight")
+            file.entries[entry].dtype = "F16"
+            file.entries[entry].bytes = littleEndianBytes([UInt16(0), 0, 0x7C00, 0x3C00, 0xFC00, 0x4000])
+        }
+        #expect(message.contains("'embedding.weight' holds 2 non-finite values"), "\(message)")
+        #expect(message.contains("element 2, is inf"), "\(message)")
+    }
+
     @Test func hugeFiniteWeightsAreRefusedNamingTheTensor() throws {
         let message = try refusal { file in
             let entry = file.index(of: "gru.weight_ih_l0")

@@ -1,3 +1,4 @@
+import Embedding
 import Testing
 
 @testable import SentimentKit
@@ -23,6 +24,28 @@ import Testing
                 values[position] = value
                 #expect(!SentimentModel.isWithinMagnitudeLimit(values), "\(value) at \(position)")
                 #expect(!SentimentModel.isWithinMagnitudeLimit(Array(values.prefix(position + 1))))
+            }
+        }
+    }
+
+    @Test func float16ValuesReadInPlacePassExactlyWhenFinite() {
+        final class Owner {}
+        let owner = Owner()
+        let patterns = (0...UInt16.max).map { $0 }
+        patterns.withUnsafeBufferPointer { all in
+            for pattern in all {
+                var one = pattern
+                let finite = HalfPrecision.float(fromBits: pattern).isFinite
+                let passes = withUnsafePointer(to: &one) {
+                    SentimentModel.isWithinMagnitudeLimit(ReadOnlyValues(float16: $0, count: 1, owner: owner))
+                }
+                if passes != finite { Issue.record("float16 bits \(pattern): passes \(passes), finite \(finite)") }
+            }
+            // Anywhere in a long run of finite values.
+            var values = [UInt16](repeating: 0x3C00, count: 100)
+            values[63] = 0x7E00
+            values.withUnsafeBufferPointer {
+                #expect(!SentimentModel.isWithinMagnitudeLimit(ReadOnlyValues(float16: $0.baseAddress!, count: 100, owner: owner)))
             }
         }
     }

@@ -1,3 +1,4 @@
+import CBundledAssets
 import Embedding
 import Foundation
 import GRUClassifier
@@ -16,11 +17,13 @@ import Tokenizer
         let scratch = try ScratchDirectory()
         let url = scratch.url.appendingPathComponent("model.safetensors")
         let configuration = ClassifierConfiguration(
-            vocabularySize: tokens.count, embeddingDim: 4, hidden: 3, layers: 1, cell: .resetAfter, ngramBuckets: 64)
+            vocabularySize: tokens.count, embeddingDim: 4, hidden: 3, layers: 1, cell: .resetAfter, ngramBuckets: 64,
+            negationTransform: .affine)
         let classifier = try BiGRUClassifier(configuration: configuration, seed: 3)
         let model = try SentimentModel(
             tokenizerSettings: TokenizerSettings(), vocabulary: try Vocabulary(tokens: tokens),
-            classifier: classifier, maxLength: 50, headLength: nil, threshold: 0.5, temperature: nil)
+            classifier: classifier, maxLength: 50, headLength: nil, threshold: 0.5, temperature: nil,
+            negationScope: .current)
         model.precision = precision
         try model.write(to: url)
         return (scratch, url)
@@ -43,11 +46,36 @@ import Tokenizer
         _ = scratch
     }
 
-    @Test func aFloat16EmbeddingIsDecodedIntoACopy() throws {
+    @Test func aFloat16EmbeddingIsReadInPlaceAndScoresAsAWidenedCopyDoes() throws {
         let (scratch, url) = try Self.writtenModel(precision: .f16)
-        let model = try SentimentModel(contentsOf: url, threadCount: 1)
-        #expect(model.classifier.parameters.embedding.borrowedRows == nil)
+        let mapped = try SentimentModel(contentsOf: url, threadCount: 1)
+        let copied = try SentimentModel(data: try Data(contentsOf: url), threadCount: 1)
+        #expect(mapped.classifier.parameters.embedding.borrowedRows?.encoding == .float16)
+        #expect(copied.classifier.parameters.embedding.borrowedRows == nil)
+        #expect(try Self.probabilities(mapped) == Self.probabilities(copied))
+        #expect(mapped.classifier.parameters.embedding == copied.classifier.parameters.embedding)
+        // Explanations read the rows through the same source.
+        let ids: [Int32] = [2, 3, 4, Int32(Self.tokens.count) + 2]
+        #expect(
+            try mapped.classifier.inputVectors(for: ids).map(\.bitPattern)
+                == copied.classifier.inputVectors(for: ids).map(\.bitPattern))
+        mapped.makeIndependentOfFile()
+        #expect(mapped.classifier.parameters.embedding.borrowedRows == nil)
+        #expect(try Self.probabilities(mapped) == Self.probabilities(copied))
         _ = scratch
+    }
+
+    @Test func theBundledModelReadsItsEmbeddingWhereItLiesInTheExecutable() throws {
+        let bundled = try BundledModel.load(threadCount: 1)
+        #expect(bundled.classifier.parameters.embedding.borrowedRows != nil)
+        let bytes = Data(
+            bytesNoCopy: UnsafeMutableRawPointer(mutating: sk_bundled_general_model()),
+            count: sk_bundled_general_model_size(), deallocator: .none)
+        let copied = try SentimentModel(data: bytes, threadCount: 1)
+        let texts = ["great film", "not bad at all", "这家酒店很差", "terrible service, would not return"]
+        #expect(
+            try TextScorer(model: bundled).probabilities(for: texts).map(\.bitPattern)
+                == TextScorer(model: copied).probabilities(for: texts).map(\.bitPattern))
     }
 
     @Test func aModelMadeIndependentOfItsFileScoresOnAfterTheFileIsRewrittenInPlace() throws {
@@ -83,7 +111,7 @@ import Tokenizer
             deinit { values.deallocate() }
         }
         let owner = Owner()
-        let borrowed = ReadOnlyFloats(base: owner.values, count: 6, owner: owner)
+        let borrowed = ReadOnlyValues(float32: owner.values, count: 6, owner: owner)
         var table = EmbeddingTable(vocabularySize: 3, dimension: 2, reading: borrowed)
         #expect(table.row(1) == [3, 4])
         table.weights[2] = 30

@@ -11,11 +11,12 @@ public enum BundledModel {
     /// What it is, in a few words, for messages.
     public static let summary = "the bundled general model (English and Chinese reviews)"
 
-    /// The bundled model, decoded from the executable's bytes (no file is read).
+    /// The bundled model, read from the executable's bytes (no file is read); its embedding is read
+    /// where it lies in the executable rather than copied.
     public static func load(threadCount: Int? = nil) throws -> SentimentModel {
-        let data = Data(
-            bytesNoCopy: UnsafeMutableRawPointer(mutating: sk_bundled_general_model()),
-            count: sk_bundled_general_model_size(), deallocator: .none)
-        return try SentimentModel(data: data, threadCount: threadCount)
+        try SentimentModel.reading(
+            permanentBytes: UnsafeRawBufferPointer(
+                start: sk_bundled_general_model(), count: sk_bundled_general_model_size()),
+            threadCount: threadCount)
     }
 }

@@ -208,6 +208,11 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
     }
 }
 
+/// The owner of bytes that live as long as the process (compiled into the executable).
+private final class PermanentBytes: Sendable {
+    static let shared = PermanentBytes()
+}
+
 /// What the two halves of loading that run at once found (`SentimentModel.init(file:threadCount:)`);
 /// each half writes its own field, and both are read after both have finished.
 private final class LoadingHalves: @unchecked Sendable {
@@ -241,10 +246,10 @@ extension SentimentModel {
     /// channel dense or sparse) and `vocab` / `config` metadata. Every offset and shape is checked;
     /// errors do not name the file (callers add it).
     ///
-    /// A float32 embedding is read where the file is mapped rather than copied, which makes loading a
-    /// large model several times faster; the file stays mapped while the model lives, so replace a
-    /// model file by renaming a new one over it, not by writing into it. `makeIndependentOfFile()` copies
-    /// the embedding, for a long-lived process.
+    /// The embedding (float32 or float16) is read where the file is mapped rather than copied, which
+    /// makes loading a large model several times faster; the file stays mapped while the model lives, so
+    /// replace a model file by renaming a new one over it, not by writing into it.
+    /// `makeIndependentOfFile()` copies the embedding, for a long-lived process.
     public convenience init(contentsOf url: URL, threadCount: Int? = nil) throws {
         let file = try Self.reading {
             try SafeTensorsFile(contentsOf: url, borrowing: [BiGRUClassifier.embeddingName])
@@ -252,6 +257,18 @@ extension SentimentModel {
             try? Data(contentsOf: url, options: .alwaysMapped)
         }
         try self.init(file: file, threadCount: threadCount)
+    }
+
+    /// Loads a model from bytes that stay where they are, unchanged, for the whole process (a model
+    /// compiled into the executable): the embedding is read from them in place, as from a mapped file.
+    static func reading(permanentBytes bytes: UnsafeRawBufferPointer, threadCount: Int?) throws -> SentimentModel {
+        let file = try Self.reading {
+            try SafeTensorsReader.read(
+                bytes, borrowing: [BiGRUClassifier.embeddingName], owner: PermanentBytes.shared)
+        } bytes: {
+            Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress!), count: bytes.count, deallocator: .none)
+        }
+        return try SentimentModel(file: file, threadCount: threadCount)
     }
 
     /// Loads a model from the bytes of a model file (see `init(contentsOf:threadCount:)`): a model
@@ -350,8 +367,7 @@ extension SentimentModel {
             if part == 0 {
                 halves.vocabulary = Result { try Vocabulary(tokens: vocabularyTokens) }
             } else if let values = borrowedValues {
-                halves.borrowedEmbeddingWithinLimit = SentimentModel.isWithinMagnitudeLimit(
-                    UnsafeBufferPointer(start: values.base, count: values.count))
+                halves.borrowedEmbeddingWithinLimit = SentimentModel.isWithinMagnitudeLimit(values)
             }
         }
         let vocabulary: Vocabulary
@@ -368,13 +384,13 @@ extension SentimentModel {
             }
             parameters[name] = tensor
         }
-        var borrowedEmbedding: ReadOnlyFloats?
+        var borrowedEmbedding: ReadOnlyValues?
         for (name, borrowed) in file.borrowed {
             let values = borrowed.values
             let withinLimit =
                 values === borrowedValues
                 ? halves.borrowedEmbeddingWithinLimit
-                : Self.isWithinMagnitudeLimit(UnsafeBufferPointer(start: values.base, count: values.count))
+                : Self.isWithinMagnitudeLimit(values)
             if !withinLimit {
                 let tensor = Tensor(shape: borrowed.shape, values: values.array)
                 try Self.refuseNonFinite(tensor, named: name)
@@ -536,6 +552,15 @@ extension SentimentModel {
     /// (BENCHMARKS.md, "Speed"); they now run only when this fails.
     static func isWithinMagnitudeLimit(_ values: [Float]) -> Bool {
         values.withUnsafeBufferPointer { isWithinMagnitudeLimit($0) }
+    }
+
+    /// `isWithinMagnitudeLimit` of values read in place. Every finite float16 is within the limit
+    /// (±65504), so for those only an all-ones exponent (an infinity or NaN) fails.
+    static func isWithinMagnitudeLimit(_ values: ReadOnlyValues) -> Bool {
+        if let floats = values.floats { return isWithinMagnitudeLimit(floats) }
+        var exponents: UInt16 = 0
+        for half in values.halves! { exponents |= ((half & 0x7C00) &+ 0x0400) & 0x8000 }
+        return exponents == 0
     }
 
     static func isWithinMagnitudeLimit(_ floats: UnsafeBufferPointer<Float>) -> Bool {

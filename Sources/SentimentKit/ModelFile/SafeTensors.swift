@@ -75,14 +75,14 @@ public struct SafeTensorsFile: Sendable, Equatable {
     public var integerTensors: [(name: String, tensor: IntegerTensor)]
     /// The `__metadata__` strings.
     public var metadata: [String: String]
-    /// A float32 tensor read in place from a mapped file rather than copied.
+    /// A float32 or float16 tensor read in place (from a mapped file) rather than copied.
     public struct BorrowedTensor: Sendable {
         public var shape: [Int]
-        public var values: ReadOnlyFloats
+        public var values: ReadOnlyValues
     }
 
-    /// Float32 tensors read in place (see `init(contentsOf:borrowing:)`), by name; they are not in
-    /// `tensors`. Empty unless asked for.
+    /// Float32 and float16 tensors read in place (see `init(contentsOf:borrowing:)`), by name; they are
+    /// not in `tensors`. Empty unless asked for.
     public var borrowed: [String: BorrowedTensor] = [:]
 
     /// Each tensor's dtype in the file, as read; when writing, how a tensor is stored (see
@@ -133,8 +133,8 @@ public struct SafeTensorsFile: Sendable, Equatable {
         try self.init(data: data)
     }
 
-    /// Reads and validates the file at `url` as `init(contentsOf:)` does, except that the float32
-    /// tensors named in `names` are not copied: they are read where the file is mapped, which stays
+    /// Reads and validates the file at `url` as `init(contentsOf:)` does, except that the float32 and
+    /// float16 tensors named in `names` are not copied: they are read where the file is mapped, which stays
     /// mapped while they are referenced (`borrowed`). Loading a large embedding this way costs no
     /// allocation; the file must not be rewritten in place while they are in use (see `MappedFile`).
     /// - Throws: `SafeTensorsError` describing the first problem found.

@@ -1,3 +1,4 @@
+import Embedding
 import GRUClassifier
 
 /// The validated byte layout of a safetensors file about to be written: every name, shape, dtype and

@@ -14,8 +14,9 @@ enum SafeTensorsReader {
         let end: Int
     }
 
-    /// The tensors of `file`. Float32 tensors named in `borrowing` whose bytes lie aligned are not copied
-    /// but read in place (`SafeTensorsFile.borrowed`), for as long as `owner` keeps `file` mapped.
+    /// The tensors of `file`. Float32 and float16 tensors named in `borrowing` whose bytes lie aligned
+    /// are not copied but read in place (`SafeTensorsFile.borrowed`), for as long as `owner` keeps `file`
+    /// mapped.
     static func read(_ file: UnsafeRawBufferPointer, borrowing: Set<String> = [], owner: AnyObject? = nil)
         throws -> SafeTensorsFile
     {
@@ -41,10 +42,10 @@ enum SafeTensorsReader {
         for entry in ordered {
             let bytes = UnsafeRawBufferPointer(rebasing: dataRegion[entry.begin..<entry.end])
             dtypes[entry.name] = entry.dtype
-            if let owner, entry.dtype == .f32, borrowing.contains(entry.name), let floats = borrowable(bytes) {
-                borrowed[entry.name] = SafeTensorsFile.BorrowedTensor(
-                    shape: entry.shape,
-                    values: ReadOnlyFloats(base: floats, count: entry.elementCount, owner: owner))
+            if let owner, borrowing.contains(entry.name),
+                let values = borrowable(bytes, dtype: entry.dtype, count: entry.elementCount, owner: owner)
+            {
+                borrowed[entry.name] = SafeTensorsFile.BorrowedTensor(shape: entry.shape, values: values)
             } else if entry.dtype.isInteger {
                 let values = decodeIntegers(bytes, dtype: entry.dtype, count: entry.elementCount)
                 integerTensors.append((entry.name, IntegerTensor(shape: entry.shape, values: values)))
@@ -59,14 +60,22 @@ enum SafeTensorsReader {
         return file
     }
 
-    /// Float32 bytes as floats in place: on a little-endian machine, when they are 4-byte aligned (they
-    /// are in a mapped file whose float32 tensors come first, as every writer orders them).
-    private static func borrowable(_ bytes: UnsafeRawBufferPointer) -> UnsafePointer<Float>? {
+    /// Float32 or float16 bytes as values in place: on a little-endian machine, when they are aligned
+    /// (they are in a mapped file, whose wider tensors come first, as every writer orders them); nil
+    /// for other dtypes.
+    private static func borrowable(
+        _ bytes: UnsafeRawBufferPointer, dtype: SafeTensorsDType, count: Int, owner: AnyObject
+    ) -> ReadOnlyValues? {
         #if _endian(little)
-            guard let base = bytes.baseAddress, Int(bitPattern: base) % MemoryLayout<Float>.alignment == 0 else {
+            guard let base = bytes.baseAddress else { return nil }
+            switch dtype {
+            case .f32 where Int(bitPattern: base) % MemoryLayout<Float>.alignment == 0:
+                return ReadOnlyValues(float32: base.assumingMemoryBound(to: Float.self), count: count, owner: owner)
+            case .f16 where Int(bitPattern: base) % MemoryLayout<UInt16>.alignment == 0:
+                return ReadOnlyValues(float16: base.assumingMemoryBound(to: UInt16.self), count: count, owner: owner)
+            default:
                 return nil
             }
-            return base.assumingMemoryBound(to: Float.self)
         #else
             return nil
         #endif

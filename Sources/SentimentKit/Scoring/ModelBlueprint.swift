@@ -14,7 +14,7 @@ struct ModelBlueprint: @unchecked Sendable {
     let configuration: ClassifierConfiguration
     let parameters: [String: Tensor]
     /// The embedding's rows when the model reads them from its mapped file: shared, never copied.
-    let borrowedEmbedding: ReadOnlyFloats?
+    let borrowedEmbedding: ReadOnlyValues?
     let maxLength: Int
     let headLength: Int?
     let threshold: Float

@@ -1,14 +1,15 @@
-/// IEEE 754 binary16 ("float16", safetensors' `F16`) to and from Float, by bit manipulation: Swift's
+/// IEEE 754 binary16 ("float16", safetensors' `F16`, and an embedding read from a float16 model file in
+/// place) to and from Float, by bit manipulation: Swift's
 /// `Float16` is missing on some targets (macOS on Intel), and without the F16C instructions of the
 /// baseline x86-64 target each conversion would be a library call. Both directions are written without
 /// data-dependent control flow beyond selects, so loops over them vectorise.
-enum HalfPrecision {
+public enum HalfPrecision {
     /// The largest finite float16 magnitude.
-    static let largestFinite: Float = 65504
+    public static let largestFinite: Float = 65504
 
     /// The float16 with bit pattern `half`, exactly (every float16 is a Float).
     @inline(__always)
-    static func float(fromBits half: UInt16) -> Float {
+    public static func float(fromBits half: UInt16) -> Float {
         let bits = UInt32(half)
         // Exponent and mantissa moved to their Float positions read as a Float 2¹¹² times too small,
         // subnormals included; the product with 2¹¹² is exact. Infinity and NaN get the all-ones
@@ -22,7 +23,7 @@ enum HalfPrecision {
     /// The bit pattern of the float16 nearest `value` (ties to even): beyond ±65520 an infinity; NaN
     /// stays NaN. Callers refuse values beyond `largestFinite` before they get here.
     @inline(__always)
-    static func bits(from value: Float) -> UInt16 {
+    public static func bits(from value: Float) -> UInt16 {
         let bits = value.bitPattern
         let sign = UInt16(truncatingIfNeeded: (bits >> 16) & 0x8000)
         let magnitude = bits & 0x7FFF_FFFF
