@@ -81,14 +81,27 @@ final class BatchScheduler: Service, @unchecked Sendable {
     /// Texts waiting to be scored or explained now.
     var queuedTextCount: Int { condition.withLock { queuedTexts } }
 
-    /// Queues `newJobs` holding `texts` texts, or says why not.
-    private func enqueue(_ newJobs: [Job], texts: Int) -> Refusal? {
-        condition.lock()
-        defer { condition.unlock() }
+    /// Why a request would be refused now whatever its texts, or nil: asked before its body is read, so
+    /// that under overload a refusal costs no body copy and no JSON decoding, CPU the scoring threads
+    /// need (the server's event loops and workers may share one core).
+    func refusalBeforeReading() -> Refusal? {
+        condition.withLock { refusal(adding: 1) }
+    }
+
+    /// Why `texts` more texts may not be queued now, or nil. Called with `condition` locked.
+    private func refusal(adding texts: Int) -> Refusal? {
         if stopping { return .stopped }
         if queuedTexts + texts > maxQueue { return .queueFull }
         // Jobs are queued in arrival order, so the first is the oldest.
         if let oldest = jobs.first?.enqueued, oldest.duration(to: .now) > maxHeadAge { return .queueFull }
+        return nil
+    }
+
+    /// Queues `newJobs` holding `texts` texts, or says why not.
+    private func enqueue(_ newJobs: [Job], texts: Int) -> Refusal? {
+        condition.lock()
+        defer { condition.unlock() }
+        if let refusal = refusal(adding: texts) { return refusal }
         jobs.append(contentsOf: newJobs)
         queuedTexts += texts
         metrics.setQueueDepth(queuedTexts)

@@ -103,11 +103,14 @@ struct ServerRoutes {
 
     // MARK: Helpers
 
-    /// The request's texts, checked: content type, body size, JSON, field types, count.
+    /// The request's texts, checked: content type, admission (before the body is read), body size, JSON,
+    /// field types, count.
     private func readTexts(_ request: Request, allowsMethod: Bool, limit: Int, flag: String) async throws
         -> TextsRequest
     {
         try TextsRequest.checkContentType(request.headers[.contentType])
+        // Shed before reading: Hummingbird discards an unread body before the connection's next request.
+        if let refusal = scheduler.refusalBeforeReading() { throw apiError(refusal) }
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: configuration.maxBody)
@@ -131,10 +134,15 @@ struct ServerRoutes {
     private func admitted<Result>(_ work: () async throws -> Result) async throws -> Result {
         do {
             return try await work()
-        } catch BatchScheduler.Refusal.queueFull {
-            throw APIError.overloaded(retryAfterSeconds: configuration.retryAfterSeconds)
-        } catch BatchScheduler.Refusal.stopped {
-            throw APIError.draining
+        } catch let refusal as BatchScheduler.Refusal {
+            throw apiError(refusal)
+        }
+    }
+
+    private func apiError(_ refusal: BatchScheduler.Refusal) -> APIError {
+        switch refusal {
+        case .queueFull: APIError.overloaded(retryAfterSeconds: configuration.retryAfterSeconds)
+        case .stopped: APIError.draining
         }
     }
 

@@ -53,4 +53,27 @@ import Testing
             #expect(try await queued.value.status == 200)
         }
     }
+
+    @Test func aRequestArrivingAtAFullQueueIsRefusedBeforeItsBodyIsRead() async throws {
+        let configuration = ServerTestSupport.configuration {
+            $0.maxQueue = 3
+            $0.maxTexts = 3
+            $0.maxExplainTexts = 3
+            $0.maxBatch = 64
+            $0.maxDelay = .seconds(3)  // the first request stays queued meanwhile
+        }
+        try await ServerTestSupport.withServer(configuration) { _, port in
+            let queued = Task { try await Client.score(port: port, ["a", "b", "c"]) }
+            try await Task.sleep(for: .milliseconds(200))
+            // A body announced and never sent: only an answer given before reading it can arrive.
+            let connection = try RawConnection(port: port)
+            await connection.send(
+                "POST /v1/score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\nConnection: close\r\n\r\n")
+            let (bytes, _) = await connection.receiveUntilClosed(timeout: .seconds(2))
+            let answer = String(decoding: bytes, as: UTF8.self)
+            #expect(answer.hasPrefix("HTTP/1.1 503"), "\(answer)")
+            #expect(answer.contains(#""code":"overloaded""#), "\(answer)")
+            #expect(try await queued.value.status == 200)
+        }
+    }
 }
