@@ -1,6 +1,7 @@
 import Embedding
-import GRUClassifier
 import Testing
+
+@testable import GRUClassifier
 
 /// Marked token ids (`vocabularySize + id`): the first layer reads their row through the negation
 /// transform; everything else about the network is unchanged.
@@ -170,5 +171,23 @@ struct NegationTransformTests {
             #expect(weights[row * 3..<row * 3 + 3] != before.embedding.weights[row * 3..<row * 3 + 3])
         }
         #expect(model.parameters.dense != before.dense)
+    }
+
+    /// The affine map works eight rows at a time, yet each row sums its products in column order as a
+    /// row-by-row loop does: the same bits at widths below, at and past a multiple of eight.
+    @Test(arguments: [1, 7, 8, 13, 16, 128])
+    func affineMapGivesARowByRowSumsBits(width: Int) {
+        var generator = SplitMix64(seed: UInt64(width))
+        let dense = (0..<(width * width + width)).map { _ in generator.nextUniform(-1.5, 1.5) }
+        let input = (0..<width).map { _ in generator.nextUniform(-2, 2) }
+        let slots = NegationTransformSlots(transform: .affine, dimension: width, map: 0, offset: width * width)
+        var output = [Float](repeating: .nan, count: width)
+        slots.apply(input, into: &output, dense: dense)
+        for row in 0..<width {
+            var sum: Float = 0
+            for column in 0..<width { sum += dense[row * width + column] * input[column] }
+            let expected = sum + dense[width * width + row]
+            #expect(output[row].bitPattern == expected.bitPattern, "row \(row) of \(width)")
+        }
     }
 }
