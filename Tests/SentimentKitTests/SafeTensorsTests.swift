@@ -156,11 +156,12 @@ private let sampleFile = SafeTensorsFile(
         // Entries out of offset order, no padding, whitespace, and \u escapes including a surrogate pair.
         let header =
             #" { "b\u00e9" : {"shape":[1],"dtype":"F32","data_offsets":[4,8]}, "#
-            + #""a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"__metadata__":{"e":"\ud83d\ude00\/"}}"#
+            + #""a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"#
+            + #""__metadata__":{"e":"\ud83d\ude00\/","f":"ab\"cd\\ef\tgh\"\"é"}}"#
         let file = try SafeTensorsFile(data: handMadeFile(header: header, data: float32Bytes([1, 2])))
         #expect(file.tensors.map(\.name) == ["a", "bé"])
         #expect(file["bé"]?.values == [2])
-        #expect(file.metadata == ["e": "😀/"])
+        #expect(file.metadata == ["e": "😀/", "f": "ab\"cd\\ef\tgh\"\"é"])
     }
 
     @Test func convertsHalfBFloatAndDoubleToFloat() throws {
@@ -215,6 +216,7 @@ private let sampleFile = SafeTensorsFile(
             "", "   ", "{", #"{"a":"#, #"{"a":1,}"#, "{} x", "{'a':1}", #"{"a":tru}"#, #"{"a":01}"#,
             #"{"a":"\x"}"#,
             #"{"a":"\ud800"}"#, "{\"a\":\"line\nbreak\"}", #"{"__metadata__":{},"__metadata__":{}}"#,
+            "{\"a\":\"x\\\"line\nbreak\"}", #"{"a":"x\"y"#,
         ] {
             expectError(.headerNotJSON, mentioning: ["header byte"], in: handMadeFile(header: header))
         }

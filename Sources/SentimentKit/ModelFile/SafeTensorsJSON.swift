@@ -192,13 +192,13 @@ struct HeaderJSONParser {
         position += 1
         // Fast path for the common string without escapes: one String built straight from the bytes.
         let start = position
-        while let byte = current, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\"), byte >= 0x20 {
-            position += 1
-        }
+        skipPlainBytes()
         if current == UInt8(ascii: "\"") {
             position += 1
             return String(decoding: bytes[start..<position - 1], as: UTF8.self)
         }
+        // With escapes (a vocabulary is a JSON string inside the header: every token's quotes are
+        // escaped), the plain runs between them are copied whole.
         var utf8 = Array(bytes[start..<position])
         while true {
             guard let byte = current else { throw error("unterminated string") }
@@ -210,12 +210,20 @@ struct HeaderJSONParser {
             case UInt8(ascii: "\\"):
                 position += 1
                 try appendEscape(to: &utf8)
-            case 0..<0x20:
-                throw error("unescaped control character in a string")
+                let run = position
+                skipPlainBytes()
+                utf8.append(contentsOf: bytes[run..<position])
             default:
-                utf8.append(byte)
-                position += 1
+                throw error("unescaped control character in a string")
             }
+        }
+    }
+
+    /// Moves past bytes a string holds as they are: up to a quote, a backslash, a control character or
+    /// the end.
+    private mutating func skipPlainBytes() {
+        while let byte = current, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\"), byte >= 0x20 {
+            position += 1
         }
     }
 
