@@ -11,6 +11,7 @@ import collections
 import json
 import os
 import re
+import statistics
 import sys
 import tempfile
 
@@ -43,7 +44,11 @@ def one(meta, key, default=""):
 
 
 def wall(meta, name):
-    return float(one(meta, name + ".end")) - float(one(meta, name + ".start"))
+    """Seconds `name` took: the median over its runs when it was timed more than once."""
+    times = [float(end) - float(start) for start, end in zip(meta[name + ".start"], meta[name + ".end"])]
+    if not times:
+        fail(f"meta.tsv has no timing of {name}")
+    return statistics.median(times)
 
 
 def peak_rss_kib(work, name):
@@ -427,7 +432,7 @@ def markdown(r):
             "3. Peak resident set size from `/usr/bin/time -v`. The reference trains and scores in one "
             "process, so its one figure covers both.",
             "4. sentiment: the whole `sentiment score --text-column 2 TEST` process (load the model, read, "
-            "tokenize, score, write). PyTorch: its scoring loop alone (`score_docs_per_s`, "
+            "tokenize, score, write), median of 5 runs. PyTorch: its scoring loop alone (`score_docs_per_s`, "
             "`score_tokens_per_s`, `score_s`), on documents tokenized and encoded beforehand and with the "
             "model in memory, so the comparison favours the reference.",
         ]
@@ -438,7 +443,7 @@ def markdown(r):
             "2. The `sentiment train` process: read, tokenize, build the vocabulary, train, write the model.",
             "3. Peak resident set size from `/usr/bin/time -v`.",
             "4. The whole `sentiment score --text-column 2 TEST` process: load the model, read, tokenize, "
-            "score, write.",
+            "score, write; median of 5 runs.",
         ]
     notes += [
         f"5. `echo \"great film\" | sentiment score` with the trained model (vocabulary {s['vocabulary']:,}); "

@@ -86,9 +86,6 @@ struct ScoreCommand: ParsableCommand {
 
     @OptionGroup(title: "Input") var encodingOptions: EncodingOptions
 
-    /// Most lines scored together.
-    static let maximumBatch = 1024
-
     func validate() throws {
         do {
             _ = try LineLayout(textColumn: textColumn, idColumn: idColumn)
@@ -116,26 +113,20 @@ struct ScoreCommand: ParsableCommand {
         }
         defer { withExtendedLifetime(interrupts) {} }
         let sentimentModel = try loadModel(at: ModelLocation.resolve(model), threads: threadOptions.count)
-        let textScorer = try TextScorer(
-            model: sentimentModel, threads: threadOptions.count, threshold: threshold)
+        let stream = try LineScoringStream(
+            scorer: TextScorer(model: sentimentModel, threads: threadOptions.count, threshold: threshold),
+            textColumn: textColumn, idColumn: idColumn, guessesHeader: !noHeader, format: format,
+            withText: withText)
         let inputs = try TextInputs(paths: files, encoding: encodingOptions.encoding)
         do {
             try inputs.forEach { input in
-                let lines = LineReader(file: input)
-                let lineLayout = try layout(reading: lines, file: input.name)
-                var invalidLines = 0
-                while let batch = try lines.nextBatch(maximumCount: Self.maximumBatch) {
-                    let scored = try textScorer.score(
-                        lines: batch, layout: lineLayout, guessesHeader: !noHeader, file: input.name)
-                    invalidLines += scored.count(where: \.hadInvalidUTF8)
-                    let bytes = Self.output(scored, format: format, withText: withText)
+                try stream.score(input, note: { FileWriting.printError($0) }) { bytes in
                     if let writer {
                         try bytes.withUnsafeBytes { try writer.write(bytes: $0) }
                     } else {
                         try FileWriting.writeToStandardOutput(bytes)
                     }
                 }
-                return invalidLines
             }
             try writer?.commit()
         } catch {
@@ -145,83 +136,4 @@ struct ScoreCommand: ParsableCommand {
     }
 }
 
-extension ScoreCommand {
-    /// The layout of `file`'s lines: the columns given, or, without --text-column and --no-header, the
-    /// text column a header on line 1 names.
-    func layout(reading lines: LineReader, file: String) throws -> LineLayout {
-        let given = try LineLayout(textColumn: textColumn, idColumn: idColumn)
-        guard textColumn == nil, !noHeader,
-            let column = try Self.headerTextColumn(lines, file: file, idColumn: idColumn)
-        else { return given }
-        return try given.scoring(column: column)
-    }
-
-    /// Without --text-column: the text column named by a header on line 1 (a labelled TSV file, whose
-    /// label must not be scored as text), announced on standard error; nil when line 1 is no such
-    /// header. A first line that looks like `label<TAB>text` (beside its id column, if any) without a
-    /// header gets a warning.
-    static func headerTextColumn(_ lines: LineReader, file: String, idColumn: Int? = nil) throws -> Int? {
-        guard let first = try lines.peek(1).first, first.number == 1 else { return nil }
-        switch try FirstLineGuess(firstLine: first.bytes, idColumn: idColumn, file: file) {
-        case .header(let column, let name):
-            FileWriting.printError(
-                "\(file):1: a header: scoring its column \(column) (\"\(name)\") on every line; "
-                    + "--text-column N chooses another")
-            return column
-        case .labelledLine(let text):
-            FileWriting.printError(
-                "\(file):1: looks like a labelled line; the whole \(idColumn == nil ? "line" : "text") is "
-                    + "scored, label included (--text-column \(text) scores the text alone)")
-            return nil
-        case .data:
-            return nil
-        }
-    }
-}
-
-/// `--format` values of `score`.
-enum ScoreOutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case tsv, jsonl
-}
-
-extension ScoreCommand {
-    /// The output lines of scored lines: a header row gets a header line in TSV and none in JSON Lines.
-    static func output(_ lines: [ScoredLine], format: ScoreOutputFormat, withText: Bool) -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(lines.count * (withText ? 96 : 24))
-        for line in lines {
-            guard let prediction = line.prediction else {
-                if format == .tsv {
-                    if let id = line.id { output.append(contentsOf: "\(id)\t".utf8) }
-                    output.append(contentsOf: "probability\tlabel\(withText ? "\ttext" : "")\n".utf8)
-                }
-                continue
-            }
-            switch format {
-            case .tsv:
-                if let id = line.id { output.append(contentsOf: "\(id)\t".utf8) }
-                output.append(contentsOf: "\(prediction.probability)\t\(prediction.label)".utf8)
-                if withText {
-                    output.append(0x09)
-                    output.append(contentsOf: String(decoding: line.text, as: UTF8.self).utf8)
-                }
-            case .jsonl:
-                output.append(0x7B)
-                if let id = line.id {
-                    output.append(contentsOf: "\"id\":".utf8)
-                    JSONText.appendString(id, to: &output)
-                    output.append(0x2C)
-                }
-                output.append(contentsOf: "\"probability\":\(prediction.probability),".utf8)
-                output.append(contentsOf: "\"label\":\"\(prediction.label)\"".utf8)
-                if withText {
-                    output.append(contentsOf: ",\"text\":".utf8)
-                    JSONText.appendString(String(decoding: line.text, as: UTF8.self), to: &output)
-                }
-                output.append(0x7D)
-            }
-            output.append(0x0A)
-        }
-        return output
-    }
-}
+extension ScoreOutputFormat: ExpressibleByArgument {}

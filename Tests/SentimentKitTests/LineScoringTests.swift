@@ -56,4 +56,54 @@ import Testing
         while let batch = try reader.nextBatch(maximumCount: 2) { batches.append(batch.map(\.number)) }
         #expect(batches == [[1, 2], [3, 4], [5]])
     }
+
+    /// Scores `text` as one stream, returning its output and its notes.
+    private static func stream(_ stream: LineScoringStream, _ text: String) throws -> (
+        output: String, notes: [String]
+    ) {
+        var output: [UInt8] = []
+        var notes: [String] = []
+        _ = try stream.score(
+            try InputFile(bytes: Array(text.utf8), name: "in.tsv"), note: { notes.append($0) }
+        ) {
+            output += $0
+        }
+        return (String(decoding: output, as: UTF8.self), notes)
+    }
+
+    @Test func aStreamScoresTheColumnAHeaderNamesAndWritesAHeaderRowInTSVOnly() throws {
+        let scorer = try TextScorer(model: Self.model(), threads: 1)
+        let expected = try scorer.predictions(for: ["great film", "awful plot"])
+        let file = "label\ttext\n1\tgreat film\n0\tawful plot\n"
+
+        let tsv = try Self.stream(LineScoringStream(scorer: scorer), file)
+        #expect(
+            tsv.notes == [
+                #"in.tsv:1: a header: scoring its column 2 ("text") on every line; --text-column N chooses another"#
+            ])
+        #expect(
+            tsv.output == "probability\tlabel\n"
+                + expected.map { "\($0.probability)\t\($0.label)\n" }.joined())
+
+        let jsonl = try Self.stream(LineScoringStream(scorer: scorer, format: .jsonl, withText: true), file)
+        let objects = zip(expected, ["great film", "awful plot"]).map { prediction, text in
+            #"{"probability":\#(prediction.probability),"label":"\#(prediction.label)","text":"\#(text)"}"# + "\n"
+        }
+        #expect(jsonl.output == objects.joined())
+    }
+
+    @Test func aStreamWithoutHeaderGuessingScoresLineOneAndEchoesIDs() throws {
+        let scorer = try TextScorer(model: Self.model(), threads: 1)
+        let stream = try LineScoringStream(scorer: scorer, idColumn: 1, guessesHeader: false)
+        let result = try Self.stream(stream, "id\ttext\n7\tgreat film\n")
+        let expected = try scorer.predictions(for: ["text", "great film"])
+        #expect(result.notes.isEmpty)
+        let rows = zip(["id", "7"], expected).map { id, prediction in
+            "\(id)\t\(prediction.probability)\t\(prediction.label)\n"
+        }
+        #expect(result.output == rows.joined())
+        // A line 1 that looks labelled, with header guessing on, is scored whole and said so.
+        let labelled = try Self.stream(LineScoringStream(scorer: scorer), "1\tgreat film\n")
+        #expect(labelled.notes.count == 1 && labelled.notes[0].contains("looks like a labelled line"))
+    }
 }
