@@ -102,14 +102,11 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         let modelPath = try ModelLocation.resolve(model)
         let sentimentModel = try loadModel(at: modelPath, threads: threadOptions.count)
-        let attribution: AttributionMethod =
-            method == .occlusion
-            ? .occlusion : .integratedGradients(steps: steps ?? IntegratedGradients.defaultSteps)
-        let explainer = try TextExplainer(
-            model: sentimentModel, method: attribution, threads: threadOptions.count)
-        let threshold = threshold ?? sentimentModel.threshold
-        let layout = try LineLayout(idColumn: idColumn)
-        let format = format ?? (isatty(1) == 1 ? .color : .tsv)
+        let attribution = method.attribution(steps: steps)
+        let stream = try LineExplainingStream(
+            explainer: TextExplainer(
+                model: sentimentModel, method: attribution, threads: threadOptions.count),
+            threshold: threshold, idColumn: idColumn, format: format ?? (isatty(1) == 1 ? .color : .tsv))
         let inputs = try TextInputs(paths: files, encoding: encodingOptions.encoding)
         let page = try html.map { path in
             do {
@@ -125,37 +122,13 @@ struct ExplainCommand: ParsableCommand {
                     description:
                         "\(inputs.files.map(\.name).joined(separator: ", ")) · model \(modelPath) · "
                         + ExplanationOutput.describe(attribution)))
-            var number = 0
+            var numbered = 0
             try inputs.forEach { input in
-                let lines = LineReader(file: input)
-                var invalidLines = 0
-                var incomplete = 0
-                while let line = try lines.next() {
-                    let fields = try layout.fields(of: line.bytes, file: input.name, number: line.number)
-                    let id = fields.decodedID()
-                    let (explanation, invalid) = try explainer.explain(utf8: fields.text)
-                    if invalid || id?.repaired == true { invalidLines += 1 }
-                    let label = explanation.probability >= threshold ? "positive" : "negative"
-                    try FileWriting.writeToStandardOutput(
-                        Array(
-                            ExplanationOutput.line(explanation, label: label, format: format, id: id?.text)
-                                .utf8))
-                    number += 1
-                    try page?.write(ExplanationPage.entry(explanation, number: number, label: label))
-                    if explanation.missesCompleteness() {
-                        incomplete += 1
-                        FileWriting.printError(
-                            "\(input.name):\(line.number): "
-                                + ExplanationOutput.completenessWarning(explanation))
-                    }
+                try stream.explain(
+                    input, page: page, numbered: &numbered, note: { FileWriting.printError($0) }
+                ) {
+                    try FileWriting.writeToStandardOutput($0)
                 }
-                if incomplete > 0, case .integratedGradients(let steps) = attribution {
-                    FileWriting.printError(
-                        "\(input.name): \(incomplete) line\(incomplete == 1 ? "" : "s") missed completeness by more "
-                            + "than 5 % with \(steps) step\(steps == 1 ? "" : "s"); more --steps make the integral more exact"
-                    )
-                }
-                return invalidLines
             }
             try page?.write(ExplanationPage.footer())
             try page?.commit()
@@ -166,13 +139,6 @@ struct ExplainCommand: ParsableCommand {
     }
 }
 
-/// `--method` values of `explain`.
-enum ExplainMethod: String, ExpressibleByArgument, CaseIterable {
-    case integratedGradients = "integrated-gradients"
-    case occlusion
-}
+extension ExplainMethod: ExpressibleByArgument {}
 
-/// `--format` values of `explain`.
-enum ExplainOutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case color, tsv, jsonl
-}
+extension ExplainOutputFormat: ExpressibleByArgument {}

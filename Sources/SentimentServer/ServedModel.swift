@@ -23,21 +23,8 @@ final class ServedModel: Sendable {
         threshold = model.threshold
         explainers = try Dictionary(
             uniqueKeysWithValues: ExplainMethod.allCases.map {
-                ($0, try ConcurrentExplainer(model: model, method: $0.attribution))
+                ($0, try ConcurrentExplainer(model: model, method: $0.attribution()))
             })
         info = try ModelInfoReport(model: model, path: name).json()
-    }
-}
-
-/// The attribution methods /v1/explain offers, by the names `sentiment explain --method` takes.
-enum ExplainMethod: String, CaseIterable, Sendable {
-    case integratedGradients = "integrated-gradients"
-    case occlusion
-
-    var attribution: AttributionMethod {
-        switch self {
-        case .integratedGradients: .defaultIntegratedGradients
-        case .occlusion: .occlusion
-        }
     }
 }

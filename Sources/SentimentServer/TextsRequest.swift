@@ -1,4 +1,5 @@
 import Foundation
+import SentimentKit
 
 /// The body of /v1/score and /v1/explain: `{"texts": ["…", …]}` or `{"text": "…"}`, an optional
 /// `threshold` in [0, 1] and, for /v1/explain, an optional `method`. Anything else is refused with an

@@ -1,12 +1,21 @@
 import Foundation
-import SentimentKit
+
+/// How `sentiment explain` writes each explanation.
+public enum ExplainOutputFormat: String, CaseIterable, Sendable {
+    /// Tokens coloured with 24-bit ANSI colours, then the probability and label (for a terminal).
+    case color
+    /// `[id<TAB>]probability<TAB>label<TAB>token:attribution<TAB>…`.
+    case tsv
+    /// The explanation's JSON object per line.
+    case jsonl
+}
 
 /// The output lines of `sentiment explain`.
-enum ExplanationOutput {
+public enum ExplanationOutput {
     /// One explanation as one line (with its newline) in `format`, led by the line's `id` when it has
     /// one (`--id-column`).
-    static func line(
-        _ explanation: Explanation, label: String, format: ExplainOutputFormat, id: String? = nil
+    public static func line(
+        _ explanation: Explanation, label: SentimentLabel, format: ExplainOutputFormat, id: String? = nil
     )
         -> String
     {
@@ -18,8 +27,8 @@ enum ExplanationOutput {
     }
 
     /// `[id<TAB>]probability<TAB>label<TAB>token:attribution<TAB>…`.
-    static func tsv(_ explanation: Explanation, label: String, id: String? = nil) -> String {
-        var fields = (id.map { [$0] } ?? []) + ["\(explanation.probability)", label]
+    public static func tsv(_ explanation: Explanation, label: SentimentLabel, id: String? = nil) -> String {
+        var fields = (id.map { [$0] } ?? []) + ["\(explanation.probability)", label.rawValue]
         for (token, attribution) in zip(explanation.tokens, explanation.attributions) {
             fields.append("\(token):\(attribution)")
         }
@@ -27,7 +36,7 @@ enum ExplanationOutput {
     }
 
     /// The explanation's JSON object on one line, with an `"id"` first when one is given.
-    static func jsonl(_ explanation: Explanation, id: String? = nil) -> String {
+    public static func jsonl(_ explanation: Explanation, id: String? = nil) -> String {
         guard let id else { return explanation.jsonObject + "\n" }
         var output = Array("{\"id\": ".utf8)
         JSONText.appendString(id, to: &output)
@@ -35,7 +44,7 @@ enum ExplanationOutput {
     }
 
     /// The tokens coloured with 24-bit ANSI colours, then the probability and label.
-    static func colored(_ explanation: Explanation, label: String) -> String {
+    public static func colored(_ explanation: Explanation, label: SentimentLabel) -> String {
         let neutral = AttributionColor.RGB(red: 150, green: 150, blue: 150)
         let scale = AttributionColor.scale(of: explanation.attributions)
         var text = ""
@@ -46,9 +55,9 @@ enum ExplanationOutput {
             text += "\u{1B}[\(bold)38;2;\(color.red);\(color.green);\(color.blue)m\(token)\u{1B}[0m "
         }
         if explanation.cutPosition == explanation.tokens.count { text += cutMarker(explanation) }
-        let labelColor = label == "positive" ? AttributionColor.positive : AttributionColor.negative
+        let labelColor = label == .positive ? AttributionColor.positive : AttributionColor.negative
         text += " \u{1B}[1;38;2;\(labelColor.red);\(labelColor.green);\(labelColor.blue)m"
-        text += "\(String(format: "%.4f", explanation.probability)) \(label)\u{1B}[0m\n"
+        text += "\(String(format: "%.4f", explanation.probability)) \(label.rawValue)\u{1B}[0m\n"
         return text
     }
 
@@ -57,7 +66,7 @@ enum ExplanationOutput {
     }
 
     /// What stderr says about a line whose attributions miss completeness.
-    static func completenessWarning(_ explanation: Explanation) -> String {
+    public static func completenessWarning(_ explanation: Explanation) -> String {
         let difference = explanation.logit - explanation.baselineLogit
         let error = explanation.completenessError ?? 0
         let sum = difference + error
@@ -68,7 +77,7 @@ enum ExplanationOutput {
     }
 
     /// The method in words, for the HTML page.
-    static func describe(_ method: AttributionMethod) -> String {
+    public static func describe(_ method: AttributionMethod) -> String {
         switch method {
         case .integratedGradients(let steps):
             "integrated gradients (\(steps) steps, zero-embedding baseline without n-grams)"
