@@ -109,18 +109,18 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         if printBuiltin {
-            return try FileWriting.writeToStandardOutput(Array(BehaviouralSuite.builtinJSONLines.utf8))
+            return try StandardStreams.writeToStandardOutput(Array(BehaviouralSuite.builtinJSONLines.utf8))
         }
         let check = try BehaviouralCheck(
             builtin: !noBuiltin, suiteFiles: suiteFiles, examplesPerTest: examples)
         let languages = self.languages.isEmpty ? nil : self.languages
-        if listCases { return try FileWriting.writeToStandardOutput(check.caseList(languages: languages)) }
+        if listCases { return try StandardStreams.writeToStandardOutput(check.caseList(languages: languages)) }
         if listAugmentation {
             var lines = "label\ttext\n"
             for document in check.suite.augmentationSentences(languages: languages).compactMap(\.leaningDocument) {
                 lines += "\(Int(document.label))\t\(document.text)\n"
             }
-            return try FileWriting.writeToStandardOutput(Array(lines.utf8))
+            return try StandardStreams.writeToStandardOutput(Array(lines.utf8))
         }
         let report: CheckReport
         if let predictions {
@@ -134,17 +134,17 @@ struct CheckCommand: ParsableCommand {
             report = try check.run(scorer: scorer, system: modelPath, languages: languages)
         }
         for skipped in report.skippedLanguages {
-            FileWriting.printError(
+            StandardStreams.printError(
                 "check: \(skipped.language) not checked: \(skipped.reason) (--language \(skipped.language) checks it)"
             )
         }
         switch format {
         case .table:
-            try FileWriting.writeToStandardOutput(Array(report.table().utf8))
+            try StandardStreams.writeToStandardOutput(Array(report.table().utf8))
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            try FileWriting.writeToStandardOutput(Array(encoder.encode(report)) + [0x0A])
+            try StandardStreams.writeToStandardOutput(Array(encoder.encode(report)) + [0x0A])
         }
         if let maxFailureRate {
             let failing = report.tests(failingMoreThan: maxFailureRate)

@@ -36,7 +36,7 @@ struct ConvertCommand: ParsableCommand {
             throw CommandFailure("\(output): \(error)")
         }
         let buckets = model.classifier.configuration.ngramBuckets
-        FileWriting.printError(
+        StandardStreams.printError(
             "converted \(input) (\(InfoCommand.storage(model.fileStorage, ngramBuckets: buckets)), "
                 + "\(Self.size(input))) to \(output) (\(InfoCommand.storage(written, ngramBuckets: buckets)), "
                 + "\(Self.size(output)))")

@@ -96,7 +96,7 @@ struct EvalCommand: ParsableCommand {
             do { try PictureFiles.write(pictures, to: plotDirectory) } catch {
                 throw CommandFailure("\(error)")
             }
-            FileWriting.printError(
+            StandardStreams.printError(
                 "eval: \(pictures.map(\.name).joined(separator: ", ")) written to \(plotDirectory.path)")
         }
         let metrics = evaluation.metrics
@@ -107,11 +107,11 @@ struct EvalCommand: ParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let report = EvalReport(
                 model: modelPath, files: files, metrics: metrics, bestF1: bestF1, errors: misclassified)
-            try FileWriting.writeToStandardOutput(Array(encoder.encode(report)) + [0x0A])
+            try StandardStreams.writeToStandardOutput(Array(encoder.encode(report)) + [0x0A])
         case .table:
             var text = Self.table(metrics, files: files, bestF1: bestF1)
             if let misclassified { text += Self.table(misclassified) }
-            try FileWriting.writeToStandardOutput(Array(text.utf8))
+            try StandardStreams.writeToStandardOutput(Array(text.utf8))
         }
     }
 

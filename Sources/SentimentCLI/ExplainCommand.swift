@@ -125,9 +125,9 @@ struct ExplainCommand: ParsableCommand {
             var numbered = 0
             try inputs.forEach { input in
                 try stream.explain(
-                    input, page: page, numbered: &numbered, note: { FileWriting.printError($0) }
+                    input, page: page, numbered: &numbered, note: { StandardStreams.printError($0) }
                 ) {
-                    try FileWriting.writeToStandardOutput($0)
+                    try StandardStreams.writeToStandardOutput($0)
                 }
             }
             try page?.write(ExplanationPage.footer())

@@ -30,7 +30,7 @@ struct InfoCommand: ParsableCommand {
         let network = configuration.network
         switch format {
         case .json:
-            try FileWriting.writeToStandardOutput(ModelInfoReport(model: sentimentModel, path: path).json())
+            try StandardStreams.writeToStandardOutput(ModelInfoReport(model: sentimentModel, path: path).json())
         case .text:
             var lines = [
                 "model          \(path)" + (path == BundledModel.name ? ": \(BundledModel.summary)" : ""),
@@ -77,7 +77,7 @@ struct InfoCommand: ParsableCommand {
             } else {
                 lines.append("training       (no record: not trained by sentiment)")
             }
-            try FileWriting.writeToStandardOutput(Array((lines.joined(separator: "\n") + "\n").utf8))
+            try StandardStreams.writeToStandardOutput(Array((lines.joined(separator: "\n") + "\n").utf8))
         }
     }
 }

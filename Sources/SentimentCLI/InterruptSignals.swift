@@ -60,14 +60,14 @@ final class InterruptSignals: @unchecked Sendable {
 
     private func handle(_ number: Int32) {
         // A progress bar may be half drawn on a terminal: the message starts on a line of its own.
-        if isatty(2) == 1 { FileWriting.printError("") }
+        if isatty(2) == 1 { StandardStreams.printError("") }
         switch response {
         case .stopAfterStep:
             let isFirst = lock.withLock {
                 guard firstSignal == nil else { return false }
                 // Said before the signal is published: once `received` shows it, the command may wind
                 // down and print its last line, which must come after this one.
-                FileWriting.printError(
+                StandardStreams.printError(
                     "\(Self.name(of: number)): stopping after the current step (send it again to stop at once)"
                 )
                 firstSignal = number
@@ -75,14 +75,14 @@ final class InterruptSignals: @unchecked Sendable {
             }
             if isFirst { return }
             AtomicFileWriter.removeTemporaryFiles()
-            FileWriting.printError(
+            StandardStreams.printError(
                 "interrupted again: stopped at once; the model file holds the last checkpoint written, if any"
             )
             _exit(Self.exitStatus(for: number))
         case .stopNow(let message):
             lock.withLock { firstSignal = firstSignal ?? number }
             AtomicFileWriter.removeTemporaryFiles()
-            FileWriting.printError(message)
+            StandardStreams.printError(message)
             _exit(Self.exitStatus(for: number))
         }
     }

@@ -3,17 +3,17 @@ import SentimentKit
 extension CorpusReader {
     /// Says on standard error which encoding the file is read in when it is not UTF-8 and was not given.
     func reportEncoding() {
-        if let encodingNote { FileWriting.printError(encodingNote) }
+        if let encodingNote { StandardStreams.printError(encodingNote) }
     }
 
     /// Reports on standard error the lines whose invalid UTF-8 was replaced and the bad lines skipped.
     func reportSkippedAndRepairedLines() {
         InvalidUTF8Report.print(file: fileName, lines: documentsWithInvalidUTF8)
         if skippedLineCount > 0 {
-            FileWriting.printError("\(fileName): skipped \(skippedLineCount) bad lines:")
-            for message in skippedLineMessages { FileWriting.printError("  \(message)") }
+            StandardStreams.printError("\(fileName): skipped \(skippedLineCount) bad lines:")
+            for message in skippedLineMessages { StandardStreams.printError("  \(message)") }
             if skippedLineCount > skippedLineMessages.count {
-                FileWriting.printError("  ...")
+                StandardStreams.printError("  ...")
             }
         }
     }

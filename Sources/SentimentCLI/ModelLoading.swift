@@ -28,7 +28,7 @@ enum ModelLocation {
         if let option { return option }
         if let path = ProcessInfo.processInfo.environment[environmentVariable], !path.isEmpty { return path }
         guard FileManager.default.fileExists(atPath: defaultPath) else {
-            FileWriting.printError(
+            StandardStreams.printError(
                 "no model given: using \(BundledModel.summary); train your own for your domain, see "
                     + "sentiment train --help")
             return BundledModel.name

@@ -120,11 +120,11 @@ struct ScoreCommand: ParsableCommand {
         let inputs = try TextInputs(paths: files, encoding: encodingOptions.encoding)
         do {
             try inputs.forEach { input in
-                try stream.score(input, note: { FileWriting.printError($0) }) { bytes in
+                try stream.score(input, note: { StandardStreams.printError($0) }) { bytes in
                     if let writer {
                         try bytes.withUnsafeBytes { try writer.write(bytes: $0) }
                     } else {
-                        try FileWriting.writeToStandardOutput(bytes)
+                        try StandardStreams.writeToStandardOutput(bytes)
                     }
                 }
             }

@@ -16,7 +16,7 @@ struct TextInputs {
     func forEach(_ read: (InputFile) throws -> Int) throws {
         for input in files {
             try input.decideEncoding()
-            if let note = input.encodingNote { FileWriting.printError(note) }
+            if let note = input.encodingNote { StandardStreams.printError(note) }
             InvalidUTF8Report.print(file: input.name, lines: try read(input))
         }
     }
@@ -26,7 +26,7 @@ struct TextInputs {
 enum InvalidUTF8Report {
     static func print(file: String, lines: Int) {
         guard lines > 0 else { return }
-        FileWriting.printError(
+        StandardStreams.printError(
             "\(file): \(lines) line\(lines == 1 ? "" : "s") had invalid UTF-8 (replaced with U+FFFD)")
     }
 }

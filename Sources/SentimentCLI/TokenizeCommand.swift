@@ -44,7 +44,7 @@ struct TokenizeCommand: ParsableCommand {
         // Open every file first, so that a missing one stops the run before any output.
         try TextInputs(paths: files, encoding: encodingOptions.encoding).forEach { input in
             try Self.tokenize(input, with: tokenizer, blockSize: Self.blockSize) {
-                try FileWriting.writeToStandardOutput($0)
+                try StandardStreams.writeToStandardOutput($0)
             }
         }
     }

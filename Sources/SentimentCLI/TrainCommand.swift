@@ -146,17 +146,17 @@ struct TrainCommand: ParsableCommand {
         } catch ModelTrainingError.interrupted(var interruption) {
             // The path as the user gave it.
             if interruption.modelPath != nil { interruption.modelPath = model }
-            FileWriting.printError(interruption.description)
+            StandardStreams.printError(interruption.description)
             throw ExitCode(InterruptSignals.exitStatus(for: interrupts.received ?? SIGINT))
         }
-        FileWriting.printError("train: " + TrainingReport.calibrationLine(outcome))
-        FileWriting.printError(
+        StandardStreams.printError("train: " + TrainingReport.calibrationLine(outcome))
+        StandardStreams.printError(
             TrainingReport.summaryLine(outcome, seconds: Date().timeIntervalSince(start), modelPath: model))
         if let plotDirectory {
             let picture = TrainingPlot.picture(epochs: outcome.epochs, keptEpoch: outcome.bestEpoch)
             do {
                 let paths = try PictureFiles.write([("training.svg", picture)], to: plotDirectory)
-                FileWriting.printError("train: \(paths[0]) written")
+                StandardStreams.printError("train: \(paths[0]) written")
             } catch {
                 throw CommandFailure("\(error)")
             }
@@ -184,7 +184,7 @@ struct TrainCommand: ParsableCommand {
         let texts = try CorpusReader.unlabelledTexts(
             unlabelled, options: corpusOptions.readerOptions(requiresLabels: false),
             opened: { $0.reportEncoding() }, finished: { $0.reportSkippedAndRepairedLines() })
-        FileWriting.printError(
+        StandardStreams.printError(
             "train: \(texts.count) unlabelled documents from \(unlabelled.joined(separator: ", ")) join the "
                 + "vocabulary and the pre-training")
         return texts
@@ -204,7 +204,7 @@ struct TrainCommand: ParsableCommand {
             case .training(let event): progress.handle(event)
             default:
                 if let line = TrainingReport.line(for: event, naming: Self.flagName) {
-                    FileWriting.printError("train: " + line)
+                    StandardStreams.printError("train: " + line)
                 }
             }
             // Checked after the report, not before: an epoch that finished counts as kept when the signal

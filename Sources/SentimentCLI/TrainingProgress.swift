@@ -37,10 +37,10 @@ final class TrainingProgress {
                     "loss \(TrainingReport.fixed(loss, 4))", "\(TrainingReport.grouped(rate)) tok/s,",
                     "\(TrainingReport.duration(remaining)) left",
                 ], columns: TerminalWidth.columns(of: 2))
-            FileWriting.printError("\r\u{1B}[2K" + line, newline: false)
+            StandardStreams.printError("\r\u{1B}[2K" + line, newline: false)
         case .epochFinished(let summary):
-            if isTerminal { FileWriting.printError("\r\u{1B}[2K", newline: false) }
-            FileWriting.printError(TrainingReport.epochLine(summary, epochs: epochs))
+            if isTerminal { StandardStreams.printError("\r\u{1B}[2K", newline: false) }
+            StandardStreams.printError(TrainingReport.epochLine(summary, epochs: epochs))
         }
     }
 
@@ -49,7 +49,7 @@ final class TrainingProgress {
         guard isTerminal else { return }
         let finished = progress.tokens >= progress.totalTokens
         if finished {
-            FileWriting.printError("\r\u{1B}[2K", newline: false)
+            StandardStreams.printError("\r\u{1B}[2K", newline: false)
             return
         }
         let now = Date()
@@ -62,7 +62,7 @@ final class TrainingProgress {
             epoch: "pre-training \(progress.epoch)/\(progress.epochs)", fraction: fraction,
             details: ["\(TrainingReport.grouped(rate)) tok/s,", "\(TrainingReport.duration(remaining)) left"],
             columns: TerminalWidth.columns(of: 2))
-        FileWriting.printError("\r\u{1B}[2K" + line, newline: false)
+        StandardStreams.printError("\r\u{1B}[2K" + line, newline: false)
     }
 
     /// The widest bar drawn.

@@ -74,9 +74,9 @@ struct VocabCommand: ParsableCommand {
         if let output {
             try AtomicFile.write(Data(table), to: URL(fileURLWithPath: output))
         } else {
-            try FileWriting.writeToStandardOutput(table)
+            try StandardStreams.writeToStandardOutput(table)
         }
-        FileWriting.printError(
+        StandardStreams.printError(
             "vocab: \(documentCount) documents, \(builder.totalCount) tokens, \(builder.distinctCount) distinct; "
                 + "\(vocabulary.count) entries (<pad>, <unk> and tokens seen at least \(minCount) times)"
                 + (output.map { " written to \($0)" } ?? ""))

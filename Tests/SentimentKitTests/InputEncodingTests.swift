@@ -88,14 +88,14 @@ private func chineseInGB18030() -> [UInt8] {
 }
 
 private func corpus(_ bytes: [UInt8], name: String, options: CorpusReaderOptions = .init()) throws -> (
-    documents: [LabelledDocument], reader: CorpusReader
+    documents: [CorpusRecord], reader: CorpusReader
 ) {
     let reader = try CorpusReader(
         file: InputFile(bytes: bytes, name: name, encoding: options.encoding), options: options)
     return (try reader.readAll(), reader)
 }
 
-private func tokens(_ documents: [LabelledDocument]) throws -> [[String]] {
+private func tokens(_ documents: [CorpusRecord]) throws -> [[String]] {
     let tokenizer = try Tokenizer()
     return documents.map { tokenizer.tokens(in: $0.text) }
 }

@@ -18,13 +18,13 @@ func reader(bytes: [UInt8], name: String, options: CorpusReaderOptions = CorpusR
 
 /// The documents of `text` read as the file `name`.
 func documents(_ text: String, name: String, options: CorpusReaderOptions = CorpusReaderOptions()) throws
-    -> [LabelledDocument]
+    -> [CorpusRecord]
 {
     try reader(text, name: name, options: options).readAll()
 }
 
 /// (text, label) pairs, for compact expectations.
-func pairs(_ documents: [LabelledDocument]) -> [Pair] {
+func pairs(_ documents: [CorpusRecord]) -> [Pair] {
     documents.map { Pair(text: $0.text, label: $0.label) }
 }
 

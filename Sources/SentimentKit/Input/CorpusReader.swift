@@ -145,7 +145,7 @@ public final class CorpusReader {
     /// The next document, or nil at the end of the file.
     /// - Throws: `InputError` for a line that cannot be read (unless skipped) or a file whose columns
     ///   cannot be found.
-    public func next() throws -> LabelledDocument? {
+    public func next() throws -> CorpusRecord? {
         while true {
             do {
                 return try readDocument()
@@ -160,13 +160,13 @@ public final class CorpusReader {
     }
 
     /// All remaining documents.
-    public func readAll() throws -> [LabelledDocument] {
-        var documents: [LabelledDocument] = []
+    public func readAll() throws -> [CorpusRecord] {
+        var documents: [CorpusRecord] = []
         while let document = try next() { documents.append(document) }
         return documents
     }
 
-    private func readDocument() throws -> LabelledDocument? {
+    private func readDocument() throws -> CorpusRecord? {
         if let records {
             guard let record = try records.next() else { return nil }
             if layout == nil {
@@ -200,10 +200,10 @@ public final class CorpusReader {
         }
     }
 
-    private func makeDocument(text bytes: ArraySlice<UInt8>, label: Float?, line: Int) -> LabelledDocument {
+    private func makeDocument(text bytes: ArraySlice<UInt8>, label: Float?, line: Int) -> CorpusRecord {
         let (text, repaired) = TextDecoder.decode(bytes)
         if repaired { documentsWithInvalidUTF8 += 1 }
-        return LabelledDocument(text: text, label: label, line: line)
+        return CorpusRecord(text: text, label: label, line: line)
     }
 
     private func bad(_ line: Int, _ message: String) -> InputError {
@@ -212,7 +212,7 @@ public final class CorpusReader {
 
     // MARK: TSV and CSV
 
-    private func document(from record: DelimitedRecord, layout: ColumnLayout) throws -> LabelledDocument {
+    private func document(from record: DelimitedRecord, layout: ColumnLayout) throws -> CorpusRecord {
         var fields = record.fields
         if fields.count != layout.columnCount {
             // Tabs inside a last text column of a TSV file are part of the text.
@@ -236,7 +236,7 @@ public final class CorpusReader {
 
     // MARK: JSON Lines
 
-    private func jsonDocument(_ line: LineReader.Line) throws -> LabelledDocument {
+    private func jsonDocument(_ line: LineReader.Line) throws -> CorpusRecord {
         let (repairedText, repaired) = TextDecoder.decode(line.bytes)
         let object: Any
         do {
@@ -274,7 +274,7 @@ public final class CorpusReader {
             throw bad(line.number, "no \"\(options.labelColumn.flatMap(Self.name) ?? "label")\" key")
         }
         if repaired && text.contains("\u{FFFD}") { documentsWithInvalidUTF8 += 1 }
-        return LabelledDocument(text: text, label: label, line: line.number)
+        return CorpusRecord(text: text, label: label, line: line.number)
     }
 
     private static func name(_ selector: ColumnSelector) -> String? {
@@ -309,7 +309,7 @@ public final class CorpusReader {
 
     // MARK: fastText
 
-    private func fastTextDocument(_ line: LineReader.Line) throws -> LabelledDocument {
+    private func fastTextDocument(_ line: LineReader.Line) throws -> CorpusRecord {
         let prefix = Array("__label__".utf8)
         var bytes = line.bytes[...]
         while let first = bytes.first, first == 0x20 || first == 0x09 { bytes = bytes.dropFirst() }

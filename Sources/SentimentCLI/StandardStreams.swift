@@ -6,7 +6,7 @@
 
 /// Writing for the commands: data to standard output, diagnostics to standard error. (Result files
 /// are written atomically with SentimentKit's `AtomicFile`.)
-enum FileWriting {
+enum StandardStreams {
     /// Why writing failed, naming the file.
     struct WriteError: Error, CustomStringConvertible {
         var file: String

@@ -1,6 +1,6 @@
 /// One document of a corpus: its text, its label when the format has one (0 = negative, 1 = positive),
 /// and the line of the file where it starts.
-public struct LabelledDocument: Equatable, Sendable {
+public struct CorpusRecord: Equatable, Sendable {
     public var text: String
     public var label: Float?
     public var line: Int
