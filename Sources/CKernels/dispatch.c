@@ -49,18 +49,22 @@ void sk_set_force_portable(int force) {
     atomic_store_explicit(&force_portable, force ? 1 : 0, memory_order_relaxed);
 }
 
-static int forced_portable(void) {
-    int force = atomic_load_explicit(&force_portable, memory_order_relaxed);
-    if (force < 0) {
+// A process-wide switch's value: `setting` once set (0 or 1), else the environment's default, whether
+// SENTIMENT_KERNELS is `value`. Only the first reader installs that default; an explicit setter wins a
+// race.
+static int switch_value(atomic_int *setting, const char *value) {
+    int current = atomic_load_explicit(setting, memory_order_relaxed);
+    if (current < 0) {
         const char *env = getenv("SENTIMENT_KERNELS");
-        int from_env = (env != NULL && strcmp(env, "portable") == 0) ? 1 : 0;
-        // Only the first reader installs the environment's default; an explicit setter wins a race.
+        int from_env = (env != NULL && strcmp(env, value) == 0) ? 1 : 0;
         int expected = -1;
-        atomic_compare_exchange_strong(&force_portable, &expected, from_env);
-        force = atomic_load_explicit(&force_portable, memory_order_relaxed);
+        atomic_compare_exchange_strong(setting, &expected, from_env);
+        current = atomic_load_explicit(setting, memory_order_relaxed);
     }
-    return force;
+    return current;
 }
+
+static int forced_portable(void) { return switch_value(&force_portable, "portable"); }
 
 // Per-thread override of the process-wide choice: -1 follows it, 0 takes the AVX2 path where the CPU
 // has it, 1 forces the portable path.
@@ -81,17 +85,7 @@ static atomic_int avx512_off = -1;
 
 void sk_set_avx512_off(int off) { atomic_store_explicit(&avx512_off, off ? 1 : 0, memory_order_relaxed); }
 
-static int avx512_turned_off(void) {
-    int off = atomic_load_explicit(&avx512_off, memory_order_relaxed);
-    if (off < 0) {
-        const char *env = getenv("SENTIMENT_KERNELS");
-        int from_env = (env != NULL && strcmp(env, "avx2") == 0) ? 1 : 0;
-        int expected = -1;
-        atomic_compare_exchange_strong(&avx512_off, &expected, from_env);
-        off = atomic_load_explicit(&avx512_off, memory_order_relaxed);
-    }
-    return off;
-}
+static int avx512_turned_off(void) { return switch_value(&avx512_off, "avx2"); }
 
 // Per-thread override of the process-wide AVX-512 switch: -1 follows it, 0 takes AVX-512 where the CPU
 // has it, 1 stops at AVX2.

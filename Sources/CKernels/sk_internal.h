@@ -45,10 +45,6 @@ void sk_sgemm_portable(int transA, int transB, int32_t M, int32_t N, int32_t K, 
                        const float *A, int32_t lda, const float *B, int32_t ldb, float beta, float *C,
                        int32_t ldc);
 
-/// Register-tile height of the path that packed `packed` (a K×N sk_sgemm_pack_b buffer), 0 if it does
-/// not match.
-int sk_internal_packed_b_row_unit(const float *packed, int32_t K, int32_t N);
-
 /// C = beta · C over an M×N block (beta == 0 writes zeros without reading C).
 void sk_internal_scale_c(int32_t M, int32_t N, float beta, float *C, int32_t ldc);
 
