@@ -22,11 +22,12 @@ public struct LineExplainingStream {
         self.format = format
     }
 
-    /// Explains every line of `input` (its encoding already decided), handing each output line to
-    /// `write` and, with a `page`, writing its entry there numbered after the `numbered` entries already
-    /// on it (advanced by this file's lines). Lines whose attributions miss completeness are named
-    /// through `note`, with a count at the end. Returns how many lines held invalid UTF-8 (replaced with
-    /// U+FFFD). Throws `InputError` naming the file and line for a line without its id column.
+    /// Explains every line of `input` (its encoding detected from the first block unless given),
+    /// handing each output line to `write` and, with a `page`, writing its entry there numbered after
+    /// the `numbered` entries already on it (advanced by this file's lines). Lines whose attributions
+    /// miss completeness are named through `note`, with a count at the end. Returns how many lines held
+    /// invalid UTF-8 (replaced with U+FFFD). Throws `InputError` naming the file and line for a line
+    /// without its id column.
     public func explain(
         _ input: InputFile, page: AtomicFileWriter? = nil, numbered: inout Int, note: (String) -> Void,
         write: ([UInt8]) throws -> Void

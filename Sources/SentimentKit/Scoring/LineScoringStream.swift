@@ -34,9 +34,9 @@ public struct LineScoringStream {
         self.withText = withText
     }
 
-    /// Scores every line of `input` (its encoding already decided), handing each batch's output to
-    /// `write` and what a reader should know about the file's first line (a header whose column is
-    /// scored, a line that looks labelled) to `note`. Returns how many lines held invalid UTF-8
+    /// Scores every line of `input` (its encoding detected from the first block unless given), handing
+    /// each batch's output to `write` and what a reader should know about the file's first line (a
+    /// header whose column is scored, a line that looks labelled) to `note`. Returns how many lines held invalid UTF-8
     /// (replaced with U+FFFD before scoring). Throws `InputError` naming the file and line for a line
     /// without the layout's columns.
     public func score(
