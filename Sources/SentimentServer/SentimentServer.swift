@@ -86,12 +86,28 @@ public struct SentimentServer: Sendable {
                     "error": "too_large: Content-Length over \(limit) bytes, body not read",
                 ])
         }
+        let scheduler = scheduler
+        let overloaded = APIError.overloaded(retryAfterSeconds: configuration.retryAfterSeconds)
+        let onShed: @Sendable (HTTPRequest) -> Void = { head in
+            let path = head.path.map { String($0.prefix { $0 != "?" }) } ?? ""
+            metrics.recordRequest(route: path, status: 503, duration: .zero)
+            logger.debug(
+                "request",
+                metadata: [
+                    "method": "\(head.method)", "path": "\(path)", "status": "503",
+                    "error": "overloaded: refused from its head, body not read",
+                ])
+        }
         return Application(
             router: router,
             server: .http1(
                 configuration: .init(
                     additionalChannelHandlers: [
-                        BodyLimitHandler(limit: limit, refusalBody: refusal, onRefusedHead: onRefusedHead)
+                        BodyLimitHandler(limit: limit, refusalBody: refusal, onRefusedHead: onRefusedHead),
+                        OverloadSheddingHandler(
+                            isOverloaded: { scheduler.refusalBeforeReading() == .queueFull },
+                            refusal: overloaded,
+                            onShed: onShed),
                     ],
                     idleTimeout: TimeAmount(configuration.idleTimeout))),
             configuration: .init(

@@ -76,4 +76,46 @@ import Testing
             #expect(try await queued.value.status == 200)
         }
     }
+
+    @Test func aKeptAliveConnectionIsRefusedBelowTheRouterAndThenServedAgain() async throws {
+        let configuration = ServerTestSupport.configuration {
+            $0.maxQueue = 3
+            $0.maxTexts = 3
+            $0.maxExplainTexts = 3
+            $0.maxBatch = 64
+            $0.maxDelay = .seconds(3)  // the first request stays queued meanwhile
+        }
+        let (logger, log) = ServerTestSupport.logger()
+        try await ServerTestSupport.withServer(configuration, logger: logger) { client, port in
+            let queued = Task { try await Client.score(port: port, ["a", "b", "c"]) }
+            try await Task.sleep(for: .milliseconds(200))
+            let connection = try RawConnection(port: port)
+            let body = #"{"texts":["d"]}"#
+            await connection.send(
+                "POST /v1/score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)")
+            let (refused, closed) = await connection.receiveUntilClosed(timeout: .seconds(1))
+            let answer = String(decoding: refused, as: UTF8.self)
+            #expect(answer.hasPrefix("HTTP/1.1 503"), "\(answer)")
+            #expect(answer.lowercased().contains("retry-after: 1"), "\(answer)")
+            #expect(answer.contains(#""code":"overloaded""#))
+            #expect(!closed, "the connection was closed after the refusal")
+            // Refused on the event loop, before the router: only that path logs this.
+            #expect(log.entries.contains { ($0.metadata["error"].map { "\($0)" } ?? "").contains("refused from its head") })
+            #expect(try await queued.value.status == 200)
+            // The refused request's body was dropped whole: the next request on the connection is read
+            // from its first byte and answered.
+            await connection.send(
+                "POST /v1/score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+            let (served, _) = await connection.receiveUntilClosed(timeout: .seconds(5))
+            let second = String(decoding: served, as: UTF8.self)
+            #expect(second.hasPrefix("HTTP/1.1 200"), "\(second)")
+            let expected = try ServerTestSupport.cliProbabilities(["d"])
+            #expect(second.contains(#"{"probability":\#(expected[0]),"#))
+            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(
+                metrics.contains(#"sentiment_http_requests_total{route="/v1/score",status="503"} 1"#), "\(metrics)")
+        }
+    }
 }
