@@ -1,4 +1,5 @@
 import HummingbirdTesting
+import Logging
 import NIOCore
 import SentimentServer
 import Testing
@@ -54,7 +55,16 @@ import Testing
         }
     }
 
-    @Test func aRequestArrivingAtAFullQueueIsRefusedBeforeItsBodyIsRead() async throws {
+    /// Runs `test` against a server whose queue (3 texts) is full: a 3-text request waits there for its
+    /// batch's 3 s delay, and is handed to `test` to await.
+    private func withFullQueue(
+        logger: Logger = ServerTestSupport.logger().0,
+        _ test:
+            @escaping @Sendable (
+                any TestClientProtocol, Int, Task<(status: Int, body: ByteBuffer), any Error>
+            )
+            async throws -> Void
+    ) async throws {
         let configuration = ServerTestSupport.configuration {
             $0.maxQueue = 3
             $0.maxTexts = 3
@@ -62,13 +72,20 @@ import Testing
             $0.maxBatch = 64
             $0.maxDelay = .seconds(3)  // the first request stays queued meanwhile
         }
-        try await ServerTestSupport.withServer(configuration) { _, port in
+        try await ServerTestSupport.withServer(configuration, logger: logger) { client, port in
             let queued = Task { try await Client.score(port: port, ["a", "b", "c"]) }
             try await Task.sleep(for: .milliseconds(200))
+            try await test(client, port, queued)
+        }
+    }
+
+    @Test func aRequestArrivingAtAFullQueueIsRefusedBeforeItsBodyIsRead() async throws {
+        try await withFullQueue { _, port, queued in
             // A body announced and never sent: only an answer given before reading it can arrive.
             let connection = try RawConnection(port: port)
             await connection.send(
-                "POST /v1/score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\nConnection: close\r\n\r\n")
+                "POST /v1/score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\nConnection: close\r\n\r\n"
+            )
             let (bytes, _) = await connection.receiveUntilClosed(timeout: .seconds(2))
             let answer = String(decoding: bytes, as: UTF8.self)
             #expect(answer.hasPrefix("HTTP/1.1 503"), "\(answer)")
@@ -78,17 +95,8 @@ import Testing
     }
 
     @Test func aKeptAliveConnectionIsRefusedBelowTheRouterAndThenServedAgain() async throws {
-        let configuration = ServerTestSupport.configuration {
-            $0.maxQueue = 3
-            $0.maxTexts = 3
-            $0.maxExplainTexts = 3
-            $0.maxBatch = 64
-            $0.maxDelay = .seconds(3)  // the first request stays queued meanwhile
-        }
         let (logger, log) = ServerTestSupport.logger()
-        try await ServerTestSupport.withServer(configuration, logger: logger) { client, port in
-            let queued = Task { try await Client.score(port: port, ["a", "b", "c"]) }
-            try await Task.sleep(for: .milliseconds(200))
+        try await withFullQueue(logger: logger) { client, port, queued in
             let connection = try RawConnection(port: port)
             let body = #"{"texts":["d"]}"#
             await connection.send(
@@ -101,7 +109,10 @@ import Testing
             #expect(answer.contains(#""code":"overloaded""#))
             #expect(!closed, "the connection was closed after the refusal")
             // Refused on the event loop, before the router: only that path logs this.
-            #expect(log.entries.contains { ($0.metadata["error"].map { "\($0)" } ?? "").contains("refused from its head") })
+            #expect(
+                log.entries.contains {
+                    ($0.metadata["error"].map { "\($0)" } ?? "").contains("refused from its head")
+                })
             #expect(try await queued.value.status == 200)
             // The refused request's body was dropped whole: the next request on the connection is read
             // from its first byte and answered.
@@ -115,7 +126,8 @@ import Testing
             #expect(second.contains(#"{"probability":\#(expected[0]),"#))
             let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
             #expect(
-                metrics.contains(#"sentiment_http_requests_total{route="/v1/score",status="503"} 1"#), "\(metrics)")
+                metrics.contains(#"sentiment_http_requests_total{route="/v1/score",status="503"} 1"#),
+                "\(metrics)")
         }
     }
 }
